@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create .venv (Python 3.11) and install clearpost with the given extras, pinned by
+# constraints.txt. Idempotent: a second run only installs what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+PY="${PYTHON:-}"
+if [ -z "$PY" ]; then
+  for cand in python3.11 python3; do
+    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      PY="$cand"; break
+    fi
+  done
+fi
+[ -n "$PY" ] || { echo "clearpost needs Python 3.11 (set PYTHON=/path/to/python3.11)" >&2; exit 3; }
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=".venv/.clearpost-installed${extras:+-$extras}"
+if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==26.3"
+  target="."
+  [ -n "$extras" ] && target=".[$extras]"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$target"
+  touch "$stamp"
+fi

@@ -1,0 +1,1 @@
+"""Readers of social network export archives: each yields posts as a stream."""

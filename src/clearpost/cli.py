@@ -1,0 +1,365 @@
+"""The `clearpost` command.
+
+Exit status (the contract): 0 pass or warn, 1 review, 2 block, 3 and above for usage and
+input errors, always with a one-line message on stderr and never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer._click.exceptions import ClickException  # typer vendors click
+
+from clearpost.model import LEVEL_RANK, MAX_TEXT_CHARS, PostInputError, Result
+
+EXIT_FOR_VERDICT = {"pass": 0, "warn": 0, "review": 1, "block": 2}
+EXIT_USAGE = 3
+EXIT_INPUT = 4
+EXIT_INTERNAL = 5
+MAX_INPUT_BYTES = 4 * MAX_TEXT_CHARS + 64_000  # a post file: the longest text, UTF-8, plus fields
+
+app = typer.Typer(
+    name="clearpost",
+    help="Check social media posts against your organization's guidelines before you post.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(help="The rules: list them, or explain one.", no_args_is_help=False,
+                        invoke_without_command=True)
+policy_app = typer.Typer(help="Policy packs: write a starter pack, validate one, show one.",
+                         no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(policy_app, name="policy")
+
+PolicyOpt = Annotated[Path | None, typer.Option(
+    "--policy", help="Policy pack directory (default: the built-in MSK pack).",
+    envvar="CLEARPOST_POLICY", show_default=False)]
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    raise CliError(message, code)
+
+
+def _load_policy(path: Path | None) -> Any:
+    from clearpost.policy.loader import PolicyError, default_policy, load_policy
+
+    try:
+        return load_policy(path) if path is not None else default_policy()
+    except PolicyError as exc:
+        fail(f"policy error: {exc}")
+
+
+def _read_text_file(path: Path, what: str) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        fail(f"{what} not found: {path}")
+    except OSError as exc:
+        fail(f"cannot read {what} {path}: {exc.strerror}")
+    if path.is_dir():
+        fail(f"{what} is a directory, not a file: {path}")
+    if size > MAX_INPUT_BYTES:
+        fail(f"{what} too large: {size:,} bytes (limit {MAX_INPUT_BYTES:,})")
+    raw = path.read_bytes()
+    return _decode(raw, str(path))
+
+
+def _decode(raw: bytes, where: str) -> str:
+    if b"\x00" in raw:
+        fail(f"{where}: binary data, not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fail(f"{where}: not UTF-8 text (invalid byte at offset {exc.start})")
+
+
+def _parse_json_post(text: str, where: str) -> Any:
+    from clearpost.model import parse_post
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{where}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+    try:
+        return parse_post(data, where=where)
+    except PostInputError as exc:
+        fail(str(exc))
+
+
+# --- check ----------------------------------------------------------------------------------
+@app.command()
+def check(
+    text: Annotated[str | None, typer.Argument(help="The draft text ('-' reads standard input).",
+                                               show_default=False)] = None,
+    post: Annotated[Path | None, typer.Option("--post", help="A post as a JSON file.")] = None,
+    jsonl: Annotated[Path | None, typer.Option(
+        "--jsonl", help="Many posts, one JSON object per line ('-' for stdin); prints one "
+                        "result per line, in input order.")] = None,
+    role: Annotated[str, typer.Option(help="Author role: employee, physician, nurse, "
+                                           "researcher, manager, marcomm.")] = "employee",
+    account_kind: Annotated[str, typer.Option(help="personal, department or official.")] = "personal",
+    platform: Annotated[str, typer.Option(help="x, facebook, instagram, linkedin, ...")] = "other",
+    venue: Annotated[str, typer.Option(help="own, or org-channel.")] = "own",
+    approval_id: Annotated[str | None, typer.Option(help="Approval id for this account/media.")] = None,
+    pseudonymous: Annotated[bool, typer.Option(help="The account hides the real name.")] = False,
+    image: Annotated[list[Path] | None, typer.Option("--image", help="Photo to check (repeatable).")] = None,
+    video: Annotated[list[Path] | None, typer.Option("--video", help="Video to check (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON result.")] = False,
+    workers: Annotated[int, typer.Option(help="Processes for --jsonl (0: all cores).")] = 0,
+    policy: PolicyOpt = None,
+) -> None:
+    """Check a draft post. Exit status: 0 pass/warn, 1 review, 2 block, 3+ errors."""
+    forms = sum(x is not None for x in (text, post, jsonl))
+    if forms != 1:
+        fail("give exactly one of: TEXT, --post FILE, --jsonl FILE", EXIT_USAGE)
+    pol = _load_policy(policy)
+    if jsonl is not None:
+        raise typer.Exit(_check_jsonl(jsonl, pol, policy, workers))
+    from clearpost.engine import check as run_check
+    from clearpost.model import parse_post
+
+    if post is not None:
+        p = _parse_json_post(_read_text_file(post, "post file"), str(post))
+    else:
+        assert text is not None
+        if text == "-":
+            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+            if len(raw) > MAX_INPUT_BYTES:
+                fail(f"standard input too large (limit {MAX_INPUT_BYTES:,} bytes)")
+            text = _decode(raw, "standard input")
+        data: dict[str, Any] = {
+            "text": text, "author": {"role": role},
+            "account": {"kind": account_kind, "platform": platform, "approval_id": approval_id,
+                        "pseudonymous": pseudonymous},
+            "venue": venue, "images": [str(i) for i in image or []],
+            "videos": [str(v) for v in video or []],
+        }
+        try:
+            p = parse_post(data, where="options")
+        except PostInputError as exc:
+            fail(str(exc).replace("field 'author.role'", "--role")
+                 .replace("field 'account.kind'", "--account-kind")
+                 .replace("field 'account.platform'", "--platform")
+                 .replace("field 'venue'", "--venue"), EXIT_USAGE)
+    _check_media_paths(p)
+    try:
+        result = run_check(p, pol)
+    except PostInputError as exc:
+        fail(str(exc))
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json_dict(), ensure_ascii=False) + "\n")
+    else:
+        from clearpost.render import print_result
+
+        print_result(p, result, pol)
+    raise typer.Exit(EXIT_FOR_VERDICT[result.verdict])
+
+
+def _check_media_paths(p: Any) -> None:
+    for f in [*p.images, *p.videos]:
+        path = Path(f)
+        if not path.is_file():
+            fail(f"media file not found: {f}")
+
+
+def _check_jsonl(path: Path, pol: Any, policy_dir: Path | None, workers: int) -> int:
+    from clearpost.batch import check_jsonl_stream
+
+    if str(path) == "-":
+        stream = sys.stdin.buffer
+    else:
+        if not path.exists():
+            fail(f"file not found: {path}")
+        if path.is_dir():
+            fail(f"{path} is a directory, not a JSONL file")
+        stream = path.open("rb")
+    worst = "pass"
+    out = sys.stdout
+    try:
+        for result in check_jsonl_stream(stream, pol, policy_dir=policy_dir, workers=workers,
+                                         where=str(path)):
+            out.write(json.dumps(result.to_json_dict(), ensure_ascii=False) + "\n")
+            if LEVEL_RANK[result.verdict] > LEVEL_RANK[worst]:
+                worst = result.verdict
+    except PostInputError as exc:
+        out.flush()
+        fail(str(exc))
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    return EXIT_FOR_VERDICT[worst]
+
+
+# --- eval -----------------------------------------------------------------------------------
+@app.command("eval")
+def eval_cmd(
+    file: Annotated[Path, typer.Argument(help="Labelled posts (JSONL with 'expect').")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    """Per-rule precision, recall and F1, false alarms on clean posts, and the misses."""
+    from clearpost.evaluate import evaluate
+
+    if not file.is_file():
+        fail(f"file not found: {file}")
+    pol = _load_policy(policy)
+    try:
+        report = evaluate(file, pol)
+    except PostInputError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    from clearpost.render import print_eval
+
+    print_eval(report)
+
+
+# --- rules ----------------------------------------------------------------------------------
+@rules_app.callback()
+def rules_list(ctx: typer.Context, policy: PolicyOpt = None) -> None:
+    """List every rule with its level and guideline section."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from clearpost.render import print_rules
+
+    print_rules(_load_policy(policy))
+
+
+@rules_app.command("explain")
+def rules_explain(rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. phi.")],
+                  policy: PolicyOpt = None) -> None:
+    """Why a rule exists, what fires it, what does not, and the fix."""
+    pol = _load_policy(policy)
+    if rule_id not in pol.rules:
+        fail(f"unknown rule {rule_id!r}; see `clearpost rules`", EXIT_USAGE)
+    from clearpost.render import print_rule
+
+    print_rule(pol, pol.rules[rule_id])
+
+
+@rules_app.command("docs")
+def rules_docs(out: Annotated[Path | None, typer.Option("-o", "--out", help="Write to this file.")] = None,
+               policy: PolicyOpt = None) -> None:
+    """Write the rules reference (Markdown) generated from the pack's rule files."""
+    from clearpost.docs import rules_markdown
+
+    text = rules_markdown(_load_policy(policy))
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        tmp = out.with_suffix(out.suffix + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+
+
+# --- policy ---------------------------------------------------------------------------------
+@policy_app.command("init")
+def policy_init(directory: Annotated[Path, typer.Argument(help="Where to write the new pack.")],
+                org_id: Annotated[str, typer.Option("--id", help="Short id of the pack.")] = "myorg",
+                name: Annotated[str, typer.Option(help="Organization name.")] = "Example Health") -> None:
+    """Write a starter pack (a copy of the default, renamed) to edit for your organization."""
+    from clearpost.policy.scaffold import init_pack
+
+    try:
+        init_pack(directory, org_id=org_id, name=name)
+    except FileExistsError:
+        fail(f"{directory} exists and is not empty; choose a new directory")
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    print(f"Wrote a starter pack to {directory}. Edit pack.yaml and rules/*.yaml, then run:\n"
+          f"  clearpost policy validate {directory}")
+
+
+@policy_app.command("validate")
+def policy_validate(directory: Annotated[Path, typer.Argument(help="The pack directory.")]) -> None:
+    """Load the pack and run every rule's examples against it."""
+    from clearpost.evaluate import run_examples
+
+    pol = _load_policy(directory)
+    failures = run_examples(pol)
+    total = sum(len(r.fires) + len(r.passes) for r in pol.rules.values())
+    if failures:
+        for f in failures:
+            print(f"{f}", file=sys.stderr)
+        fail(f"{directory}: {len(failures)} of {total} rule examples do not behave as labelled")
+    print(f"{directory}: valid ({pol.label}; {len(pol.rules)} rules, "
+          f"{len(pol.pack.sections)} sections, {total} examples all behave as labelled)")
+
+
+@policy_app.command("show")
+def policy_show(policy: PolicyOpt = None) -> None:
+    """Show the pack: organization, sections, rules, contacts."""
+    from clearpost.render import print_policy
+
+    print_policy(_load_policy(policy))
+
+
+# --- demo -----------------------------------------------------------------------------------
+@app.command()
+def demo(policy: PolicyOpt = None) -> None:
+    """Check a handful of sample drafts and show what clearpost says about each."""
+    from clearpost.engine import check as run_check
+    from clearpost.render import DEMO_POSTS, print_result
+
+    pol = _load_policy(policy)
+    from clearpost.model import parse_post
+
+    for data in DEMO_POSTS:
+        p = parse_post(data)
+        print_result(p, run_check(p, pol), pol)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: map every failure to a one-line message and the contract's exit codes."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = app(args=args, prog_name="clearpost", standalone_mode=False)
+    except CliError as exc:
+        print(f"clearpost: error: {exc}", file=sys.stderr)
+        sys.exit(exc.code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("clearpost: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except ClickException as exc:
+        print(f"clearpost: error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        print("clearpost: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        os._exit(0)
+    except MemoryError:
+        print("clearpost: error: out of memory", file=sys.stderr)
+        sys.exit(EXIT_INTERNAL)
+    except Exception as exc:  # a bug: say so in one line; details only when asked
+        if os.environ.get("CLEARPOST_DEBUG"):
+            raise
+        # Only the type: an exception message may quote the post, which must never leak.
+        print(f"clearpost: internal error ({type(exc).__name__}); "
+              "set CLEARPOST_DEBUG=1 for details", file=sys.stderr)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def result_exit_code(result: Result) -> int:
+    return EXIT_FOR_VERDICT[result.verdict]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""medical-advice: an individual clinical recommendation to a reader.
+
+Fires on an advice form (a directive, "you should", "I'd skip", a dose) about medical
+content (a drug, a dose, a test, a treatment), addressed to the reader's own case (a reply,
+"your", "DM me your scan"), or on an offer to diagnose or read someone's results. General
+education, public-health messages and "talk to your doctor" do not fire.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clearpost.detectors.base import Hit, PostView, Span
+
+_DIRECTIVE = re.compile(
+    r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
+    r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|ask (?:them|your \w+) for|"
+    r"don't take|do not take|don't bother with)\b"
+    r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"
+    r"take|start|try|double|increase|cut|ditch|drop|switch|go ahead|come off|hold|avoid|get)\b"
+    r"|i'd (?:really )?(?:just )?(?:skip|stop|take|start|try|go ahead|get|do|recheck|wait|hold|"
+    r"avoid|push for|ask for)\b"
+    r"|if i were you\b|my advice\b)",
+    re.IGNORECASE,
+)
+_DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|g|grams?|tabs?|tablets?|pills?|"
+                   r"capsules?)\b(?:[^.!?\n]{0,25}\b(?:a day|daily|every|per day|twice|bid|tid|"
+                   r"at night|each))?", re.IGNORECASE)
+_DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|statin|olol|"
+                          r"cillin|mycin|floxacin|tidine|prazole|platin|taxel|rubicin|xaban|"
+                          r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline)\b",
+                          re.IGNORECASE)
+_OFFER = re.compile(
+    r"\b(?:dm|message|send|email|inbox|pm)\s+me\s+(?:your|ur)\s+(?:ct|mri|pet|scan|report|labs?|"
+    r"results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?)"
+    r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
+    r"|\bi(?:'ll| will| can) tell you (?:if|whether|what) you (?:have|need)\b"
+    r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b",
+    re.IGNORECASE,
+)
+_ADDRESSED = re.compile(
+    r"^\s*@\w|\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
+    r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
+    r"a follower asked|\ba:\s|i tell all my (?:friends|followers|patients)|for you\b|"
+    r"(?:ur|your) (?:meds|chemo|oncologist))",
+    re.IGNORECASE,
+)
+_REFERRAL = re.compile(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
+                       r"(?:own\s+)?(?:doctor|physician|oncologist|care team|provider|gp|nurse|"
+                       r"pharmacist|dermatologist)|visit to your own doctor", re.IGNORECASE)
+_DISCLAIMER = re.compile(r"\bnot (?:medical )?advice\b|\bgeneral (?:info|information|education)\b",
+                         re.IGNORECASE)
+
+
+def detect(view: PostView) -> list[Hit]:
+    text = view.text
+    offer = _OFFER.search(text)
+    if offer:
+        return [Hit(message="Offers to read or judge a reader's own medical results.",
+                    evidence=(Span(offer.start(), offer.end(), "advice"),),
+                    explain={"pattern": "offer-to-diagnose"})]
+    directives = list(_DIRECTIVE.finditer(text))
+    doses = list(_DOSE.finditer(text))
+    if not directives and not doses:
+        return []
+    objects = view.find("advice_objects")
+    drugs = list(_DRUG_SUFFIX.finditer(text))
+    if not objects and not drugs and not doses:
+        return []
+    addressed = _ADDRESSED.search(text)
+    public = view.has("public_health")
+    referral = _REFERRAL.search(text)
+    disclaimer = _DISCLAIMER.search(text)
+    if not addressed and (public or referral or disclaimer):
+        return []
+    if not addressed and not doses:
+        return []
+    if not addressed and doses and public:
+        return []
+    ev: list[Span] = [Span(m.start(), m.end(), "advice") for m in directives[:2]]
+    ev += [Span(m.start(), m.end(), "dose") for m in doses[:2]]
+    ev += [Span(m.start(), m.end(), "drug") for m in drugs[:2]]
+    ev += [Span(m.start, m.end, "medical") for m in objects[:2]]
+    seen: list[Span] = []
+    for sp in sorted(ev, key=lambda s: (s.start, -(s.end - s.start))):
+        if all(sp.start >= o.end or sp.end <= o.start for o in seen):
+            seen.append(sp)
+    return [Hit(message="Gives a reader an individual medical recommendation (what to take, "
+                        "stop or do about their own case).",
+                evidence=tuple(seen),
+                explain={"directive": bool(directives), "dose": bool(doses),
+                         "addressed": bool(addressed)})]

@@ -1,0 +1,188 @@
+"""The detector contract.
+
+A detector is a pure function `(view: PostView) -> list[Hit]`: it reads an immutable post
+(already normalised) and the policy, and returns what it found. It never writes anything,
+never logs post text, and knows nothing of the web or the database. The engine turns hits
+into the contract's findings (level and section come from the policy's rule).
+
+`PostView` memoises the features several detectors share (organization mentions, media cues,
+care context), so each is computed at most once per post.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from clearpost.model import Evidence, Level, Post
+from clearpost.policy.loader import Policy
+from clearpost.text import Lexicon, Match, NormalizedText, normalize
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A span of the *normalised* text, with the kind of thing it is."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    message: str
+    evidence: tuple[Span, ...] | tuple[Evidence, ...] = ()
+    fix: str | None = None  # None: the rule's fix from the policy
+    score: float = 1.0
+    level: Level | None = None  # None: the rule's level (after role escalation)
+    explain: dict[str, Any] = field(default_factory=dict)
+
+
+Detector = Callable[["PostView"], list[Hit]]
+
+
+class PostView:
+    """A post as detectors see it: normalised text, policy, and shared derived features."""
+
+    def __init__(self, post: Post, policy: Policy, extra_text: str = "") -> None:
+        self.post = post
+        self.policy = policy
+        self.norm: NormalizedText = normalize(post.text)
+        self.text = self.norm.text
+        self.lower = self.norm.lower
+
+    # --- helpers ---------------------------------------------------------------------
+    def evidence(self, start: int, end: int, kind: str) -> Evidence:
+        s, e = self.norm.span(start, end)
+        return Evidence(start=s, end=e, text=self.post.text[s:e], kind=kind)
+
+    def lexicon(self, name: str) -> Lexicon:
+        """A built-in lexicon extended by the pack's lexicon of the same name."""
+        return self.policy.memo(f"lexicon:{name}", lambda: Lexicon(self.policy.lexicon(name)))
+
+    def find(self, name: str) -> list[Match]:
+        return self.lexicon(name).find_all(self.lower)
+
+    def has(self, name: str) -> bool:
+        return self.lexicon(name).search(self.lower) is not None
+
+    # --- shared features -------------------------------------------------------------
+    @cached_property
+    def org_mentions(self) -> list[Match]:
+        """Mentions of the organization: names, institutes, schools, marks, handles, hashtags."""
+        found = org_lexicon(self.policy).find_all(self.lower)
+        exact = case_sensitive_marks(self.policy)
+        if exact is not None:
+            found += [Match(m.start(), m.end(), m.group(), "mark") for m in exact.finditer(self.text)]
+            found.sort(key=lambda m: m.start)
+        return found
+
+    @cached_property
+    def mentions_org(self) -> bool:
+        return bool(self.org_mentions) or self.post.venue == "org-channel"
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in _SENTENCE.finditer(self.text)]
+
+    @cached_property
+    def media_cues(self) -> list[Match]:
+        """Media words that describe this post's own photo or video (not "your pictures")."""
+        return [m for m in self.find("media_cues")
+                if not _OTHERS_MEDIA.search(self.lower[max(0, m.start - 30):m.start])]
+
+    @cached_property
+    def has_media(self) -> bool:
+        """Photos or video are attached, or the caption clearly describes them."""
+        return bool(self.post.images or self.post.videos or self.media_cues)
+
+    @cached_property
+    def discloses_affiliation(self) -> list[re.Match[str]]:
+        """Spans where the author says they work for the organization."""
+        return disclosure_matches(self)
+
+    @property
+    def is_org_account(self) -> bool:
+        return self.post.account.kind in ("department", "official")
+
+
+_OTHERS_MEDIA = re.compile(r"(?:\byour|\btheir|\bposting|\bposts? of|\bwatching|\bsaw (?:a|the|your))"
+                           r"\s+(?:\w+\s+)?$")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?\n]+|$)")
+
+
+def org_lexicon(policy: Policy) -> Lexicon:
+    def build() -> Lexicon:
+        org = policy.org
+        entries: list[tuple[str, str]] = [(org.name, "name")]
+        entries += [(a, "alias") for a in org.aliases]
+        entries += [(a, "institute") for a in org.institutes]
+        entries += [(a, "school") for a in org.schools]
+        entries += [(a, "mark") for a in org.marks]
+        entries += [(h, "handle") for h in org.official_handles]
+        entries += [(h, "hashtag") for h in org.hashtags]
+        entries += [(d, "domain") for d in org.web_domains]
+        return Lexicon(entries)
+
+    return policy.memo("org-lexicon", build)
+
+
+def case_sensitive_marks(policy: Policy) -> re.Pattern[str] | None:
+    def build() -> re.Pattern[str] | None:
+        marks = policy.org.case_sensitive_marks
+        if not marks:
+            return None
+        return re.compile(r"(?<![\w@#])(?:" + "|".join(re.escape(m) for m in marks) + r")(?!\w)")
+
+    result: re.Pattern[str] | None = policy.memo("org-exact-marks", build)
+    return result
+
+
+def weak_org_lexicon(policy: Policy) -> Lexicon:
+    return policy.memo("org-weak-lexicon",
+                       lambda: Lexicon([(a, "weak") for a in policy.org.weak_aliases]))
+
+
+def disclosure_matches(view: PostView) -> list[re.Match[str]]:
+    def build() -> re.Pattern[str]:
+        org = policy_org_alternation(view.policy)
+        pats = [
+            rf"\bi\s*(?:'m|am)\s+(?:an?\s+)?(?:{org})\s+\w+",  # I'm an MSK employee
+            rf"\b(?:i|we)\s+(?:work|works|worked|am employed)\s+(?:at|for|in)\s+(?:{org})",
+            rf"\bmy\s+(?:employer|workplace|job|team|lab|colleagues|coworkers|hospital)\b[^.!?\n]{{0,20}}(?:{org})?",
+            rf"\bas\s+(?:an?\s+)?(?:{org})\s+[a-z]+",  # as an MSK nurse
+            rf"\b(?:{org})\s*(?:employee|staff(?:er)?|nurse|physician|doctor|oncologist|researcher|postdoc)\b",
+            r"\(\s*(?:employee|staff|i work here|msk employee)\s*\)",
+            r"#\w*employee\w*",
+            r"\b(?:proud|happy|lucky)\s+to\s+work\s+(?:at|for|here)",
+            r"\bi\s+work\s+here\b",
+            r"\bour\s+(?:team|teams|hospital|lab|unit|nurses|patients)\b",
+            r"\b(?:views|opinions|tweets|posts)\s+(?:are\s+)?(?:my\s+own|mine)\b",
+        ]
+        return re.compile("|".join(f"(?:{p})" for p in pats))
+
+    pattern: re.Pattern[str] = view.policy.memo("disclosure-re", build)
+    return list(pattern.finditer(view.lower))
+
+
+def policy_org_alternation(policy: Policy) -> str:
+    """A regex alternation of the organization's names (lower-case, longest first)."""
+    def build() -> str:
+        org = policy.org
+        names = {n.lower() for n in [org.name, *org.aliases, *org.institutes, *org.schools,
+                                     *org.weak_aliases]}
+        names |= {h.lower().lstrip("@#") for h in org.hashtags}
+        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+    result: str = policy.memo("org-alternation", build)
+    return result
+
+
+def sentence_of(view: PostView, pos: int) -> tuple[int, int]:
+    for s, e in view.sentences:
+        if s <= pos < e:
+            return s, e
+    return 0, len(view.text)

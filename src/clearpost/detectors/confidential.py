@@ -1,0 +1,159 @@
+"""confidential and not-yet-public: internal material, credentials, codenames, internal links;
+news about the organization that it has not published."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation
+
+_PASSWORD = re.compile(
+    r"\b(?:password|passwd|pwd|pw|passcode|pass code|door code|access code|lock code|keypad code|"
+    r"gate code|alarm code|pin|wifi password|login)\b[^.!?\n]{0,40}?(?:is|:|=|'s|mine's)\s*"
+    r"['\"]?([^\s'\"]{4,})"
+    r"|\bmine's\s+([^\s]{6,})"
+    r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})",
+    re.IGNORECASE,
+)
+_SECRET = re.compile(
+    r"\b(?:AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9]{20,}|ghp_[A-Za-z0-9]{30,}|xox[abp]-[A-Za-z0-9-]{10,}|"
+    r"AIza[0-9A-Za-z_\-]{30,}|-----BEGIN [A-Z ]*PRIVATE KEY-----)"
+)
+_INTERNAL_LINK = re.compile(
+    r"\b(?:https?://)?[a-z0-9.-]*(?:intranet|sharepoint|confluence|jira|wiki\.internal|"
+    r"\.internal|\.local|\.corp|\.lan)\b[^\s]*"
+    r"|\bhttps?://(?:docs|drive)\.google\.com/[^\s]+|\bhttps?://[^\s]*box\.com/s/[^\s]+"
+    r"|\b\\\\[a-z0-9_.-]+\\[^\s]+|\b[A-Z]:\\[^\s]+",
+    re.IGNORECASE,
+)
+_CODENAME = re.compile(r"\b(?:Project|Operation|Codename|Code name|Initiative)\s+[A-Z][a-z]+"
+                       r"(?:\s+[A-Z][a-z]+)?\b")
+_MONEY_INTERNAL = re.compile(
+    r"\$\s?\d[\d,.]*\s?(?:m|mm|million|b|bn|billion|k)?\b[^.!?\n]{0,40}?\b(?:shortfall|deficit|"
+    r"loss|losses|cuts?|budget gap|overrun|layoffs?|write-?down)\b"
+    r"|\b(?:hiring freeze|freezing (?:all )?(?:new )?hiring|layoffs? (?:are )?coming|"
+    r"budget cuts?|reduction in force|rif)\b",
+    re.IGNORECASE,
+)
+_INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed)\s+(?:board|schedule|"
+                            r"list|census|roster)\b", re.IGNORECASE)
+_PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
+                            r"press release|is out (?:today|now)|published (?:today|in)|"
+                            r"now available|reposting from|via @|doi\.org|pubmed)\b", re.IGNORECASE)
+
+
+def _embargo_hits(view: PostView) -> list[Span]:
+    terms = view.policy.org.embargo_terms
+    if not terms:
+        return []
+    out = []
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", view.lower)]
+    for term in terms:
+        t = term.lower()
+        n = len(t.split())
+        for i in range(len(words) - n + 1):
+            s, e = words[i][0], words[i + n - 1][1]
+            chunk = view.lower[s:e].strip(".,!?;:'\"()")
+            if fuzz.ratio(chunk, t) >= 88:
+                out.append(Span(s, s + len(chunk), "codename"))
+    return out
+
+
+def _internal_hosts(view: PostView) -> list[Span]:
+    out = []
+    for host in view.policy.org.intranet_hosts:
+        for m in re.finditer(re.escape(host.lower()) + r"[^\s]*", view.lower):
+            out.append(Span(m.start(), m.end(), "internal-link"))
+    return out
+
+
+def confidential(view: PostView) -> list[Hit]:
+    ev: list[Span] = []
+    reasons: list[str] = []
+    for m in _PASSWORD.finditer(view.text):
+        g = next((i for i in (1, 2, 3) if m.group(i)), 0)
+        s, e = (m.start(g), m.end(g)) if g else (m.start(), m.end())
+        ev.append(Span(s, e, "credential"))
+        reasons.append("a password or access code")
+    for m in _SECRET.finditer(view.text):
+        ev.append(Span(m.start(), m.end(), "credential"))
+        reasons.append("a secret key")
+    links = _internal_hosts(view) or [Span(m.start(), m.end(), "internal-link")
+                                      for m in _INTERNAL_LINK.finditer(view.text)]
+    if links:
+        ev += links
+        reasons.append("an internal link")
+    codenames = _embargo_hits(view) + [Span(m.start(), m.end(), "codename")
+                                       for m in _CODENAME.finditer(view.text)]
+    if codenames:
+        ev += codenames
+        reasons.append("an internal codename or embargoed term")
+    markers = view.find("confidential_markers")
+    money = list(_MONEY_INTERNAL.finditer(view.text))
+    if money:
+        ev += [Span(m.start(), m.end(), "financial") for m in money]
+        reasons.append("internal financial or staffing details")
+    real_markers = [m for m in markers if m.phrase not in ("town hall",)]
+    if real_markers:
+        ev += [Span(m.start, m.end, "marker") for m in real_markers]
+        reasons.append("material marked internal, confidential or unpublished")
+    for m in _INTERNAL_LIST.finditer(view.text):
+        ev.append(Span(m.start(), m.end(), "internal-document"))
+        reasons.append("an internal schedule or list")
+    if not ev:
+        return []
+    return [Hit(message="Shares confidential information: " + ", ".join(dict.fromkeys(reasons)) + ".",
+                evidence=tuple(sorted(set(ev), key=lambda s: s.start)),
+                explain={"reasons": list(dict.fromkeys(reasons))})]
+
+
+def _plan_pattern(view: PostView) -> re.Pattern[str]:
+    def build() -> re.Pattern[str]:
+        org = policy_org_alternation(view.policy)
+        subject = (rf"(?:{org}|we|we're|we are|our (?:hospital|department|center|team|division|"
+                   r"service|lab|institute)|leadership|the (?:hospital|department|board)|"
+                   r"the department of [a-z ]+)")
+        plan = (r"(?:is|are|will be|'s|'re)?\s*(?:opening|launching|closing|building|acquiring|"
+                r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
+                r"projecting|freezing|hiring|laying off|shutting|getting)\b"
+                r"|\bwill (?:open|launch|close|build|acquire|merge|cut|consolidate|move|expand|"
+                r"partner|announce|reduce|eliminate)\b|\bplans? to\b|\bis about to\b")
+        pats = [
+            rf"\b{subject}\b[^.!?\n]{{0,60}}?(?:{plan})",
+            r"\b(?:welcome|welcoming)\b[^.!?\n]{0,60}\bas (?:our|the) new\b",
+            r"\bour new (?:chief|chair|director|head|ceo|president|dean|vp)\b",
+            r"\bjoins us (?:from|this|next|in)\b",
+            r"\beffective (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|next)\w*",
+            r"\b(?:trial|study) (?:met|missed|failed|hit) (?:its|the) (?:primary )?endpoint",
+        ]
+        return re.compile("|".join(f"(?:{p})" for p in pats))
+
+    pattern: re.Pattern[str] = view.policy.memo("plan-re", build)
+    return pattern
+
+
+def not_yet_public(view: PostView) -> list[Hit]:
+    hints = view.find("hint_cues")
+    plans = list(_plan_pattern(view).finditer(view.lower))
+    if not hints and not plans:
+        return []
+    if plans and not hints and not (view.org_mentions or view.is_org_account
+                                    or re.search(r"\b(?:our|we|leadership|department)\b", view.lower)):
+        return []
+    if _PUBLIC_SOURCE.search(view.text) or _links_to_org_site(view):
+        return []
+    if plans and not hints and re.match(r"\s*(?:i|i'm|i am|my)\b", view.lower[plans[0].start():]):
+        return []
+    ev = [Span(m.start, m.end, "hint") for m in hints] + [Span(m.start(), m.end(), "claim")
+                                                         for m in plans]
+    return [Hit(message="Shares news about the organization that it has not made public"
+                        + (" (hinted)." if hints and not plans else "."),
+                evidence=tuple(sorted(ev, key=lambda s: s.start)),
+                explain={"hints": [h.phrase for h in hints], "claims": len(plans)})]
+
+
+def _links_to_org_site(view: PostView) -> bool:
+    return any(re.search(rf"https?://(?:www\.)?{re.escape(d.lower())}/", view.lower)
+               for d in view.policy.org.web_domains)

@@ -1,0 +1,39 @@
+"""copyright: reproducing material the author likely does not own."""
+
+from __future__ import annotations
+
+import re
+
+from clearpost.detectors.base import Hit, PostView, Span
+
+_NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b",
+                     re.IGNORECASE)
+_COPIED = re.compile(
+    r"\b(?:copying|copied|pasting|pasted|copy-pasting|copy pasting|reposting|posting)\b[^.!?\n]{0,40}"
+    r"\b(?:article|piece|story|column|op-ed|chapter|paper|whole thing|entire thing|full text)\b"
+    r"|\b(?:article|piece|story)\b[^.!?\n]{0,40}\b(?:paywalled|behind a paywall)\b"
+    r"|\bpaywalled\b[^.!?\n]{0,60}\b(?:pasted|copied|below|here)\b"
+    r"|\bnot everyone has a subscription\b|\bfor those without a subscription\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"['\"“‘]([^'\"”’]{280,})")
+
+
+def detect(view: PostView) -> list[Hit]:
+    ev: list[Span] = []
+    reasons = []
+    for m in _NOTICE.finditer(view.text):
+        ev.append(Span(m.start(), m.end(), "notice"))
+        reasons.append("a copyright notice")
+    for m in _COPIED.finditer(view.text):
+        ev.append(Span(m.start(), m.end(), "copied"))
+        reasons.append("a copied or paywalled article")
+    long_quote = _QUOTED.search(view.text)
+    if long_quote and (ev or view.has("hint_cues")):
+        reasons.append("a long quotation")
+    if not ev:
+        return []
+    return [Hit(message="Reproduces material you likely do not own: "
+                        + ", ".join(dict.fromkeys(reasons)) + ".",
+                evidence=tuple(sorted(set(ev), key=lambda s: s.start)),
+                explain={"reasons": list(dict.fromkeys(reasons))})]

@@ -1,0 +1,94 @@
+"""undisclosed-endorsement and name-logo-endorsement."""
+
+from __future__ import annotations
+
+import re
+
+from clearpost.detectors.base import (
+    Hit,
+    PostView,
+    Span,
+    policy_org_alternation,
+    sentence_of,
+    weak_org_lexicon,
+)
+from clearpost.text import Match
+
+_ROLE_INVOKED = r"\bas (?:an?|the) (?:{org})\b[^.!?,:\n]{{0,25}}|\b(?:{org}) (?:nurse|doctor|physician|oncologist|surgeon|researcher|scientist|employee|staff|postdocs?)\b"
+_PROMO_EXTRA = re.compile(r"\b(?:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?% off\b|\bcode [A-Z]{3,}",
+                          re.IGNORECASE)
+_POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"
+                             r"\bfor (?:city council|senate|congress|mayor|governor|president)\b",
+                             re.IGNORECASE)
+
+
+def _disclosed(view: PostView) -> bool:
+    return view.post.account.discloses_affiliation or bool(view.discloses_affiliation)
+
+
+def undisclosed_endorsement(view: PostView) -> list[Hit]:
+    acct = view.post.account
+    if acct.kind != "personal" or _disclosed(view):
+        return []
+    praise = view.find("praise")
+    if not praise:
+        return []
+    mentions = view.org_mentions
+    if not mentions and view.post.venue != "org-channel":
+        weak = _weak(view)
+        if not weak:
+            return []
+        mentions = weak
+    # praise and the organization in the same sentence (or a short post on its own channel)
+    pairs = []
+    for p in praise:
+        ps = sentence_of(view, p.start)
+        near = [m for m in mentions if ps[0] <= m.start < ps[1]
+                or abs(m.start - p.start) < 80]
+        if near or (view.post.venue == "org-channel" and len(view.text) < 200):
+            pairs.append((p, near[:1]))
+    if not pairs:
+        return []
+    p, near = pairs[0]
+    ev = [Span(p.start, p.end, "praise")] + [Span(m.start, m.end, "organization") for m in near]
+    return [Hit(message="Promotes the organization without saying you work there.",
+                evidence=tuple(sorted(ev, key=lambda s: s.start)),
+                explain={"praise": p.phrase})]
+
+
+def _weak(view: PostView) -> list[Match]:
+    return weak_org_lexicon(view.policy).find_all(view.lower)
+
+
+def name_logo_endorsement(view: PostView) -> list[Hit]:
+    mentions = view.org_mentions
+    org_alt = policy_org_alternation(view.policy)
+    role = re.compile(_ROLE_INVOKED.format(org=org_alt)).search(view.lower)
+    if not mentions and not role:
+        return []
+    promo = view.find("promo")
+    promo_extra = list(_PROMO_EXTRA.finditer(view.text))
+    politics = view.find("politics")
+    politics_extra = list(_POLITICS_EXTRA.finditer(view.text))
+    kinds = []
+    ev: list[Span] = []
+    if (promo and (promo_extra or len(promo) >= 2)) or promo_extra:
+        kinds.append("a product")
+        ev += [Span(m.start, m.end, "promotion") for m in promo[:2]]
+        ev += [Span(m.start(), m.end(), "promotion") for m in promo_extra[:1]]
+    if politics or politics_extra:
+        kinds.append("a political cause or candidate")
+        ev += [Span(m.start, m.end, "politics") for m in politics[:2]]
+        ev += [Span(m.start(), m.end(), "politics") for m in politics_extra[:1]]
+    if not kinds:
+        return []
+    if role:
+        ev.append(Span(role.start(), role.end(), "organization"))
+    ev += [Span(m.start, m.end, "organization") for m in mentions[:1]]
+    seen: list[Span] = []
+    for sp in sorted(ev, key=lambda s: (s.start, -(s.end - s.start))):
+        if all(sp.start >= o.end or sp.end <= o.start for o in seen):
+            seen.append(sp)
+    return [Hit(message="Uses the organization's name, marks or your role there to promote "
+                        + " and ".join(kinds) + ".",
+                evidence=tuple(seen), explain={"kinds": kinds, "role_invoked": bool(role)})]

@@ -1,0 +1,149 @@
+"""phi: could this post identify a patient, or a patient's health, care or payment details?
+
+Two questions, both needed:
+1. Is there a care context about someone other than the author? (clinical words, a care
+   setting, a patient reference; not the author's own health, not a TV show)
+2. Is there a HIPAA identifier tied to it? Either one direct identifier (a name, a room, a
+   record number, a phone, an age over 89, a photo of a patient, a reply showing the author
+   saw the person's chart) or at least two quasi-identifiers of different kinds (an age, a
+   town, a job, a family detail, a date, a unit), which together make a story recognisable.
+
+The cheap screen runs first: a post with no care word and no patient word is done in
+microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.detectors.identifiers import (
+    Ident,
+    find_addressed_patient,
+    find_ages,
+    find_contacts_and_numbers,
+    find_dates,
+    find_descriptors,
+    find_names,
+    find_rooms,
+    find_surname_with_procedure,
+    find_units,
+)
+
+_SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT)\b")
+_PATIENT_AREA = re.compile(r"\b(?:waiting room|waiting area|infusion|chemo|bedside|patient room|"
+                           r"exam room|recovery|icu|er)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
+                           r"kid|kiddo|family|mom|dad)\b", re.IGNORECASE)
+_PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
+                            re.IGNORECASE)
+
+_RELATIONSHIP = frozenset({"patient", "patients", "pt", "pts", "my patient", "my pt",
+                           "our patient"})
+
+_KIND_WORDS = {
+    "name": "the name", "date": "the date", "age": "the age", "location": "the place or room",
+    "contact": "the handle, phone or e-mail", "id-number": "the record or account number",
+    "descriptor": "the details that single the person out",
+}
+
+
+def _care_spans(view: PostView) -> list[tuple[int, int, str]]:
+    spans = [(m.start, m.end, "care") for m in view.find("care_terms")]
+    spans += [(m.start, m.end, "setting") for m in view.find("care_settings")]
+    spans += [(m.start(), m.end(), "setting") for m in _SETTING_CASED.finditer(view.text)]
+    return spans
+
+
+def detect(view: PostView) -> list[Hit]:
+    care = _care_spans(view)
+    patients = view.find("patient_refs")
+    weak = view.find("care_weak")
+    people_in_media = view.has_media and view.has("people_cues")
+    # Cheap screen: nothing about care and nobody who could be a patient.
+    if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))):
+        return []
+    if view.has("fiction_cues"):
+        return []
+
+    idents: list[Ident] = []
+    idents += find_names(view)
+    idents += find_surname_with_procedure(view, [(s, e) for s, e, k in care if k == "care"])
+    idents += find_addressed_patient(view)
+    idents += find_ages(view)
+    idents += find_rooms(view)
+    idents += find_units(view)
+    idents += find_dates(view)
+    idents += find_contacts_and_numbers(view)
+    idents += find_descriptors(view)
+
+    # A photo that shows patients (people in a patient area, or a patient in a care moment).
+    if people_in_media and (_PATIENT_AREA.search(view.text) or (patients and care)):
+        cue = view.media_cues[0]
+        idents.append(Ident(cue.start, cue.end, "descriptor", "photo-of-patient", True))
+
+    # "my patient", "pt": the relationship itself is care context.
+    relationship = any(m.phrase in _RELATIONSHIP for m in patients)
+    strong_care = bool(care) or relationship or (bool(patients) and bool(weak))
+    has_direct_tie = any(i.label in ("work-knowledge", "photo-of-patient") for i in idents)
+    # weak care words only count next to a direct identifier of a patient
+    named = any(i.direct and i.kind in ("name", "id-number") for i in idents)
+    if not strong_care and not has_direct_tie and not (weak and named):
+        return []
+
+    if _is_own_health(view, idents, patients):
+        return []
+
+    direct = [i for i in idents if i.direct and i.label != "url"]
+    quasi = [i for i in idents if not i.direct]
+    quasi_kinds = {i.label for i in quasi}
+    third_person = bool(patients) or bool(_THIRD_PERSON.search(view.text))
+
+    decisive = bool(direct)
+    if not decisive and third_person and len(quasi_kinds) >= 2:
+        decisive = not (_PUBLIC_HEALTH.search(view.text) and len(quasi_kinds) < 3)
+    if not decisive:
+        return []
+
+    used = direct + (quasi if not direct or len(quasi_kinds) >= 2 else [])
+    evidence = _evidence(used, care)
+    kinds = sorted({i.kind for i in used})
+    details = ", ".join(f'"{view.norm.original_text(i.start, i.end)}"' for i in used[:4])
+    care_words = [view.norm.original_text(s, e) for s, e, _ in care[:3]]
+    message = f"Could identify a patient: {details}"
+    if care_words:
+        message += f" together with care details ({', '.join(care_words)})."
+    else:
+        message += " in a care context."
+    fix = ("Remove " + ", ".join(_KIND_WORDS[k] for k in kinds if k in _KIND_WORDS)
+           + ", or share nothing about this patient. A story without who, where and when "
+           "(\"a patient taught me something today\") is fine.")
+    return [Hit(message=message, evidence=evidence, fix=fix,
+                score=min(1.0, 0.6 + 0.1 * len(direct) + 0.1 * len(quasi_kinds)),
+                explain={"direct": sorted({i.label for i in direct}),
+                         "quasi": sorted(quasi_kinds),
+                         "care": care_words})]
+
+
+def _is_own_health(view: PostView, idents: list[Ident], patients: Sequence[object]) -> bool:
+    """The author shares their own health, and nobody else's."""
+    if not view.has("self_refs"):
+        return False
+    others = [i for i in idents if i.kind == "name" or i.label in ("room", "work-knowledge")]
+    return not others and not patients
+
+
+def _evidence(idents: list[Ident], care: list[tuple[int, int, str]]) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    seen: list[tuple[int, int]] = []
+    for i in sorted(idents, key=lambda i: (i.start, -(i.end - i.start))):
+        if any(i.start < e and i.end > s for s, e in seen):
+            continue
+        spans.append(Span(i.start, i.end, i.kind))
+        seen.append((i.start, i.end))
+    for s, e, _ in care[:4]:
+        if not any(s < b and e > a for a, b in seen):
+            spans.append(Span(s, e, "care"))
+            seen.append((s, e))
+    return tuple(sorted(spans, key=lambda sp: sp.start))

@@ -1,0 +1,1 @@
+"""Policy packs: schema, loader, validation; packs/msk is the default."""

@@ -1,0 +1,1 @@
+"""The guidelines' processes as explicit state machines, sliced by feature."""

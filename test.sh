@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up (first run) and run every check: lint, types, import layers, then the tests.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh test
+.venv/bin/ruff check src tests bench train
+.venv/bin/lint-imports --no-cache
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"
