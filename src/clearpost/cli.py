@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -156,7 +158,8 @@ def check(
                  .replace("field 'venue'", "--venue"), EXIT_USAGE)
     _check_media_paths(p)
     try:
-        result = run_check(p, pol)
+        with media_progress(p):
+            result = run_check(p, pol)
     except PostInputError as exc:
         fail(str(exc))
     if as_json:
@@ -306,6 +309,71 @@ def policy_show(policy: PolicyOpt = None) -> None:
     from clearpost.render import print_policy
 
     print_policy(_load_policy(policy))
+
+
+# --- media ---------------------------------------------------------------------------------
+@contextmanager
+def media_progress(post: Any) -> Iterator[None]:
+    """A Rich progress bar on stderr while videos are checked (only on a terminal)."""
+    if not (post.images or post.videos):
+        yield
+        return
+    try:
+        from clearpost.media import video as media_video
+    except ImportError:
+        print("clearpost: note: photos and videos are not checked (install the 'media' extra: "
+              "pip install 'clearpost[media]'); the caption was checked", file=sys.stderr)
+        yield
+        return
+    if not post.videos or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(path: str, done: float, total: float) -> None:
+            if path not in tasks:
+                tasks[path] = bar.add_task(f"checking {Path(path).name}", total=max(total, 1.0))
+            bar.update(tasks[path], completed=min(done, max(total, 1.0)))
+
+        token = media_video.PROGRESS.set(report)
+        try:
+            yield
+        finally:
+            media_video.PROGRESS.reset(token)
+
+
+@app.command()
+def redact(
+    image: Annotated[Path, typer.Argument(help="The photo (JPEG, PNG, WebP, HEIC).")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the safe copy "
+                                                         "(.jpg, .png or .webp).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was redacted as JSON.")] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    """Write a safe copy of a photo: faces blurred, patient text blacked out, metadata removed."""
+    try:
+        from clearpost.media.redact import redact_image
+    except ImportError:
+        fail("photo redaction needs the 'media' extra: pip install 'clearpost[media]'", EXIT_USAGE)
+    pol = _load_policy(policy)
+    try:
+        rep = redact_image(image, out, pol)
+    except PostInputError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    if as_json:
+        print(json.dumps({"output": str(out), "faces_blurred": rep.faces,
+                          "text_boxes_blacked_out": rep.text_boxes,
+                          "metadata_removed": True}))
+    else:
+        print(f"Wrote {out}: {rep.faces} face(s) blurred, {rep.text_boxes} line(s) of patient "
+              "text blacked out, all metadata removed (EXIF, GPS, XMP, ICC, comments).")
 
 
 # --- demo -----------------------------------------------------------------------------------

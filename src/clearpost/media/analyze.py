@@ -20,7 +20,7 @@ from clearpost.media.faces import Face, find_faces
 from clearpost.media.fields import Field, find_fields, is_patient_record
 from clearpost.media.loader import LoadedImage, load_image
 from clearpost.media.logos import LogoMatch, find_logos, policy_refs
-from clearpost.media.ocr import OcrLine, read_text
+from clearpost.media.ocr import OCR_MAX_SIDE, OcrLine, read_text, scaled
 from clearpost.model import Evidence, Post
 
 #: Rules about the media itself: decided from metadata, faces and logos, not from the text
@@ -55,18 +55,32 @@ class ImageReport:
 
 
 def analyze_picture(image: Any, policy: Any, source: str, *, ocr: bool = True,
-                    time_s: float | None = None) -> ImageReport:
-    """OCR, faces and logos of an RGB Pillow image."""
-    rep = ImageReport(source=source, size=image.size, time_s=time_s)
-    rep.faces = [f for f in find_faces(image) if f.share >= MIN_IDENTIFIABLE_FACE]
-    rep.logos = find_logos(image, policy_refs(policy))
+                    logos: bool = True, time_s: float | None = None,
+                    scale: float = 1.0) -> ImageReport:
+    """OCR, faces and logos of an RGB Pillow image; boxes are multiplied by `scale` (the
+    original's pixels per pixel of `image`)."""
+    work, f = scaled(image, OCR_MAX_SIDE)  # one downscale shared by every check
+    k = scale / f
+    rep = ImageReport(source=source, size=(round(image.width * scale), round(image.height * scale)),
+                      time_s=time_s)
+    rep.faces = [Face(box=_mul(fc.box, k), share=fc.share) for fc in find_faces(work)
+                 if fc.share >= MIN_IDENTIFIABLE_FACE]
+    rep.logos = [LogoMatch(lg.name, _mul(lg.box, k), lg.inliers)
+                 for lg in (find_logos(work, policy_refs(policy)) if logos else [])]
     if ocr:
-        rep.lines = read_text(image)
+        rep.lines = [OcrLine(ln.text, _mul(ln.box, k), ln.score) for ln in read_text(work)]
     return rep
 
 
+def _mul(box: tuple[int, int, int, int], k: float) -> tuple[int, int, int, int]:
+    if k == 1.0:
+        return box
+    x, y, w, h = box
+    return (round(x * k), round(y * k), round(w * k), round(h * k))
+
+
 def analyze_image(loaded: LoadedImage, policy: Any) -> ImageReport:
-    rep = analyze_picture(loaded.image, policy, f"image:{loaded.path}")
+    rep = analyze_picture(loaded.image, policy, f"image:{loaded.path}", scale=loaded.scale)
     rep.meta = read_meta(loaded.exif, loaded.info)
     if rep.meta.has_gps:
         assert rep.meta.latitude is not None and rep.meta.longitude is not None
@@ -77,7 +91,8 @@ def analyze_image(loaded: LoadedImage, policy: Any) -> ImageReport:
 
 
 def reports_for(post: Post, policy: Any) -> list[ImageReport]:
-    reports = [analyze_image(load_image(path), policy) for path in post.images]
+    reports = [analyze_image(load_image(path, max_side=OCR_MAX_SIDE), policy)
+               for path in post.images]
     if post.videos:
         from clearpost.media.video import analyze_video
 
@@ -229,28 +244,29 @@ def hits_from_reports(view: PostView, reports: list[ImageReport]) -> dict[str, l
         if rep.logos:
             related.append("showing the organization's logo")
             _logo_endorsement(view, rep, add)
-        if rep.lines and _shows_org_or_patients(view, rep):
-            related.append("showing the organization's name or patient information")
+        if rep.lines and _shows_org_name(view, rep):
+            related.append("showing the organization's name")
+        if rep.lines and is_patient_record(find_fields(rep.text)):
+            related.append("showing patient information")
     if related and not view.post.account.approval_id:
         reasons = list(dict.fromkeys(related))
         add("media-approval", Hit(
             message="Photo or video " + ", ".join(reasons) + ", with no approval from "
                     "Marketing & Communications.",
-            evidence=tuple(_ev(r, "media", "media", None) for r in reports[:1]),
+            evidence=tuple(_ev(r, _where(r), "media", None) for r in reports[:1]),
             explain={"reasons": reasons}))
     elif view.is_org_account and not view.post.account.approval_id and reports:
         add("media-approval", Hit(
             message=f"Photo or video posted from a {view.post.account.kind} account with no "
                     "approval from Marketing & Communications.",
-            evidence=tuple(_ev(r, "media", "media", None) for r in reports[:1]),
+            evidence=tuple(_ev(r, _where(r), "media", None) for r in reports[:1]),
             explain={"reasons": ["department or official account"]}))
     return out
 
 
-def _shows_org_or_patients(view: PostView, rep: ImageReport) -> bool:
+def _shows_org_name(view: PostView, rep: ImageReport) -> bool:
     post = view.post.model_copy(update={"text": rep.text, "images": (), "videos": ()})
-    sub = PostView(post, view.policy)
-    return bool(sub.org_mentions) or is_patient_record(find_fields(rep.text))
+    return bool(PostView(post, view.policy).org_mentions)
 
 
 def _logo_endorsement(view: PostView, rep: ImageReport, add: Any) -> None:

@@ -44,6 +44,7 @@ class LoadedImage:
     image: Image.Image  # RGB, orientation applied
     exif: Image.Exif
     info: dict[str, Any]  # Pillow's info: xmp, icc_profile, comment, ...
+    scale: float = 1.0  # original pixels per pixel of `image` (> 1 when decoded reduced)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -113,8 +114,12 @@ def read_head(path: Path | str, n: int = 32) -> bytes:
         return fh.read(n)
 
 
-def load_image(path: Path | str) -> LoadedImage:
-    """Open, check and decode a photo; raise MediaInputError with one clear line otherwise."""
+def load_image(path: Path | str, max_side: int | None = None) -> LoadedImage:
+    """Open, check and decode a photo; raise MediaInputError with one clear line otherwise.
+
+    With `max_side`, a JPEG is decoded at a reduced scale (the decoder's DCT scaling, 2-8x
+    faster) as long as its long side stays at least `max_side`; `scale` records the factor.
+    """
     p = Path(path)
     _stat(p, MAX_IMAGE_BYTES, "image")
     kind = sniff(read_head(p))
@@ -139,6 +144,10 @@ def load_image(path: Path | str) -> LoadedImage:
                 img.seek(0)  # animated GIF/WebP: the first frame stands for the picture
             exif = img.getexif()
             info = dict(img.info)
+            if max_side and img.format == "JPEG" and max(w, h) > 2 * max_side:
+                f = max_side / max(w, h)
+                img.draft("RGB", (max(1, int(w * f)), max(1, int(h * f))))
+            scale = w / img.size[0]
             # Decode now, inside the guard: a truncated file must fail here, not later.
             ImageFile.LOAD_TRUNCATED_IMAGES = False
             img.load()
@@ -158,7 +167,8 @@ def load_image(path: Path | str) -> LoadedImage:
         raise MediaInputError(f"{p}: {why} image file") from None
     except MemoryError:
         raise MediaInputError(f"{p}: image is too large to decode") from None
-    return LoadedImage(path=str(path), format=fmt, image=rgb, exif=exif, info=info)
+    return LoadedImage(path=str(path), format=fmt, image=rgb, exif=exif, info=info,
+                       scale=scale)
 
 
 def check_video_file(path: Path | str) -> str:

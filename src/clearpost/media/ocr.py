@@ -17,6 +17,7 @@ from PIL import Image
 
 #: Long side, in pixels, at which photos are read.
 OCR_MAX_SIDE = 1600
+DET_MAX_SIDE = 1280
 MIN_SCORE = 0.5
 
 _lock = threading.Lock()
@@ -34,8 +35,11 @@ def _get_engine() -> Any:
     if not _engine:
         from rapidocr import RapidOCR
 
+        # Text detection at DET_MAX_SIDE (the slow model), recognition on crops of the
+        # OCR_MAX_SIDE image: small print stays readable at a third less detection work.
         eng = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False,
-                               "Global.max_side_len": OCR_MAX_SIDE})
+                               "Global.max_side_len": OCR_MAX_SIDE,
+                               "Det.limit_side_len": DET_MAX_SIDE, "Det.limit_type": "max"})
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         _engine.append(eng)
     return _engine[0]
