@@ -22,12 +22,12 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
+from tests.fixtures.media_gen import build_set, paste_face, screen, whiteboard  # noqa: E402
 
 from clearpost.engine import check  # noqa: E402
 from clearpost.media.loader import load_image  # noqa: E402
 from clearpost.media.ocr import read_text  # noqa: E402
 from clearpost.policy.loader import default_policy  # noqa: E402
-from tests.fixtures.media_gen import build_set, paste_face, screen, whiteboard  # noqa: E402
 
 RULES = ("onsite-photo", "faces", "media-approval", "phi", "name-logo-endorsement")
 

@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("cv2", reason="the media extra is not installed")
 pytest.importorskip("rapidocr", reason="the media extra is not installed")
 
-from tests.fixtures import media_gen  # noqa: E402
+from tests.fixtures import media_gen
 
 
 @pytest.fixture(scope="session")

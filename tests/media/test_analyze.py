@@ -70,7 +70,7 @@ def test_logo_found_at_any_scale(policy, media_dir: Path, size: int) -> None:  #
     img.paste(media_gen.logo_image().resize((size, size)), (500, 300))
     found = find_logos(img, policy_refs(policy))
     assert found and found[0].name == "emblem"
-    x, y, w, h = found[0].box
+    x, _y, w, _h = found[0].box
     assert abs(x - 500) < size * 0.2 and abs(w - size) < size * 0.25
 
 

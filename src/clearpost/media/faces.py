@@ -35,7 +35,8 @@ def _cascade() -> object:
     if cascade is None:
         import cv2
 
-        path = Path(cv2.data.haarcascades) / "haarcascade_frontalface_alt2.xml"
+        cascades = Path(cv2.data.haarcascades)  # type: ignore[attr-defined]
+        path = cascades / "haarcascade_frontalface_alt2.xml"
         cascade = cv2.CascadeClassifier(str(path))
         if cascade.empty():  # pragma: no cover - a broken OpenCV install
             raise RuntimeError(f"cannot load the face model {path}")

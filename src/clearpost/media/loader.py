@@ -143,7 +143,7 @@ def load_image(path: Path | str, max_side: int | None = None) -> LoadedImage:
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)  # animated GIF/WebP: the first frame stands for the picture
             exif = img.getexif()
-            info = dict(img.info)
+            info = {str(k): v for k, v in img.info.items()}
             if max_side and img.format == "JPEG" and max(w, h) > 2 * max_side:
                 f = max_side / max(w, h)
                 img.draft("RGB", (max(1, int(w * f)), max(1, int(h * f))))

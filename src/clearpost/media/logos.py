@@ -40,7 +40,8 @@ class _Ref:
 def _orb() -> Any:
     import cv2
 
-    return cv2.ORB_create(nfeatures=1500, scaleFactor=1.2, nlevels=8, fastThreshold=12)
+    return cv2.ORB_create(nfeatures=1500, scaleFactor=1.2, nlevels=8,  # type: ignore[attr-defined]
+                          fastThreshold=12)
 
 
 def _gray(image: Image.Image) -> Any:
@@ -53,7 +54,7 @@ def load_refs(logo_dir: Path) -> list[_Ref]:
     """Reference logos of a pack (an empty list when it has no logos/ directory)."""
     from clearpost.media.loader import MediaInputError, load_image
 
-    refs = []
+    refs: list[_Ref] = []
     if not logo_dir.is_dir():
         return refs
     files = sorted(p for p in logo_dir.iterdir() if p.suffix.lower() in _EXTS)[:MAX_LOGO_FILES]
@@ -91,8 +92,8 @@ def find_logos(image: Image.Image, refs: list[_Ref]) -> list[LogoMatch]:
         good = [m for m, *rest in (p for p in pairs if p) if rest and m.distance < 0.75 * rest[0].distance]
         if len(good) < MIN_INLIERS:
             continue
-        src = np.float32([ref.keypoints[m.queryIdx].pt for m in good]).reshape(-1, 1, 2)
-        dst = np.float32([kp[m.trainIdx].pt for m in good]).reshape(-1, 1, 2)
+        src = np.array([ref.keypoints[m.queryIdx].pt for m in good], dtype=np.float32).reshape(-1, 1, 2)
+        dst = np.array([kp[m.trainIdx].pt for m in good], dtype=np.float32).reshape(-1, 1, 2)
         H, mask = cv2.findHomography(src, dst, cv2.RANSAC, 5.0)
         if H is None or mask is None:
             continue
@@ -101,7 +102,7 @@ def find_logos(image: Image.Image, refs: list[_Ref]) -> list[LogoMatch]:
             continue
         w, h = ref.size
         corners = cv2.perspectiveTransform(
-            np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2), H).reshape(-1, 2)
+            np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32).reshape(-1, 1, 2), H).reshape(-1, 2)
         x0, y0 = corners.min(axis=0)
         x1, y1 = corners.max(axis=0)
         bw, bh = x1 - x0, y1 - y0

@@ -72,6 +72,6 @@ def read_text(image: Image.Image) -> list[OcrLine]:
         x0, y0 = q.min(axis=0)
         x1, y1 = q.max(axis=0)
         lines.append(OcrLine(text=text.strip(), score=float(score),
-                             box=(int(x0), int(y0), int(round(x1 - x0)), int(round(y1 - y0)))))
+                             box=(int(x0), int(y0), round(x1 - x0), round(y1 - y0))))
     lines.sort(key=lambda ln: (ln.box[1] // max(8, ln.box[3]), ln.box[0]))
     return lines
