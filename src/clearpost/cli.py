@@ -319,6 +319,7 @@ def media_progress(post: Any) -> Iterator[None]:
         yield
         return
     try:
+        import clearpost.media.analyze  # noqa: F401  (fails when the media extra is absent)
         from clearpost.media import video as media_video
     except ImportError:
         print("clearpost: note: photos and videos are not checked (install the 'media' extra: "

@@ -100,3 +100,18 @@ def test_cli_bad_image_is_one_line_input_error(tmp_path: Path, payload: bytes) -
     assert proc.returncode == 4, err
     assert err.startswith("clearpost: error:") and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_heic_opens_when_pillow_heif_is_installed(tmp_path: Path) -> None:
+    heif = pytest.importorskip("pillow_heif")
+    heif.register_heif_opener()
+    path = tmp_path / "phone.heic"
+    Image.new("RGB", (64, 48), "blue").save(path)
+    loaded = load_image(path)
+    assert loaded.format == "heic" and loaded.size == (64, 48)
+
+
+def test_webp_opens(tmp_path: Path) -> None:
+    path = tmp_path / "x.webp"
+    Image.new("RGB", (50, 20), "green").save(path)
+    assert load_image(path).format == "webp"

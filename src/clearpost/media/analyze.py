@@ -8,6 +8,7 @@ Evidence from a picture carries `source="image:PATH"` and a box (x, y, w, h); fr
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,12 @@ from clearpost.media.loader import LoadedImage, load_image
 from clearpost.media.logos import LogoMatch, find_logos, policy_refs
 from clearpost.media.ocr import OCR_MAX_SIDE, OcrLine, read_text, scaled
 from clearpost.model import Evidence, Post
+
+# The engine treats an ImportError from this module as "the media extra is not installed";
+# fail here, at import, rather than halfway through a check.
+for _needed in ("cv2", "rapidocr", "onnxruntime"):
+    if importlib.util.find_spec(_needed) is None:
+        raise ImportError(f"clearpost's media extra is not installed (missing {_needed})")
 
 #: Rules about the media itself: decided from metadata, faces and logos, not from the text
 #: that happens to be in the picture (a "No photography" sign is not a photo of a lobby).
@@ -172,8 +179,8 @@ def text_rule_hits(view: PostView, rep: ImageReport) -> dict[str, list[Hit]]:
                     fix=hit.fix, score=hit.score, level=hit.level,
                     explain={**hit.explain, "source": rep.source}))
     fields = [f for f in find_fields(ocr.text) if f.start >= ocr.offset]
-    if is_patient_record(fields) and "phi" not in out:
-        out["phi"] = [_fields_hit(ocr, rep, fields)]
+    if is_patient_record(fields):
+        out.setdefault("phi", []).append(_fields_hit(ocr, rep, fields))
     return out
 
 

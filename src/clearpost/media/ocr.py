@@ -73,5 +73,19 @@ def read_text(image: Image.Image) -> list[OcrLine]:
         x1, y1 = q.max(axis=0)
         lines.append(OcrLine(text=text.strip(), score=float(score),
                              box=(int(x0), int(y0), round(x1 - x0), round(y1 - y0))))
-    lines.sort(key=lambda ln: (ln.box[1] // max(8, ln.box[3]), ln.box[0]))
-    return lines
+    return reading_order(lines)
+
+
+def reading_order(lines: list[OcrLine]) -> list[OcrLine]:
+    """Top to bottom, then left to right within a row (boxes whose centres are within half
+    a line height of each other share a row)."""
+    rows: list[list[OcrLine]] = []
+    for ln in sorted(lines, key=lambda ln: ln.box[1] + ln.box[3] / 2):
+        cy = ln.box[1] + ln.box[3] / 2
+        if rows:
+            last = rows[-1][-1]
+            if abs(cy - (last.box[1] + last.box[3] / 2)) < max(ln.box[3], last.box[3]) / 2:
+                rows[-1].append(ln)
+                continue
+        rows.append([ln])
+    return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.box[0])]
