@@ -17,7 +17,7 @@ from typing import Any
 from clearpost.detectors import DETECTORS
 from clearpost.detectors.base import Hit, PostView, Span
 from clearpost.media.exif import PhotoMeta, read_meta, site_at
-from clearpost.media.faces import Face, find_faces
+from clearpost.media.faces import FACE_MAX_SIDE, Face, find_faces
 from clearpost.media.fields import Field, find_fields, is_patient_record
 from clearpost.media.loader import LoadedImage, load_image
 from clearpost.media.logos import LogoMatch, find_logos, policy_refs
@@ -63,14 +63,14 @@ class ImageReport:
 
 def analyze_picture(image: Any, policy: Any, source: str, *, ocr: bool = True,
                     logos: bool = True, time_s: float | None = None,
-                    scale: float = 1.0) -> ImageReport:
+                    scale: float = 1.0, face_max_side: int = FACE_MAX_SIDE) -> ImageReport:
     """OCR, faces and logos of an RGB Pillow image; boxes are multiplied by `scale` (the
     original's pixels per pixel of `image`)."""
     work, f = scaled(image, OCR_MAX_SIDE)  # one downscale shared by every check
     k = scale / f
     rep = ImageReport(source=source, size=(round(image.width * scale), round(image.height * scale)),
                       time_s=time_s)
-    rep.faces = [Face(box=_mul(fc.box, k), share=fc.share) for fc in find_faces(work)
+    rep.faces = [Face(box=_mul(fc.box, k), share=fc.share) for fc in find_faces(work, face_max_side)
                  if fc.share >= MIN_IDENTIFIABLE_FACE]
     rep.logos = [LogoMatch(lg.name, _mul(lg.box, k), lg.inliers)
                  for lg in (find_logos(work, policy_refs(policy)) if logos else [])]

@@ -44,10 +44,10 @@ def _cascade() -> object:
     return cascade
 
 
-def find_faces(image: Image.Image) -> list[Face]:
+def find_faces(image: Image.Image, max_side: int = FACE_MAX_SIDE) -> list[Face]:
     import cv2
 
-    small, f = scaled(image, FACE_MAX_SIDE)
+    small, f = scaled(image, max_side)
     gray = cv2.cvtColor(np.asarray(small), cv2.COLOR_RGB2GRAY)
     gray = cv2.equalizeHist(gray)
     side = max(24, int(min(gray.shape) * MIN_FACE_SHARE))

@@ -15,13 +15,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PIL import Image
 
 from clearpost.media.loader import MediaInputError, check_video_file
 
 SAMPLE_EVERY_S = 1.0
-OCR_EVERY_S = 5.0
+OCR_EVERY_S = 10.0
+#: Frames are checked at this long side (1080p -> 1280x720); faces at FACE_SIDE.
+FRAME_MAX_SIDE = 1280
+FACE_SIDE = 720
+#: A frame this close (histogram distance) to the last one read adds no new text.
+SAME_TEXT_DISTANCE = 0.08
 SCENE_CHECK_EVERY_S = 0.25
 SCENE_THRESHOLD = 0.45  # Bhattacharyya distance between histograms of consecutive checks
 MAX_DURATION_S = 30 * 60
@@ -58,8 +62,8 @@ def read_location(path: Path | str) -> tuple[float, float] | None:
 def _hist(frame: Any) -> Any:
     import cv2
 
-    small = cv2.resize(frame, (64, 36), interpolation=cv2.INTER_AREA)
-    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    step = max(1, min(frame.shape[:2]) // 72)  # a strided view: no copy of the full frame
+    hsv = cv2.cvtColor(frame[::step, ::step], cv2.COLOR_BGR2HSV)
     h = cv2.calcHist([hsv], [0, 1], None, [16, 8], [0, 180, 0, 256])
     return cv2.normalize(h, h).flatten()
 
@@ -96,7 +100,7 @@ def sample_frames(path: Path | str) -> Iterator[tuple[float, Any, bool]]:
             hist = _hist(frame)
             scene = False
             if prev_hist is not None:
-                scene = cv2.compareHist(prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA) > SCENE_THRESHOLD
+                scene = _distance(prev_hist, hist) > SCENE_THRESHOLD
             prev_hist = hist
             if due or scene:
                 yield idx / fps, frame, scene or idx == 0
@@ -107,6 +111,24 @@ def sample_frames(path: Path | str) -> Iterator[tuple[float, Any, bool]]:
                                   "video)")
     finally:
         cap.release()
+
+
+def _distance(a: Any, b: Any) -> float:
+    import cv2
+
+    return float(cv2.compareHist(a, b, cv2.HISTCMP_BHATTACHARYYA))
+
+
+def _frame_rgb(frame: Any) -> tuple[Image.Image, float]:
+    """A BGR frame as an RGB image at most FRAME_MAX_SIDE long (OpenCV resizes fastest)."""
+    import cv2
+
+    h, w = frame.shape[:2]
+    f = min(1.0, FRAME_MAX_SIDE / max(w, h))
+    if f < 1.0:
+        frame = cv2.resize(frame, (max(1, round(w * f)), max(1, round(h * f))),
+                           interpolation=cv2.INTER_AREA)
+    return Image.fromarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)), 1.0 / f
 
 
 def duration_s(path: Path | str) -> float:
@@ -131,13 +153,17 @@ def analyze_video(path: Path | str, policy: Any) -> list[Any]:
     total = duration_s(path) if progress else 0.0
     reports: list[ImageReport] = []
     seen_text: set[str] = set()
-    last_ocr = -OCR_EVERY_S
+    last_ocr, last_ocr_hist = -OCR_EVERY_S, None
     for t, frame, scene in sample_frames(path):
+        hist = _hist(frame)
         do_ocr = scene or t - last_ocr >= OCR_EVERY_S
+        if do_ocr and last_ocr_hist is not None and not scene:
+            do_ocr = _distance(last_ocr_hist, hist) > SAME_TEXT_DISTANCE
         if do_ocr:
-            last_ocr = t
-        rgb = Image.fromarray(np.ascontiguousarray(frame[:, :, ::-1]))
-        rep = analyze_picture(rgb, policy, source, ocr=do_ocr, logos=do_ocr, time_s=round(t, 2))
+            last_ocr, last_ocr_hist = t, hist
+        rgb, scale = _frame_rgb(frame)
+        rep = analyze_picture(rgb, policy, source, ocr=do_ocr, logos=do_ocr, time_s=round(t, 2),
+                              scale=scale, face_max_side=FACE_SIDE)
         if rep.lines:
             key = rep.text
             if key in seen_text:
