@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from posts import posts  # noqa: E402
+from posts import posts
 
 CLI = [sys.executable, "-m", "clearpost.cli"]
 
