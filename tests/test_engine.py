@@ -81,6 +81,7 @@ def test_thread_safe_results_match_sequential() -> None:
     {"author": {}},
     {"text": "a\x00b"},
     {"text": "x" * 200_001},
+    {"text": "lone \ud800 surrogate"},
     [1, 2],
 ])
 def test_bad_posts_raise_the_documented_input_error(bad: object) -> None:
