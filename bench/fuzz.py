@@ -12,6 +12,7 @@ docs/reliability.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import subprocess
@@ -122,10 +123,8 @@ def child(name: str, runs: int) -> None:
         run, allowed = HARNESSES[name]()
 
     def one(data: bytes) -> None:
-        try:
+        with contextlib.suppress(allowed):
             run(data)
-        except allowed:
-            pass
 
     out = ROOT / "artifacts" / "fuzz" / name
     out.mkdir(parents=True, exist_ok=True)
