@@ -68,12 +68,25 @@ def print_result(post: Post, result: Result, policy: Any, out: Console | None = 
         quoted = [ev for ev in f.evidence if ev.kind != "care"][:6]
         if quoted:
             c.print(Text("  evidence: ", style="dim") + Text(
-                ", ".join(f'"{ev.text}" ({ev.kind})' for ev in quoted)))
+                ", ".join(f'"{ev.text}" ({ev.kind}{_where(ev)})' for ev in quoted)))
         c.print(Text.assemble(("  fix: ", "bold green"), f.fix))
     if result.findings and result.redacted != post.text:
         c.print(Text("  safe version: ", style="bold") + Text(result.redacted))
     c.print(Text(f"policy {result.policy}", style="dim"))
     c.print()
+
+
+def _where(ev: Any) -> str:
+    """Where image evidence is: ", in photo.jpg at x,y" (text evidence: nothing)."""
+    if not ev.source:
+        return ""
+    where = ev.source.split(":", 1)[-1].rsplit("/", 1)[-1]
+    if ev.box:
+        where += f" at {ev.box[0]},{ev.box[1]}"
+    time_s = (ev.model_extra or {}).get("time_s")
+    if time_s is not None:
+        where += f", {time_s:.0f}s"
+    return f", in {where}"
 
 
 def print_eval(report: Any) -> None:

@@ -260,13 +260,15 @@ def hits_from_reports(view: PostView, reports: list[ImageReport]) -> dict[str, l
         add("media-approval", Hit(
             message="Photo or video " + ", ".join(reasons) + ", with no approval from "
                     "Marketing & Communications.",
-            evidence=tuple(_ev(r, _where(r), "media", None) for r in reports[:1]),
+            evidence=tuple(_ev(r, r.source.split(":", 1)[0].replace("image", "photo"), "media", None)
+                           for r in reports[:1]),
             explain={"reasons": reasons}))
     elif view.is_org_account and not view.post.account.approval_id and reports:
         add("media-approval", Hit(
             message=f"Photo or video posted from a {view.post.account.kind} account with no "
                     "approval from Marketing & Communications.",
-            evidence=tuple(_ev(r, _where(r), "media", None) for r in reports[:1]),
+            evidence=tuple(_ev(r, r.source.split(":", 1)[0].replace("image", "photo"), "media", None)
+                           for r in reports[:1]),
             explain={"reasons": ["department or official account"]}))
     return out
 
