@@ -115,3 +115,27 @@ def test_webp_opens(tmp_path: Path) -> None:
     path = tmp_path / "x.webp"
     Image.new("RGB", (50, 20), "green").save(path)
     assert load_image(path).format == "webp"
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF", "TIFF"])
+def test_damaged_files_fail_cleanly(tmp_path: Path, fmt: str) -> None:
+    """Flipped bytes and cut tails: either it still decodes, or one MediaInputError."""
+    img, _ = media_gen.sign(random.Random(2), ["Exit"])
+    src = tmp_path / f"ok.{fmt.lower()}"
+    img.resize((200, 130)).save(src, format=fmt)
+    good = src.read_bytes()
+    rng = random.Random(fmt)
+    for k in range(25):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 12)):
+            pos = rng.randrange(8, len(data))
+            data[pos] = rng.randrange(256)
+        if k % 3 == 0:
+            data = data[: rng.randrange(16, len(data))]
+        bad = tmp_path / f"bad{k}.{fmt.lower()}"
+        bad.write_bytes(bytes(data))
+        try:
+            loaded = load_image(bad)
+        except MediaInputError:
+            continue
+        assert loaded.image.mode == "RGB"
