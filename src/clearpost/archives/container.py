@@ -40,6 +40,7 @@ class Container:
             self._index_folder(path)
         elif zipfile.is_zipfile(path):
             self._open_zip(path)
+            self.label = path.stem
         elif path.is_file():
             self._sizes = {path.name: path.stat().st_size}
             self._root = path.parent
