@@ -27,6 +27,14 @@ def _safe_name(name: str) -> bool:
     return not (p.is_absolute() or ".." in p.parts or (p.parts and ":" in p.parts[0]))
 
 
+def _looks_like_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"PK\x03\x04" or path.suffix.lower() == ".zip"
+    except OSError:
+        return False
+
+
 class Container:
     """Files of one export. Use as a context manager (it may hold a zip and a temp dir)."""
 
@@ -41,6 +49,8 @@ class Container:
         elif zipfile.is_zipfile(path):
             self._open_zip(path)
             self.label = path.stem
+        elif path.is_file() and _looks_like_zip(path):
+            raise ArchiveError(f"{path}: damaged or truncated zip (no central directory)")
         elif path.is_file():
             self._sizes = {path.name: path.stat().st_size}
             self._root = path.parent

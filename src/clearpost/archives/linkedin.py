@@ -54,10 +54,12 @@ def _rows(c: Container, name: str) -> Iterator[tuple[int, list[str]]]:
     with c.open(name) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         reader = csv.reader(text, escapechar="\\")  # Comments.csv escapes quotes as \"
+        start = 1
         try:
             for row in reader:
                 if row:
-                    yield reader.line_num, row
+                    yield start, row  # the line the record starts on (it may span several)
+                start = reader.line_num + 1
         except UnicodeDecodeError as exc:
             raise ArchiveError(f"{where}: not UTF-8 text near line {reader.line_num + 1} "
                                f"(invalid byte {exc.object[exc.start]:#04x})") from None
@@ -90,7 +92,7 @@ def read(c: Container, problems: list[str]) -> Iterator[ArchivePost]:
             rec = dict(zip(header, row, strict=False))
             link = rec.get("ShareLink") or ""
             yield ArchivePost(
-                id=f"linkedin:share:{link.rsplit('%3A', 1)[-1] or line}", platform="linkedin",
+                id=f"linkedin:share:{line}:{link.rsplit('%3A', 1)[-1]}", platform="linkedin",
                 text=unwrap_lines(rec.get("ShareCommentary", "")), date=_date(rec.get("Date", "")),
                 permalink=link or None, media=(rec["MediaUrl"],) if rec.get("MediaUrl") else (),
                 source=str(c.path), person=person, kind="share",
