@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -146,8 +147,10 @@ class Container:
             stream = (self._root / name).open("rb")
         try:
             yield stream
-        except (zipfile.BadZipFile, EOFError) as exc:
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
             raise ArchiveError(f"{self.where(name)}: damaged or truncated zip ({exc})") from None
+        except OSError as exc:
+            raise ArchiveError(f"{self.where(name)}: cannot read ({exc.strerror or exc})") from None
         finally:
             stream.close()
 
