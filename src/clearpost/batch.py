@@ -16,12 +16,13 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from clearpost.engine import check
 from clearpost.model import PostInputError, Result, parse_post
 from clearpost.policy.loader import Policy, load_policy
 
+T = TypeVar("T")
 CHUNK_LINES = 200
 MAX_LINE_BYTES = 1_000_000
 # Below this many posts a pool costs more than it saves.
@@ -73,9 +74,9 @@ def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
             yield lineno, raw
 
 
-def _chunks(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
     while True:
-        chunk = list(islice(lines, size))
+        chunk = list(islice(items, size))
         if not chunk:
             return
         yield chunk
@@ -203,9 +204,9 @@ def check_dicts_ray(posts: Iterable[dict[str, Any]], *, policy_dir: Path | None 
                      log_to_driver=False, configure_logging=False)
     try:
         n_actors = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        actor_cls = ray.remote(num_cpus=1)(_RayChecker)
-        actors = [actor_cls.remote(str(policy_dir) if policy_dir else None,  # type: ignore[attr-defined]
-                                   tuple(sorted(rules)) if rules is not None else None)
+        actor_cls: Any = ray.remote(num_cpus=1)(_RayChecker)
+        actors: list[Any] = [actor_cls.remote(str(policy_dir) if policy_dir else None,
+                                              tuple(sorted(rules)) if rules is not None else None)
                   for _ in range(n_actors)]
         pending: deque[Any] = deque()
         limit = n_actors * in_flight_per_worker

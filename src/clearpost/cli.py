@@ -333,8 +333,13 @@ def audit(
     policy: PolicyOpt = None,
 ) -> None:
     """Audit a whole social media history. Exit status: 0 nothing to act on, 1 review, 2 block, 3+ errors."""
+    import importlib.util
     from datetime import UTC, datetime
 
+    missing = [m for m in ("ijson", "selectolax", "libipld") if importlib.util.find_spec(m) is None]
+    if missing:
+        fail(f"audit needs the archive readers ({', '.join(missing)} missing): "
+             "pip install 'clearpost[archives]'", EXIT_USAGE)
     from clearpost.archives.base import ArchiveError
     from clearpost.audit.report import FORMATS
     from clearpost.audit.run import AuditCancelled, AuditOptions, run_audit
@@ -362,11 +367,8 @@ def audit(
         unknown = [r for r in rule_ids if r not in pol.rules]
         if unknown:
             fail(f"unknown rule {unknown[0]!r}; see `clearpost rules`", EXIT_USAGE)
-    if engine == "ray":
-        import importlib.util
-
-        if importlib.util.find_spec("ray") is None:
-            fail("--engine ray needs Ray: pip install 'clearpost[ray]'", EXIT_USAGE)
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        fail("--engine ray needs Ray: pip install 'clearpost[ray]'", EXIT_USAGE)
     ckpt = checkpoint or (outs[0].with_name(outs[0].name + ".checkpoint") if outs
                           else Path("clearpost-audit.checkpoint"))
     options = AuditOptions(since=since_dt, rules=rule_ids, engine=engine,  # type: ignore[arg-type]

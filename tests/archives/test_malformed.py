@@ -32,7 +32,7 @@ def assert_clean_failure(tmp_path: Path, archive: Path, expect: str) -> None:
     out_dir.mkdir(exist_ok=True)
     proc = run_cli("audit", str(archive), "-o", str(out_dir / "r.html"), "-o", str(out_dir / "r.json"),
                    "--workers", "1")
-    stdout, stderr = decode(proc)
+    _stdout, stderr = decode(proc)
     assert proc.returncode >= 3, stderr
     lines = stderr.strip().splitlines()
     assert lines[-1].startswith("clearpost: error:") and expect in lines[-1], stderr
@@ -124,7 +124,7 @@ def test_x_file_without_its_wrapper(tmp_path: Path) -> None:
     d = tmp_path / "x" / "data"
     d.mkdir(parents=True)
     (d / "tweets.js").write_text('[{"tweet": {"id_str": "1", "full_text": "hi"}}]')
-    with pytest.raises(ArchiveError, match="window.YTD"):
+    with pytest.raises(ArchiveError, match=r"window\.YTD"):
         read_all(tmp_path / "x")
 
 
@@ -143,7 +143,7 @@ def test_bad_encoding_in_csv(tmp_path: Path) -> None:
     d.mkdir()
     (d / "Shares.csv").write_bytes("Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility\n"
                                    "2023-01-01 00:00:00,x,caf\xe9 au lait,,,MEMBER_NETWORK\n".encode("latin-1"))
-    with pytest.raises(ArchiveError, match="Shares.csv: not UTF-8 text"):
+    with pytest.raises(ArchiveError, match=r"Shares\.csv: not UTF-8 text"):
         read_all(d)
     assert_clean_failure(tmp_path, d, "not UTF-8")
 

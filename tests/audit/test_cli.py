@@ -38,7 +38,7 @@ def test_reports_from_a_folder_of_archives(tmp_path: Path) -> None:
     proc = run_cli("audit", str(FIXTURES / "twitter"), str(FIXTURES / "mastodon.zip"),
                    str(FIXTURES / "linkedin"), "-o", str(out / "r.html"), "-o", str(out / "r.json"),
                    "-o", str(out / "r.csv"), "--workers", "2")
-    stdout, stderr = decode(proc)
+    _stdout, stderr = decode(proc)
     data = json.loads((out / "r.json").read_text(encoding="utf-8"))
     worst = max((r["verdict"] for r in data["flagged"]), key=["warn", "review", "block"].index)
     assert proc.returncode == {"warn": 0, "review": 1, "block": 2}[worst], stderr

@@ -143,7 +143,7 @@ def svg_by_month(by_month: dict[str, Counter[str]], width: int = 900, height: in
     for i, key in enumerate(axis):
         counts = by_month.get(key, Counter())
         x = left + i * bw
-        base = height - bottom
+        base = float(height - bottom)
         for level in ("warn", "review", "block"):
             n = counts.get(level, 0)
             if not n:
