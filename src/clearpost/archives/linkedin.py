@@ -43,7 +43,7 @@ def unwrap_lines(text: str) -> str:
 
 def _date(value: str) -> datetime | None:
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        return datetime.fromisoformat(value.strip()).replace(tzinfo=UTC)
     except ValueError:
         return None
 

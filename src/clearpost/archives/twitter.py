@@ -45,10 +45,17 @@ def _username(c: Container) -> str:
     return ""
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
 def _date(value: Any) -> datetime | None:
+    """'Thu Nov 13 21:44:31 +0000 2024' (by hand: strptime is the reader's slowest step)."""
     try:
-        return datetime.strptime(str(value), "%a %b %d %H:%M:%S %z %Y")
-    except ValueError:
+        _, mon, day, hms, tz, year = str(value).split()
+        iso = f"{year}-{_MONTHS[mon]:02d}-{int(day):02d}T{hms}{tz[:3]}:{tz[3:]}"
+        return datetime.fromisoformat(iso)
+    except (ValueError, KeyError):
         return None
 
 

@@ -1,0 +1,163 @@
+"""Benchmark `clearpost audit`: synthetic histories through the local pool and through Ray.
+
+    .venv/bin/python bench/audit.py                 # 100,000 posts; pool 1 and 2 workers, Ray 1 and 2
+    .venv/bin/python bench/audit.py --posts 20000 --no-ray
+
+The posts are synthetic but shaped like real ones: everyday posts of 40-280 characters
+(work life, hobbies, links, mentions, hashtags, emoji), about 1 in 12 with something the
+guidelines care about. They are written as three real export formats (an X archive, a
+Mastodon outbox, a LinkedIn Shares.csv), so reading and parsing are measured too.
+Prints a Markdown table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+OPENERS = ["Just finished", "Loved", "Can't believe", "Finally tried", "Thinking about", "Spent the evening on",
+           "Great morning for", "Reminder to self:", "Hot take:", "Quick update:", "So proud of", "Weekend plans:"]
+TOPICS = ["a 10k run by the river", "the new ramen place downtown", "my sourdough starter", "the book club pick",
+          "a long bike ride", "our garden tomatoes", "the jazz night at the library", "learning Spanish",
+          "a board game marathon", "the farmers market", "repainting the kitchen", "a hike with the dog",
+          "the season finale", "my first marathon training plan", "a pottery class", "volunteering at the food bank"]
+ENDINGS = ["Highly recommend!", "Would do it again.", "Not bad at all.", "10/10.", "Who's in next time?",
+           "Photos soon.", "Any tips?", "Feeling grateful.", "What a day.", "Worth every minute."]
+TAGS = ["#running", "#weekend", "#books", "#cooking", "#nursing", "#healthcare", "#coffee", "#gardening", ""]
+WORK = ["Long shift today but the team was amazing.", "Night shift survival kit: coffee and snacks.",
+        "Grateful for my colleagues on 4 West.", "New badge photo day, not my best angle.",
+        "Conference week: lots of great talks on patient safety.", "Mentoring two new grads this month."]
+# About 1 in 12 posts carries something an audit should find (all invented).
+ISSUES = ["Mr. Talbot in room 512 finally got his scan results, poor guy has stage 3",
+          "the wifi password for the staff network is Maple!2024, enjoy",
+          "big announcement coming next week about our new cancer center, can't say more yet",
+          "my manager is an idiot and I'm done with this place",
+          "if your fever stays high just double your ibuprofen dose tonight",
+          "check out the internal dashboard https://intranet.example-health.org/beds",
+          "we at the hospital officially endorse candidate Smith for mayor",
+          "these people are animals and should be thrown out of the country"]
+
+
+def make_text(rng: random.Random) -> str:
+    if rng.random() < 1 / 12:
+        base = rng.choice(ISSUES)
+    elif rng.random() < 0.25:
+        base = rng.choice(WORK)
+    else:
+        base = f"{rng.choice(OPENERS)} {rng.choice(TOPICS)}. {rng.choice(ENDINGS)}"
+    extras = []
+    if rng.random() < 0.3:
+        extras.append(f"@friend{rng.randint(1, 999)}")
+    if rng.random() < 0.2:
+        extras.append(f"https://example.org/p/{rng.randint(1000, 99999)}")
+    if rng.random() < 0.4:
+        extras.append(rng.choice(TAGS))
+    if rng.random() < 0.2:
+        extras.append(rng.choice(["🙂", "🎉", "☕", "🏃", "📚", "🌱"]))
+    return " ".join([base, *[e for e in extras if e]])[:280]
+
+
+def write_archives(root: Path, n: int, seed: int = 7) -> list[Path]:
+    rng = random.Random(seed)
+    start = datetime(2012, 1, 1, tzinfo=UTC)
+    n_x, n_m = int(n * 0.4), int(n * 0.3)
+    n_l = n - n_x - n_m
+
+    def when(i: int, total: int) -> datetime:
+        return start + timedelta(seconds=int(i / total * 13 * 365 * 86400))
+
+    x = root / "x" / "data"
+    x.mkdir(parents=True)
+    tweets = [{"tweet": {"id_str": str(10**17 + i), "full_text": make_text(rng),
+                         "created_at": when(i, n_x).strftime("%a %b %d %H:%M:%S +0000 %Y"),
+                         "entities": {"urls": [], "user_mentions": [], "hashtags": []}}} for i in range(n_x)]
+    (x / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps(tweets), encoding="utf-8")
+    m = root / "mastodon"
+    m.mkdir()
+    items = [{"type": "Create", "published": when(i, n_m).isoformat(), "object": {
+        "id": f"https://social.example/users/bench/statuses/{i}", "type": "Note",
+        "url": f"https://social.example/@bench/{i}", "published": when(i, n_m).isoformat(),
+        "content": "<p>" + make_text(rng).replace("&", "&amp;").replace("<", "&lt;") + "</p>",
+        "attachment": []}} for i in range(n_m)]
+    (m / "outbox.json").write_text(json.dumps({"type": "OrderedCollection", "orderedItems": items}),
+                                   encoding="utf-8")
+    li = root / "linkedin"
+    li.mkdir()
+    with (li / "Shares.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl", "Visibility"])
+        for i in range(n_l):
+            w.writerow([when(i, n_l).strftime("%Y-%m-%d %H:%M:%S"),
+                        f"https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A{7 * 10**18 + i}",
+                        make_text(rng), "", "", "MEMBER_NETWORK"])
+    return [root / "x", m, li]
+
+
+def timed(label: str, fn) -> tuple[str, float, object]:  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    out = fn()
+    return label, time.perf_counter() - t0, out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--posts", type=int, default=100_000)
+    ap.add_argument("--no-ray", action="store_true")
+    ap.add_argument("--workers", default="1,2")
+    args = ap.parse_args()
+
+    from clearpost.archives.detect import discover
+    from clearpost.audit.run import AuditOptions, count_posts, run_audit
+    from clearpost.policy.loader import default_policy
+
+    policy = default_policy()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="clearpost-bench-") as tmp:
+        paths = write_archives(Path(tmp), args.posts)
+        archives = discover(paths)
+        label, secs, n = timed("read only", lambda: count_posts(archives, AuditOptions()))
+        assert n == args.posts, n
+        rows.append(("read + parse (no checks)", "-", secs, None))
+        reports = {}
+        for w in [int(x) for x in args.workers.split(",")]:
+            _, secs, rep = timed("pool", lambda w=w: run_audit(paths, policy, AuditOptions(workers=w)))
+            rows.append(("local pool", str(w), secs, rep))
+            reports[("local", w)] = rep
+        if not args.no_ray:
+            import ray
+
+            for w in [int(x) for x in args.workers.split(",")]:
+                t0 = time.perf_counter()
+                ray.init(num_cpus=w, include_dashboard=False, log_to_driver=False, configure_logging=False)
+                startup = time.perf_counter() - t0
+                _, secs, rep = timed("ray", lambda w=w: run_audit(paths, policy, AuditOptions(engine="ray", workers=w)))
+                ray.shutdown()
+                rows.append(("Ray, local cluster", str(w), secs, rep))
+                rows.append(("  (cluster start, not counted)", str(w), startup, None))
+                reports[("ray", w)] = rep
+        keys = {k: [(r["id"], r["verdict"]) for r in v.flagged] for k, v in reports.items()}  # type: ignore[attr-defined]
+        same = len({json.dumps(v) for v in keys.values()}) == 1
+    print(f"\n{args.posts:,} synthetic posts (40% X, 30% Mastodon, 30% LinkedIn); "
+          f"{os.cpu_count()} cores; Python {platform.python_version()}; "
+          f"load average before: {os.getloadavg()[0]:.1f}\n")
+    print("| run | workers | seconds | posts/s | flagged |")
+    print("|---|---:|---:|---:|---:|")
+    for name, w, secs, rep in rows:
+        flagged = f"{len(rep.flagged):,}" if rep is not None else ""  # type: ignore[attr-defined]
+        rate = f"{args.posts / secs:,.0f}" if "start" not in name else ""
+        print(f"| {name} | {w} | {secs:.1f} | {rate} | {flagged} |")
+    print(f"\nidentical findings across every run: {same}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
