@@ -135,6 +135,7 @@ def main() -> int:
         if not args.no_ray:
             import ray
 
+            os.environ.setdefault("RAY_worker_niceness", "0")  # as the local pool's workers
             for w in [int(x) for x in args.workers.split(",")]:
                 t0 = time.perf_counter()
                 ray.init(num_cpus=w, include_dashboard=False, log_to_driver=False, configure_logging=False)

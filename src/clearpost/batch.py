@@ -200,6 +200,9 @@ def check_dicts_ray(posts: Iterable[dict[str, Any]], *, policy_dir: Path | None 
         if address:
             ray.init(address=address, log_to_driver=False)
         else:
+            # Ray starts its workers at nice 15; for an audit that is the foreground job this
+            # would make it yield to everything else, unlike the local pool.
+            os.environ.setdefault("RAY_worker_niceness", "0")
             ray.init(num_cpus=workers or default_workers(), include_dashboard=False,
                      log_to_driver=False, configure_logging=False)
     try:

@@ -103,6 +103,21 @@ def test_instagram_posts(shape: str) -> None:
     assert posts[1].media == ("media/posts/202302/17900000000000002.png",
                               "media/posts/202302/17900000000000003.png")
     assert posts[2].date == datetime.fromtimestamp(1678000000, tz=UTC)
+    assert all(p.person == "@jo.synthetic" for p in posts)  # from personal_information.json
+
+
+def test_person_falls_back_to_the_archive_name() -> None:
+    _, posts, _ = read(FIXTURES / "facebook.zip")  # no profile_information.json in this one
+    assert {p.person for p in posts} == {"facebook"}
+
+
+def test_zip_media_are_extracted_for_checking_and_removed_after() -> None:
+    with Container(FIXTURES / "instagram.zip") as c:
+        local = c.media_file("media/posts/202301/17900000000000001.png")
+        assert local is not None
+        assert Path(local).read_bytes() == (FIXTURES / "instagram/media/posts/202301/17900000000000001.png").read_bytes()
+        assert c.media_file("media/posts/nothing.png") is None
+    assert not Path(local).exists()
 
 
 def test_linkedin_shares_and_comments(shape: str) -> None:

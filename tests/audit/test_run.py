@@ -28,7 +28,7 @@ def full(policy: object) -> audit_run.AuditReport:
 def test_one_summary_per_person_and_a_total(full: audit_run.AuditReport) -> None:
     people = full.people
     assert set(people) == {"@jo_synthetic", "@jo@social.example", "did:plc:synthetic0000000000000001",
-                           "facebook", "instagram", "Jo Synthetic"}
+                           "facebook", "@jo.synthetic", "Jo Synthetic"}
     assert people["@jo_synthetic"].checked == 5 and people["@jo_synthetic"].networks == {"x"}
     assert people["Jo Synthetic"].checked == 6
     total = full.total

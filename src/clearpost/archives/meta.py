@@ -7,12 +7,13 @@ Neither export carries a post URL, so permalinks are not derivable.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from clearpost.archives.base import ArchivePost, from_unix
+from clearpost.archives.base import ArchiveError, ArchivePost, from_unix
 from clearpost.archives.container import Container
 from clearpost.archives.jsonstream import items
 
@@ -57,8 +58,30 @@ def _media_uris(c: Container, attachments: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _profile_name(c: Container, filename: str) -> str:
+    """The account's name from the export's profile file, if there is one (best effort)."""
+    for name in sorted(n for n in c.names() if PurePosixPath(n).name == filename):
+        try:
+            with c.open(name, limit=5_000_000) as f:
+                data = json.load(f)
+        except (ValueError, ArchiveError):
+            return ""
+        if not isinstance(data, dict):
+            return ""
+        if isinstance(data.get("profile_v2"), dict):  # Facebook
+            full = (data["profile_v2"].get("name") or {}).get("full_name")
+            return fix_mojibake(str(full)) if full else ""
+        for user in data.get("profile_user") or []:  # Instagram
+            fields = user.get("string_map_data", {}) if isinstance(user, dict) else {}
+            handle = (fields.get("Username") or {}).get("value")
+            if handle:
+                return "@" + fix_mojibake(str(handle))
+    return ""
+
+
 def read_facebook(c: Container, problems: list[str]) -> Iterator[ArchivePost]:
     """One post per entry with words or media; check-ins with only a generated title skip."""
+    person = _profile_name(c, "profile_information.json") or c.label
     for name in facebook_files(c):
         where = c.where(name)
         with c.open(name) as f:
@@ -78,13 +101,14 @@ def read_facebook(c: Container, problems: list[str]) -> Iterator[ArchivePost]:
                 yield ArchivePost(
                     id=f"facebook:{PurePosixPath(name).stem}:{n}:{ts}", platform="facebook",
                     text="\n\n".join(texts), date=from_unix(ts), permalink=None, media=media,
-                    source=str(c.path), person=c.label,
+                    source=str(c.path), person=person,
                     extra={"title": fix_mojibake(str(entry.get("title") or ""))},
                 )
 
 
 def read_instagram(c: Container, problems: list[str]) -> Iterator[ArchivePost]:
     """One post per entry: its caption (entry title, else the first media title) and media."""
+    person = _profile_name(c, "personal_information.json") or c.label
     for name in instagram_files(c):
         where = c.where(name)
         with c.open(name) as f:
@@ -102,5 +126,5 @@ def read_instagram(c: Container, problems: list[str]) -> Iterator[ArchivePost]:
                 yield ArchivePost(
                     id=f"instagram:{ts}:{first}", platform="instagram",
                     text=fix_mojibake(str(caption)), date=from_unix(ts), permalink=None,
-                    media=uris, source=str(c.path), person=c.label,
+                    media=uris, source=str(c.path), person=person,
                 )
