@@ -350,6 +350,8 @@ def audit(
             fail(f"--out {o}: use a .html, .json or .csv file name", EXIT_USAGE)
         if o.is_dir():
             fail(f"--out {o} is a directory", EXIT_USAGE)
+    if workers < 0:
+        fail("--workers must be 0 (all cores) or more", EXIT_USAGE)
     if engine not in ("local", "ray"):
         fail(f"--engine must be local or ray, not {engine!r}", EXIT_USAGE)
     if role not in ("employee", "physician", "nurse", "researcher", "manager", "marcomm"):
@@ -407,6 +409,8 @@ def audit(
             report = run_audit(archives, pol, options, policy_dir=policy, checkpoint=ckpt,
                                resume=resume, progress=on_progress)
     except ArchiveError as exc:
+        if not resume:  # the same archive would fail at the same place: nothing to resume
+            ckpt.unlink(missing_ok=True)
         fail(str(exc))
     except (KeyboardInterrupt, AuditCancelled):
         fail(f"interrupted; nothing was written. Run the same command with --resume to "

@@ -183,11 +183,12 @@ def _summary_row(s: PersonSummary, css: str = "") -> str:
     v = s.verdicts
     flagged = v.get("block", 0) + v.get("review", 0) + v.get("warn", 0)
     top = ", ".join(f"{r} ({n})" for r, n in s.rules.most_common(3))
-    span = f"{s.first or '?'} to {s.last or '?'}" if (s.first or s.last) else ""
+    span = (f"{_e(s.first or '?')}<br>to {_e(s.last or '?')}" if (s.first or s.last) else "")
     return (f'<tr class="{css}"><td>{_e(s.person)}</td><td>{_e(", ".join(sorted(s.networks)))}</td>'
             f'<td class="n">{s.checked:,}</td><td class="n">{flagged:,}</td>'
             f'<td class="n">{v.get("block", 0):,}</td><td class="n">{v.get("review", 0):,}</td>'
-            f'<td class="n">{v.get("warn", 0):,}</td><td>{_e(span)}</td><td>{_e(top)}</td></tr>')
+            f'<td class="n">{v.get("warn", 0):,}</td><td style="white-space:nowrap">{span}</td>'
+            f'<td>{_e(top)}</td></tr>')
 
 
 def _post_html(rec: dict[str, Any], n: int) -> str:
