@@ -144,7 +144,12 @@ def main() -> int:
     ap.add_argument("--posts", type=int, default=100_000)
     ap.add_argument("--no-ray", action="store_true")
     ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--alternate", type=int, default=0, metavar="N",
+                    help="instead: run the 2-worker pool and 2-worker Ray N times each, "
+                         "alternating (the cluster stays up), and compare medians")
     args = ap.parse_args()
+    if args.alternate:
+        return alternate(args.posts, args.alternate)
 
     from clearpost.archives.detect import discover
     from clearpost.audit.run import AuditOptions, count_posts, run_audit
@@ -191,6 +196,41 @@ def main() -> int:
               f"| {load:.1f} | {flagged} |")
     print(f"\nidentical findings across every run: {same}")
     return 0 if same else 1
+
+
+def alternate(posts: int, times: int) -> int:
+    """Pool vs Ray on the same posts, interleaved so both see the same neighbours' load."""
+    import statistics
+
+    import ray
+
+    from clearpost.audit.run import AuditOptions, run_audit
+    from clearpost.policy.loader import default_policy
+
+    policy = default_policy()
+    os.environ.setdefault("RAY_worker_niceness", "0")
+    walls: dict[str, list[float]] = {"local pool": [], "Ray": []}
+    with tempfile.TemporaryDirectory(prefix="clearpost-bench-") as tmp:
+        paths = write_archives(Path(tmp), posts)
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        try:
+            for _ in range(times):
+                for name, engine in (("local pool", "local"), ("Ray", "ray")):
+                    t0 = time.perf_counter()
+                    run_audit(paths, policy, AuditOptions(engine=engine, workers=2))  # type: ignore[arg-type]
+                    walls[name].append(time.perf_counter() - t0)
+        finally:
+            ray.shutdown()
+    print(f"\n{posts:,} posts, 2 workers each, {times} alternating runs; load average now "
+          f"{os.getloadavg()[0]:.1f}\n")
+    print("| engine | runs (posts/s) | median posts/s |")
+    print("|---|---|---:|")
+    med = {}
+    for name, w in walls.items():
+        med[name] = posts / statistics.median(w)
+        print(f"| {name} | {', '.join(f'{posts / x:,.0f}' for x in w)} | {med[name]:,.0f} |")
+    print(f"\nRay / local pool: {med['Ray'] / med['local pool']:.2f}")
+    return 0
 
 
 if __name__ == "__main__":
