@@ -375,6 +375,145 @@ def redact(
     else:
         print(f"Wrote {out}: {rep.faces} face(s) blurred, {rep.text_boxes} line(s) of patient "
               "text blacked out, all metadata removed (EXIF, GPS, XMP, ICC, comments).")
+# --- audit ----------------------------------------------------------------------------------
+@app.command()
+def audit(
+    archives: Annotated[list[Path], typer.Argument(
+        help="Exports to audit: zips, folders, data files, or a folder of exports.",
+        show_default=False)],
+    out: Annotated[list[Path] | None, typer.Option(
+        "--out", "-o", help="Report file: .html (one self-contained page), .json or .csv "
+                            "(repeatable).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only posts from this date on (YYYY-MM-DD).")] = None,
+    rules: Annotated[str | None, typer.Option(help="Only these rules (comma-separated ids).")] = None,
+    engine: Annotated[str, typer.Option(help="local (a process pool) or ray.")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a "
+                                                     "local one).")] = None,
+    workers: Annotated[int, typer.Option(help="Processes (0: all cores).")] = 0,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
+    checkpoint: Annotated[Path | None, typer.Option(
+        help="Checkpoint file (default: beside the first --out, else in this folder).")] = None,
+    media: Annotated[bool, typer.Option(help="Check photos and videos found in the exports.")] = True,
+    person: Annotated[str | None, typer.Option(help="One name for every archive given (default: "
+                                                    "each archive's own handle).")] = None,
+    role: Annotated[str, typer.Option(help="Author role for every post.")] = "employee",
+    policy: PolicyOpt = None,
+) -> None:
+    """Audit a whole social media history. Exit status: 0 nothing to act on, 1 review, 2 block, 3+ errors."""
+    import importlib.util
+    from datetime import UTC, datetime
+
+    missing = [m for m in ("ijson", "selectolax", "libipld") if importlib.util.find_spec(m) is None]
+    if missing:
+        fail(f"audit needs the archive readers ({', '.join(missing)} missing): "
+             "pip install 'clearpost[archives]'", EXIT_USAGE)
+    from clearpost.archives.base import ArchiveError
+    from clearpost.audit.report import FORMATS
+    from clearpost.audit.run import AuditCancelled, AuditOptions, run_audit
+
+    outs = list(out or [])
+    for o in outs:
+        if o.suffix.lower() not in FORMATS:
+            fail(f"--out {o}: use a .html, .json or .csv file name", EXIT_USAGE)
+        if o.is_dir():
+            fail(f"--out {o} is a directory", EXIT_USAGE)
+    if workers < 0:
+        fail("--workers must be 0 (all cores) or more", EXIT_USAGE)
+    if engine not in ("local", "ray"):
+        fail(f"--engine must be local or ray, not {engine!r}", EXIT_USAGE)
+    if role not in ("employee", "physician", "nurse", "researcher", "manager", "marcomm"):
+        fail(f"--role: unknown role {role!r}", EXIT_USAGE)
+    since_dt = None
+    if since:
+        try:
+            since_dt = datetime.fromisoformat(since).replace(tzinfo=UTC)
+        except ValueError:
+            fail(f"--since {since!r}: expected a date like 2020-01-31", EXIT_USAGE)
+    pol = _load_policy(policy)
+    rule_ids = None
+    if rules:
+        rule_ids = tuple(r.strip() for r in rules.split(",") if r.strip())
+        unknown = [r for r in rule_ids if r not in pol.rules]
+        if unknown:
+            fail(f"unknown rule {unknown[0]!r}; see `clearpost rules`", EXIT_USAGE)
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        fail("--engine ray needs Ray: pip install 'clearpost[ray]'", EXIT_USAGE)
+    ckpt = checkpoint or (outs[0].with_name(outs[0].name + ".checkpoint") if outs
+                          else Path("clearpost-audit.checkpoint"))
+    options = AuditOptions(since=since_dt, rules=rule_ids, engine=engine,  # type: ignore[arg-type]
+                           address=address, workers=workers, media=media, role=role,
+                           person=person)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from clearpost.render import console
+
+    bar = Progress(TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[rate]} posts/s · {task.fields[flagged]} flagged"),
+                   TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                   console=console(stderr=True), transient=False)
+    task = bar.add_task("audit", total=None, rate="-", flagged=0)
+    started: list[float] = []
+
+    def on_progress(p: Any) -> None:
+        import time
+
+        now = time.monotonic()
+        if not started:
+            started.extend([now, p.done])
+        rate = (p.done - started[1]) / (now - started[0]) if now > started[0] else 0
+        bar.update(task, total=p.total, completed=p.done, flagged=p.flagged,
+                   rate=f"{rate:,.0f}" if rate else "-")
+
+    try:
+        with bar:
+            report = run_audit(archives, pol, options, policy_dir=policy, checkpoint=ckpt,
+                               resume=resume, progress=on_progress)
+    except ArchiveError as exc:
+        if not resume:  # the same archive would fail at the same place: nothing to resume
+            ckpt.unlink(missing_ok=True)
+        fail(str(exc))
+    except (KeyboardInterrupt, AuditCancelled):
+        fail(f"interrupted; nothing was written. Run the same command with --resume to "
+             f"continue from {ckpt}", 130)
+    from clearpost.audit.report import write_report
+
+    for o in outs:
+        write_report(report, o)
+    ckpt.unlink(missing_ok=True)
+    _print_audit_summary(report, outs)
+    raise typer.Exit(EXIT_FOR_VERDICT[report.worst])
+
+
+def _print_audit_summary(report: Any, outs: list[Path]) -> None:
+    from rich.table import Table
+
+    from clearpost.render import console
+
+    t = Table(title="audit", title_justify="left")
+    for col in ("person", "networks", "checked", "block", "review", "warn"):
+        t.add_column(col, justify="right" if col not in ("person", "networks") else "left")
+    rows = sorted(report.people.values(), key=lambda s: s.person)
+    if len(rows) > 1:
+        rows.append(report.total)
+    for s in rows:
+        t.add_row(s.person, ", ".join(sorted(s.networks)), f"{s.checked:,}",
+                  *(f"{s.verdicts.get(v, 0):,}" for v in ("block", "review", "warn")))
+    c = console(stderr=True)
+    c.print(t)
+    for a in report.archives:
+        if a.problems:
+            c.print(f"{a.path}: {len(a.problems)} records could not be read (see the report)")
+    if report.invalid:
+        c.print(f"{len(report.invalid)} posts could not be checked (see the report)")
+    for o in outs:
+        c.print(f"wrote {o}")
 
 
 # --- demo -----------------------------------------------------------------------------------

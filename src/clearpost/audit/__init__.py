@@ -1,0 +1,1 @@
+"""Audit whole social media histories: run (run.py) and reports (report.py)."""
