@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.text import Match
 
 _DIRECTIVE = re.compile(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
@@ -34,7 +35,11 @@ _OFFER = re.compile(
     r"\b(?:dm|message|send|email|inbox|pm)\s+me\s+(?:your|ur)\s+(?:ct|mri|pet|scan|report|labs?|"
     r"results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?)"
     r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
-    r"|\bi(?:'ll| will| can) tell you (?:if|whether|what) you (?:have|need)\b"
+    r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:have|need|got)|it(?:'s| is)|that(?:'s| is))\b"
+    r"|\b(?:dm|message|send|email|show|pm)\s+me\s+(?:a |the )?(?:photo|pic|picture|image|scan|"
+    r"report)s?\s+of\s+(?:the|your|ur)\b"
+    r"|\b(?:send|dm|share)\s+(?:it|them|your \w+)\s+(?:over|to me)\b[^.!?\n]{0,40}\b(?:i'll|i will|"
+    r"i can)\s+(?:tell|read|look|review)\b"
     r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b",
     re.IGNORECASE,
 )
@@ -61,13 +66,20 @@ def detect(view: PostView) -> list[Hit]:
                     explain={"pattern": "offer-to-diagnose"})]
     directives = list(_DIRECTIVE.finditer(text))
     doses = list(_DOSE.finditer(text))
-    if not directives and not doses:
-        return []
     objects = view.find("advice_objects")
     drugs = list(_DRUG_SUFFIX.finditer(text))
     if not objects and not drugs and not doses:
         return []
     addressed = _ADDRESSED.search(text)
+    learned: tuple[int, int, float] | None = None
+    if not directives and not doses:
+        # The uncertain band: medical content addressed to a reader, but no advice pattern.
+        # The learned advice-form model decides, sentence by sentence.
+        if not addressed:
+            return []
+        learned = _advice_sentence(view, objects, drugs)
+        if learned is None:
+            return []
     public = view.has("public_health")
     referral = _REFERRAL.search(text)
     disclaimer = _DISCLAIMER.search(text)
@@ -78,6 +90,8 @@ def detect(view: PostView) -> list[Hit]:
     if not addressed and doses and public:
         return []
     ev: list[Span] = [Span(m.start(), m.end(), "advice") for m in directives[:2]]
+    if learned is not None:
+        ev.append(Span(learned[0], learned[1], "advice"))
     ev += [Span(m.start(), m.end(), "dose") for m in doses[:2]]
     ev += [Span(m.start(), m.end(), "drug") for m in drugs[:2]]
     ev += [Span(m.start, m.end, "medical") for m in objects[:2]]
@@ -89,4 +103,29 @@ def detect(view: PostView) -> list[Hit]:
                         "stop or do about their own case).",
                 evidence=tuple(seen),
                 explain={"directive": bool(directives), "dose": bool(doses),
-                         "addressed": bool(addressed)})]
+                         "addressed": bool(addressed),
+                         "advice_model": round(learned[2], 3) if learned else None})]
+
+
+#: Advice-form score above which a sentence counts as advice; above the model's best-F1
+#: threshold (RECIPE.md), because here it decides alone.
+ADVICE_MIN = 0.72
+
+
+def _advice_sentence(view: PostView, objects: list[Match],
+                     drugs: list[re.Match[str]]) -> tuple[int, int, float] | None:
+    """The sentence most like advice that also names medical content, when the model is sure."""
+    from clearpost.detectors.models import get_model
+
+    model = get_model("advice")
+    if model is None:
+        return None
+    medical = [m.start for m in objects] + [m.start() for m in drugs]
+    best: tuple[int, int, float] | None = None
+    for s, e in view.sentences:
+        if not any(s <= pos < e for pos in medical):
+            continue
+        score = model.score(view.text[s:e])
+        if score >= ADVICE_MIN and (best is None or score > best[2]):
+            best = (s, e, score)
+    return best

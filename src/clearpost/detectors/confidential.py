@@ -25,7 +25,7 @@ _INTERNAL_LINK = re.compile(
     r"\b(?:https?://)?[a-z0-9.-]*(?:intranet|sharepoint|confluence|jira|wiki\.internal|"
     r"\.internal|\.local|\.corp|\.lan)\b[^\s]*"
     r"|\bhttps?://(?:docs|drive)\.google\.com/[^\s]+|\bhttps?://[^\s]*box\.com/s/[^\s]+"
-    r"|\b\\\\[a-z0-9_.-]+\\[^\s]+|\b[A-Z]:\\[^\s]+",
+    r"|(?<!\S)\\\\[a-z0-9_.$-]+\\\S+|\b[A-Z]:\\[^\s]+",
     re.IGNORECASE,
 )
 _CODENAME = re.compile(r"\b(?:Project|Operation|Codename|Code name|Initiative)\s+[A-Z][a-z]+"
@@ -42,6 +42,22 @@ _INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed)\
 _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
                             r"press release|is out (?:today|now)|published (?:today|in)|"
                             r"now available|reposting from|via @|doi\.org|pubmed)\b", re.IGNORECASE)
+
+
+_CONFIDENTIAL_USE = re.compile(
+    r"^\s*(?:(?:memo|document|doc|email|e-mail|report|data|info|information|slides?|deck|draft|"
+    r"list|file|spreadsheet|figures|numbers|results|plan|budget|minutes)\b|[—:-])")
+
+
+def _is_marker_use(view: PostView, start: int, end: int) -> bool:
+    """"confidential" as a label on material ("CONFIDENTIAL", "confidential memo"), not as
+    an everyday adjective ("confidential informants")."""
+    if view.text[start:end].isupper():
+        return True
+    before = view.lower[max(0, start - 20):start]
+    return bool(_CONFIDENTIAL_USE.search(view.lower[end:end + 15])
+                or re.search(r"\b(?:strictly|highly|company|internal|marked|labelled|labeled)\s+$",
+                             before))
 
 
 def _embargo_hits(view: PostView) -> list[Span]:
@@ -95,7 +111,8 @@ def confidential(view: PostView) -> list[Hit]:
     if money:
         ev += [Span(m.start(), m.end(), "financial") for m in money]
         reasons.append("internal financial or staffing details")
-    real_markers = [m for m in markers if m.phrase not in ("town hall",)]
+    real_markers = [m for m in markers if m.phrase not in ("town hall", "confidential")
+                    or (m.phrase == "confidential" and _is_marker_use(view, m.start, m.end))]
     if real_markers:
         ev += [Span(m.start, m.end, "marker") for m in real_markers]
         reasons.append("material marked internal, confidential or unpublished")
@@ -117,7 +134,7 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
                    r"the department of [a-z ]+)")
         plan = (r"(?:is|are|will be|'s|'re)?\s*(?:opening|launching|closing|building|acquiring|"
                 r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
-                r"projecting|freezing|hiring|laying off|shutting|getting)\b"
+                r"projecting|freezing|laying off|shutting|getting a new)\b"
                 r"|\bwill (?:open|launch|close|build|acquire|merge|cut|consolidate|move|expand|"
                 r"partner|announce|reduce|eliminate)\b|\bplans? to\b|\bis about to\b")
         pats = [
@@ -134,8 +151,26 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
     return pattern
 
 
+#: Hints that are news only when the organization or the work is the subject ("stay tuned
+#: for pics from my trip" is not); the others ("you didn't hear it from me") count alone.
+WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant wait to share",
+                        "big news soon", "big news coming", "big announcement coming", "shhh",
+                        "shh", "🤫", "spill the tea", "more soon"})
+_WORK_SUBJECT = re.compile(
+    r"\b(?:we|we're|we are|our|us|leadership|management|the (?:hospital|department|center|lab|"
+    r"board|unit|institute)|department|lab|team|unit|division|campus|site|trial|study|paper|"
+    r"results?|data|patients)\b")
+#: Markers of unpublished results: by the labelling convention these are news not yet public.
+_RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
+                             "interim analysis", "interim results", "topline results",
+                             "embargoed", "under embargo", "embargo lifts"})
+
+
 def not_yet_public(view: PostView) -> list[Hit]:
-    hints = view.find("hint_cues")
+    hints = [h for h in view.find("hint_cues")
+             if h.phrase not in WEAK_HINTS or view.mentions_org
+             or _WORK_SUBJECT.search(view.lower)]
+    hints += [m for m in view.find("confidential_markers") if m.phrase in _RESULT_MARKERS]
     plans = list(_plan_pattern(view).finditer(view.lower))
     if not hints and not plans:
         return []

@@ -10,10 +10,12 @@ _NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyri
                      re.IGNORECASE)
 _COPIED = re.compile(
     r"\b(?:copying|copied|pasting|pasted|copy-pasting|copy pasting|reposting|posting)\b[^.!?\n]{0,40}"
-    r"\b(?:article|piece|story|column|op-ed|chapter|paper|whole thing|entire thing|full text)\b"
+    r"\b(?:article|piece|story|column|op-ed|editorial|essay|chapter|paper|report|newsletter|"
+    r"whole thing|entire thing|full text)\b"
     r"|\b(?:article|piece|story)\b[^.!?\n]{0,40}\b(?:paywalled|behind a paywall)\b"
     r"|\bpaywalled\b[^.!?\n]{0,60}\b(?:pasted|copied|below|here)\b"
-    r"|\bnot everyone has a subscription\b|\bfor those without a subscription\b",
+    r"|\bnot everyone has (?:a subscription|access)\b|\bfor (?:those|anyone|people) without "
+    r"(?:a subscription|access)\b|\b(?:because|since|bc) of the paywall\b",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{280,})")
