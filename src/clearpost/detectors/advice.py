@@ -40,7 +40,10 @@ _OFFER = re.compile(
     r"report)s?\s+of\s+(?:the|your|ur)\b"
     r"|\b(?:send|dm|share)\s+(?:it|them|your \w+)\s+(?:over|to me)\b[^.!?\n]{0,40}\b(?:i'll|i will|"
     r"i can)\s+(?:tell|read|look|review)\b"
-    r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b",
+    r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b"
+    r"|\b(?:me to|i can|i'll|i will|happy to|glad to)\s+(?:look at|read|review|check|go over|"
+    r"interpret)\s+(?:their|your|ur|anyone's|people's)\s+(?:\w+\s+)?(?:results?|scans?|labs?|"
+    r"reports?|biopsy|mri|ct|pet|x-?rays?|bloodwork|images?|pathology|slides)\b",
     re.IGNORECASE,
 )
 _ADDRESSED = re.compile(

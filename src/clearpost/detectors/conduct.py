@@ -19,70 +19,98 @@ from clearpost.text import Match
 
 _PERSON_NOUN = (r"(?:resident|nurse|doctor|surgeon|attending|manager|boss|supervisor|tech|coworker|"
                 r"co-worker|colleague|guy|woman|man|lady|patient|intern|fellow|pharmacist|"
-                r"receptionist|director|charge nurse|new grad|hire|councilman|councilwoman|"
+                r"receptionist|director|charge nurse|new grad|hire|preceptor|educator|scheduler|"
+                r"coordinator|administrator|cfo|ceo|cno|cmo|coo|councilman|councilwoman|"
                 r"councilmember|mayor|senator|governor|congressman|congresswoman|judge|landlord|"
-                r"neighbou?r|politician|president|ceo|podcaster|influencer|referee|coach|teacher|"
-                r"professor|dean|chair|reporter|journalist|officer|cop|contractor|dude|person)")
+                r"neighbou?r|politician|president|podcaster|influencer|referee|coach|teacher|"
+                r"professor|dean|chair|reporter|journalist|officer|cop|contractor|dude|person|"
+                r"people|family|visitor|roommate|driver)")
 _PERSON = (r"(?:you|u|he|she|they|my manager|my boss|my supervisor|"
            r"(?:dr|mr|mrs|ms|senator|nurse)\.? [a-z]+|[a-z]+ in [a-z]+|"
            rf"(?:that|this|the|my|our|these|those)\s+(?:[a-z]+\s+){{0,2}}{_PERSON_NOUN}s?"
-           r"(?:\s+(?:on|in|from|of)\s+(?:my |our |the |this )?\w+|\s+[a-z]+(?= is\b))?)")
+           r"(?:\s+(?:on|in|from|of)\s+(?:my |our |the |this )?\w+|\s+[a-z]+(?= is\b)|"
+           r"\s+(?:who|that)\s+[^.!?,\n]{1,40}?(?= (?:is|are|was|were)\b))?)")
+#: Insult words and phrases aimed at people (the "insults" lexicon adds to these).
+_INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|useless|worthless|"
+                 r"pathetic|loser\w*|scum\w*|pigs?|trash|creep|psycho|crook|liar|fraud|hack|quack|"
+                 r"parasite\w*|snake|disgrace|joke|animal\w*|garbage|dumb|stupid|lazy|corrupt|"
+                 r"thief|thieves|witch|cow|slob|bitch|pervert|scammer|cheat|imbecile\w*|"
+                 r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
+                 r"piece of (?:shit|garbage|trash|work)")
 _TARGETED_INSULT = re.compile(
-    rf"\b{_PERSON}\s+(?:is|are|'s|'re|was|were)\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|just\s+|"
-    r"really\s+|literally\s+|an? absolute\s+|a total\s+|a complete\s+)*(?:[a-z]+\s+)?"
-    r"(?P<insult>idiot\w*|moron\w*|dumbest|stupidest|clown|incompetent|useless|worthless|pathetic|"
-    r"loser\w*|scum\w*|pig|trash|creep|psycho|crook|liar|fraud|hack|quack|parasite|snake|"
-    r"disgrace|joke|animal\w*|garbage|dumb|stupid|lazy|corrupt)\b"
-    r"|\b(?:racist|stupid|dumb|lazy|fat|ugly|useless|disgusting)\s+(?P<noun>pig|cow|bitch|idiot|"
-    r"moron|clown|loser|slob|trash)\b"
-    r"|\bhow did (?:this|that) (?:clown|idiot|moron)\b",
+    rf"\b{_PERSON}(?:\s+(?:is|are|was|were)|\s*(?:'s|'re))\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|just\s+|"
+    r"really\s+|literally\s+|an? absolute\s+|a total\s+|a complete\s+|all\s+)*(?:[a-z]+\s+)?"
+    rf"(?P<insult>{_INSULT_WORDS})\b"
+    r"|\b(?:racist|stupid|dumb|lazy|fat|ugly|useless|disgusting|condescending|nasty|entitled)\s+"
+    r"(?P<noun>pig|cow|bitch|idiot|moron|clown|loser|slob|trash|witch|hag)\b"
+    r"|\bhow did (?:this|that) (?:clown|idiot|moron)\b"
+    r"|(?:^|[.!?]\s+)(?:absolute|total|complete|such|bunch of|fucking|f\*+ing)\s+"
+    r"(?:pigs|idiots|morons|clowns|animals|losers|slobs|imbeciles)\b",
 )
+_GROUP_NOUNS = (r"(?:people|nurses|doctors|workers|men|women|guys|girls|immigrants|patients|"
+                r"families|folks|kids|students|residents)")
+_GROUP_ADJ = (r"(?:mexican|filipino|chinese|indian|black|white|asian|african|arab|muslim|jewish|"
+              r"hispanic|latino|latina|haitian|nigerian|russian|foreign|immigrant|gay|trans|"
+              r"transgender|disabled|old|female|korean|japanese|puerto rican|dominican|"
+              r"middle eastern|indigenous|native)")
+_GROUP_VERB = (r"(?:are|just|don't|dont|do not|can't|cant|can barely|never|always|should|"
+               r"shouldn't|shouldnt|should not|need to|belong|ruin|destroy|steal|bring|control|"
+               r"own|run|invade|infest|breed|replace|rape|are taking over|take over|commit|cause|"
+               r"don't deserve|do not deserve|aren't fit|are not fit|can't be trusted|stick together|"
+               r"all look)")
 _GROUP_HATE = re.compile(
-    r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+(?:are|just|don't|dont|do not|"
-    r"can't|cant|can barely|never|always|should|need to|belong|ruin|destroy|steal|bring|control|"
-    r"own|run|invade|infest|breed|replace|rape|are taking over|take over|commit|cause)\b"
+    r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+" + _GROUP_VERB + r"\b"
+    r"|\b(?:all|these|those|the|most|every)?\s*" + _GROUP_ADJ + r"\s+" + _GROUP_NOUNS + r"\s+"
+    r"(?:are (?:all )?the same|are all|all look the same|stick together|can't|cant|can barely|"
+    r"never|always|don't|dont|shouldn't|should not|are (?:just )?(?:lazy|stupid|dirty|criminals|"
+    r"animals|savages|liars|thieves))\b"
     r"|\b(?:sick of|tired of|hate|get rid of|deport|send back|ban)\s+(?:all\s+)?(?:these\s+|the\s+)?"
     r"(?:[a-z]+\s+){{0,3}}(?P<group2>{groups})\b"
     r"|\bhire americans\b|\bgo back to (?:your|their) (?:country|countries)\b"
     r"|\b(?P<group3>{groups})\b[^.!?\n]{{0,40}}\b(?:it's cultural|its cultural|by nature|"
-    r"are animals|are savages|are vermin|subhuman)\b"
+    r"are animals|are savages|are vermin|subhuman|are all the same)\b"
 )
 _ACCUSATION = re.compile(
     r"\b(?:pocketing|stealing|steals|stole|embezzl\w+|faked|fakes|falsif\w+|fabricat\w+|"
     r"forged|molest\w*|abus(?:ed|es|ing)|assault\w*|raped?|rapist|drunk on the job|"
-    r"high on the job|diverting|skimming|taking bribes|bribe\w*|fraud|criminal|crook|"
+    r"high on the job|diverting|skimming|taking bribes|bribe\w*|fraud|criminal|crook|thief|"
+    r"cooked the books|cooking the books|kickbacks?|shortchang\w+|scamm\w+|"
     r"belongs in (?:jail|prison)|should be (?:in jail|arrested|locked up)|call the cops|"
     r"got patients killed|killed (?:a |his |her )?patients?)\b",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"\b(?:called me|call(?:ed|ing)? (?:me|him|her|us) an?|said|says|"
-                       r"quote|quoting|reported|the word|the term|n-word)\b", re.IGNORECASE)
+                       r"quote|quoting|reported|the word|the term|n-word|screamed|yelled|shouted|"
+                       r"told (?:me|us|him|her|them)|wrote)\b", re.IGNORECASE)
 _IDENTIFIABLE = re.compile(
     r"\b(?i:dr|mr|mrs|ms|senator|judge|rep|governor|mayor|nurse)\.? [A-Z][a-z]+"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b(?= (?:the|at|in|from|is|has|was|who|faked|stole))"
     r"|\bthe (?:pharmacy tech|charge nurse|night nurse|tech|resident|attending|manager|"
     r"supervisor|director)\b|\bmy (?:manager|boss|supervisor|coworker|colleague)\b"
-    r"|\b(?i:my|our|the|that|this)\s+(?:[a-z]+\s+)?(?:manager|boss|supervisor|director|landlord|"
-    r"mayor|councilman|councilwoman|senator|governor|judge|ceo|coworker|colleague|neighbou?r|"
-    r"chair|chief|dean|pharmacist|surgeon|attending|resident)\b"
+    r"|\b(?i:my|our|the|that|this)\s+(?:[a-z]+\s+)?(?i:manager|boss|supervisor|director|landlord|"
+    r"mayor|councilman|councilwoman|senator|governor|judge|ceo|cfo|cno|coo|cmo|coworker|colleague|"
+    r"neighbou?r|chair|chief|dean|pharmacist|surgeon|attending|resident|guy|woman|man|lady)\b"
 )
 
 _WORK_TARGET = re.compile(
     r"\b(?:coworkers?|co-workers?|colleagues?|my manager|my boss|my supervisor|supervisor|"
     r"charge nurse|nurses|residents?|attending|pharmacy tech|tech|techs|everyone on \d+|"
-    r"management|leadership|admin|this place|my (?:job|hospital|unit|floor)|"
+    r"management|leadership|admin|administration|this place|this hospital|the hospital|"
+    r"my (?:job|hospital|unit|floor|employer|preceptor)|preceptor|cfo|ceo|cno|finance|billing|"
     r"working with|in (?:anesthesia|radiology|pharmacy|surgery|oncology|the er|the or)|"
     r"on (?:\d+|the unit|the floor)|doctors|physicians|fellows?|interns?|staff|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
 )
-_PATIENT_TARGET = re.compile(r"\b(?:pt|my patient|the patient|(?:the )?(?:lady|guy|man|woman) in "
-                             r"\w+|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
+_PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|my patient|the patient|(?:the )?(?:lady|guy|man|"
+                             r"woman) in \w+|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
 _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
                        r"Medical|Health|Clinic|University|Center)\b")
 _WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|night crew|"
                            r"day crew|cafeteria|break room|unit|floor|clinic|hospital|nightshift|"
-                           r"night shift|at the nurses|#msk|msk)\b", re.IGNORECASE)
+                           r"night shift|at the nurses|#msk|msk|a double|double shift|after a 12|"
+                           r"post-shift|on the unit|at 7am|in the morning for work)\b",
+                           re.IGNORECASE)
 
 
 def _groups(view: PostView) -> str:
@@ -121,7 +149,7 @@ _REPORTED_BEFORE = re.compile(
     r"(?:called (?:me|him|her|us|them|my \w+)|(?:he|she|they|someone|somebody|a patient|the patient|"
     r"a visitor|a man|a woman|a guy) (?:said|says|yelled|screamed|shouted|wrote|used)|the word|"
     r"the term|words? like|slurs? like|quote|quoting|reclaim\w*|the phrase)\s*(?:an?\s*)?[\"'“‘]?\s*$")
-_QUOTED_SPAN = re.compile(r"[\"“]([^\"”]{1,200})[\"”]")
+_QUOTED_SPAN = re.compile(r"[\"“]([^\"”]{1,200})[\"”]|(?<!\w)['‘]([^'’\n]{3,200}?)['’](?!\w)")
 
 
 def _rule_signals(view: PostView) -> list[tuple[Span, str]]:

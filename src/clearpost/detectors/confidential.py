@@ -155,7 +155,11 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
 #: for pics from my trip" is not); the others ("you didn't hear it from me") count alone.
 WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant wait to share",
                         "big news soon", "big news coming", "big announcement coming", "shhh",
-                        "shh", "🤫", "spill the tea", "more soon"})
+                        "shh", "🤫", "spill the tea", "more soon", "can't say more",
+                        "cant say more", "cannot say more", "can't say much", "keep it quiet",
+                        "don't tell anyone", "under wraps", "can't tell anyone",
+                        "cant tell anyone", "not allowed to say", "can't talk about it yet",
+                        "cant talk about it yet", "not supposed to share"})
 _WORK_SUBJECT = re.compile(
     r"\b(?:we|we're|we are|our|us|leadership|management|the (?:hospital|department|center|lab|"
     r"board|unit|institute)|department|lab|team|unit|division|campus|site|trial|study|paper|"
