@@ -7,7 +7,9 @@ import re
 
 from rapidfuzz import fuzz
 
-from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation
+from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation, sentence_of
+from clearpost.policy.corpus import corpus_dirs, load_items
+from clearpost.text.bm25 import BM25Index, CorpusMatch
 
 _PASSWORD = re.compile(
     r"\b(?:password|passwd|pwd|pw|passcode|pass code|door code|access code|lock code|keypad code|"
@@ -187,10 +189,45 @@ def not_yet_public(view: PostView) -> list[Hit]:
         return []
     ev = [Span(m.start, m.end, "hint") for m in hints] + [Span(m.start(), m.end(), "claim")
                                                          for m in plans]
+    marked_unpublished = any(m.phrase in _RESULT_MARKERS for m in hints)
+    found = None if marked_unpublished else _published_match(
+        view, [s.start for s in ev], [(h.start, h.end) for h in hints])
+    if found is not None:
+        # Already published by the organization: a note, not a review.
+        return [Hit(message=f"Already public: {found.source}. The organization has published "
+                            "this; resharing its own post is the safest way to share it.",
+                    evidence=tuple(sorted(ev, key=lambda s: s.start)), level="warn",
+                    fix="Share the organization's own post or link to it.",
+                    explain={"already_public": found.source,
+                             "coverage": round(found.coverage, 3)})]
     return [Hit(message="Shares news about the organization that it has not made public"
                         + (" (hinted)." if hints and not plans else "."),
                 evidence=tuple(sorted(ev, key=lambda s: s.start)),
                 explain={"hints": [h.phrase for h in hints], "claims": len(plans)})]
+
+
+#: Share of a claim's informative words (idf-weighted) that the best published item must
+#: contain; chosen on tests/fixtures/corpus_matching.jsonl (bench/conduct_corpus.py).
+MIN_COVERAGE = 0.45
+
+
+def _published_match(view: PostView, positions: list[int],
+                     hint_spans: list[tuple[int, int]]) -> CorpusMatch | None:
+    """The published item that already says what the claim's sentences say, if any.
+    The hint words themselves ("you heard it here first") are not part of the claim."""
+    dirs = corpus_dirs(view.policy)
+    key = "corpus-bm25:" + "|".join(str(d) for d in dirs)
+    index: BM25Index = view.policy.memo(key, lambda: BM25Index(
+        (item.source, item.text) for item in load_items(view.policy)))
+    if not len(index):
+        return None
+    spans = {sentence_of(view, pos) for pos in positions}
+    text = list(view.text)
+    for hs, he in hint_spans:
+        text[hs:he] = " " * (he - hs)
+    blanked = "".join(text)
+    query = " ".join(blanked[s:e] for s, e in sorted(spans))
+    return index.match(query, MIN_COVERAGE)
 
 
 def _links_to_org_site(view: PostView) -> bool:
