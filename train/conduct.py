@@ -24,9 +24,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import conduct_data as data  # noqa: E402
+import conduct_data as data
 
-from clearpost.text.features import ngram_features  # noqa: E402
+from clearpost.text.features import ngram_features
 
 OUT = data.ROOT / "src" / "clearpost" / "models"
 MAX_FEATURES = 120_000  # kept per model, by |weight|: ~1 MB each

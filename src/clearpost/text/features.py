@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import pairwise
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
@@ -39,7 +40,7 @@ def ngram_features(text: str, *, chars: bool = True) -> list[str]:
     """Word 1-2 grams ("w:", "b:") and, optionally, character 3-4 grams within words ("c:")."""
     toks = tokens(text)
     feats = [f"w:{t}" for t in toks]
-    feats += [f"b:{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+    feats += [f"b:{a} {b}" for a, b in pairwise(toks)]
     if chars:
         for t in toks:
             if len(t) < 3 or not t[0].isalpha():
