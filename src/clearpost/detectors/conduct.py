@@ -199,7 +199,7 @@ _ALLEGED = re.compile(r"\b(?:accused of|charged with|convicted of|pleaded guilty
 _GROUP_OK = re.compile(
     r"\b(?:against|toward|towards|for|with|about|supporting|support|welcome|celebrat\w*|honou?r\w*|"
     r"serve|serving|proud|many|our|of)\s+(?:\w+\s+){0,2}$")
-_GROUP_OK_AFTER = re.compile(r"^[^.!?\n]{0,40}\b(?:deserve|matter|are welcome|are (?:our|the) "
+_GROUP_OK_AFTER = re.compile(r"^[^.!?\n]{0,60}?\b(?:deserve|matter|are welcome|are (?:our|the) "
                              r"(?:backbone|heroes|best)|are underrepresented|are more likely to "
                              r"(?:be|get|die|have)|face|experience|are at (?:higher|greater) risk)\b")
 
@@ -207,7 +207,7 @@ _GROUP_OK_AFTER = re.compile(r"^[^.!?\n]{0,40}\b(?:deserve|matter|are welcome|ar
 def _group_context_ok(lower: str, start: int, end: int) -> bool:
     """A group named with support, data or solidarity rather than contempt."""
     return bool(_GROUP_OK.search(lower[max(0, start - 30):start])
-                or _GROUP_OK_AFTER.search(lower[start:end + 60][end - start:]))
+                or _GROUP_OK_AFTER.search(lower[start:end + 60]))
 
 
 def _reclaimed(lower: str, start: int) -> bool:

@@ -163,9 +163,9 @@ WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant
                         "cant tell anyone", "not allowed to say", "can't talk about it yet",
                         "cant talk about it yet", "not supposed to share"})
 _WORK_SUBJECT = re.compile(
-    r"\b(?:we|we're|we are|our|us|leadership|management|the (?:hospital|department|center|lab|"
-    r"board|unit|institute)|department|lab|team|unit|division|campus|site|trial|study|paper|"
-    r"results?|data|patients)\b")
+    r"\b(?:leadership|management|(?:our|my|the) (?:hospital|department|dept|center|lab|team|unit|"
+    r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"
+    r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement)\b")
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
                              "interim analysis", "interim results", "topline results",
