@@ -16,6 +16,7 @@ from clearpost.text import Match
 _DIRECTIVE = re.compile(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
     r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|ask (?:them|your \w+) for|"
+    r"wear|apply|use|ice|elevate|drink|eat|"
     r"don't take|do not take|don't bother with)\b"
     r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"
     r"take|start|try|double|increase|cut|ditch|drop|switch|go ahead|come off|hold|avoid|get)\b"
@@ -53,6 +54,10 @@ _ADDRESSED = re.compile(
     r"(?:ur|your) (?:meds|chemo|oncologist))",
     re.IGNORECASE,
 )
+#: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the
+#: post sends them to their own care team or is public-health education.
+_GENERIC_READER = re.compile(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:'re| are)? "
+                             r"(?:on|taking|have)\b", re.IGNORECASE)
 _REFERRAL = re.compile(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
                        r"(?:own\s+)?(?:doctor|physician|oncologist|care team|provider|gp|nurse|"
                        r"pharmacist|dermatologist)|visit to your own doctor", re.IGNORECASE)
@@ -73,7 +78,8 @@ def detect(view: PostView) -> list[Hit]:
     drugs = list(_DRUG_SUFFIX.finditer(text))
     if not objects and not drugs and not doses:
         return []
-    addressed = _ADDRESSED.search(text)
+    direct = _ADDRESSED.search(text)
+    addressed = direct or _GENERIC_READER.search(text)
     learned: tuple[int, int, float] | None = None
     if not directives and not doses:
         # The uncertain band: medical content addressed to a reader, but no advice pattern.
@@ -86,7 +92,7 @@ def detect(view: PostView) -> list[Hit]:
     public = view.has("public_health")
     referral = _REFERRAL.search(text)
     disclaimer = _DISCLAIMER.search(text)
-    if not addressed and (public or referral or disclaimer):
+    if not direct and (public or referral or disclaimer):
         return []
     if not addressed and not doses:
         return []

@@ -17,19 +17,20 @@ import re
 from clearpost.detectors.base import Hit, PostView, Span
 from clearpost.text import Match
 
-_PERSON_NOUN = (r"(?:resident|nurse|doctor|surgeon|attending|manager|boss|supervisor|tech|coworker|"
-                r"co-worker|colleague|guy|woman|man|lady|patient|intern|fellow|pharmacist|"
-                r"receptionist|director|charge nurse|new grad|hire|preceptor|educator|scheduler|"
-                r"coordinator|administrator|cfo|ceo|cno|cmo|coo|councilman|councilwoman|"
-                r"councilmember|mayor|senator|governor|congressman|congresswoman|judge|landlord|"
-                r"neighbou?r|politician|president|podcaster|influencer|referee|coach|teacher|"
-                r"professor|dean|chair|reporter|journalist|officer|cop|contractor|dude|person|"
-                r"people|family|visitor|roommate|driver)")
-_PERSON = (r"(?:you|u|he|she|they|my manager|my boss|my supervisor|"
-           r"(?:dr|mr|mrs|ms|senator|nurse)\.? [a-z]+|[a-z]+ in [a-z]+|"
-           rf"(?:that|this|the|my|our|these|those)\s+(?:[a-z]+\s+){{0,2}}{_PERSON_NOUN}s?"
-           r"(?:\s+(?:on|in|from|of)\s+(?:my |our |the |this )?\w+|\s+[a-z]+(?= is\b)|"
-           r"\s+(?:who|that)\s+[^.!?,\n]{1,40}?(?= (?:is|are|was|were)\b))?)")
+_TIME = r"(?:this|that|last|next) (?:year|week|month|rotation|shift|morning|night|time)"
+
+
+def _person(nouns: str) -> str:
+    """A noun phrase for a person: a pronoun, a title and name, or a determiner + role."""
+    return (r"(?:you|u|he|she|they|my manager|my boss|my supervisor|"
+            r"(?:dr|mr|mrs|ms|senator|nurse)\.? [a-z]+|[a-z]+ in [a-z]+|"
+            rf"(?:that|this|the|my|our|these|those|your|his|her|their)\s+(?:[a-z-]+\s+){{0,2}}"
+            rf"(?:{nouns})(?:s|es)?"
+            r"(?:\s+(?:on|in|from|of|at)\s+(?:my |our |the |this )?\w+|\s+[a-z]+(?= (?:is|are)\b)|"
+            rf"\s+{_TIME}|"
+            r"\s+(?:who|that)\s+[^.!?,\n]{1,40}?(?= (?:is|are|was|were)\b))?)")
+
+
 #: Insult words and phrases aimed at people (the "insults" lexicon adds to these).
 _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|useless|worthless|"
                  r"pathetic|loser\w*|scum\w*|pigs?|trash|creep|psycho|crook|liar|fraud|hack|quack|"
@@ -37,16 +38,29 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"thief|thieves|witch|cow|slob|bitch|pervert|scammer|cheat|imbecile\w*|"
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
                  r"piece of (?:shit|garbage|trash|work)")
-_TARGETED_INSULT = re.compile(
-    rf"\b{_PERSON}(?:\s+(?:is|are|was|were)|\s*(?:'s|'re))\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|just\s+|"
-    r"really\s+|literally\s+|an? absolute\s+|a total\s+|a complete\s+|all\s+)*(?:[a-z]+\s+)?"
-    rf"(?P<insult>{_INSULT_WORDS})\b"
+_TARGETED_INSULT = (
+    r"\b{person}(?:\s+(?:is|are|was|were)|\s*(?:'s|'re))\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|"
+    r"just\s+|really\s+|literally\s+|an? absolute\s+|a total\s+|a complete\s+|all\s+)*"
+    rf"(?:[a-z]+\s+)?(?P<insult>{_INSULT_WORDS})\b"
     r"|\b(?:racist|stupid|dumb|lazy|fat|ugly|useless|disgusting|condescending|nasty|entitled)\s+"
     r"(?P<noun>pig|cow|bitch|idiot|moron|clown|loser|slob|trash|witch|hag)\b"
     r"|\bhow did (?:this|that) (?:clown|idiot|moron)\b"
     r"|(?:^|[.!?]\s+)(?:absolute|total|complete|such|bunch of|fucking|f\*+ing)\s+"
-    r"(?:pigs|idiots|morons|clowns|animals|losers|slobs|imbeciles)\b",
+    r"(?:pigs|idiots|morons|clowns|animals|losers|slobs|imbeciles)\b"
 )
+
+
+def _insult_re(view: PostView) -> re.Pattern[str]:
+    def build() -> re.Pattern[str]:
+        nouns = sorted({n.lower() for n in view.policy.lexicon("person_nouns")}, key=len,
+                       reverse=True)
+        alt = "|".join(re.escape(n) for n in nouns) or "person"
+        return re.compile(_TARGETED_INSULT.replace("{person}", _person(alt)))
+
+    pattern: re.Pattern[str] = view.policy.memo("targeted-insult-re", build)
+    return pattern
+
+
 _GROUP_NOUNS = (r"(?:people|nurses|doctors|workers|men|women|guys|girls|immigrants|patients|"
                 r"families|folks|kids|students|residents)")
 _GROUP_ADJ = (r"(?:mexican|filipino|chinese|indian|black|white|asian|african|arab|muslim|jewish|"
@@ -99,6 +113,9 @@ _WORK_TARGET = re.compile(
     r"my (?:job|hospital|unit|floor|employer|preceptor)|preceptor|cfo|ceo|cno|finance|billing|"
     r"working with|in (?:anesthesia|radiology|pharmacy|surgery|oncology|the er|the or)|"
     r"on (?:\d+|the unit|the floor)|doctors|physicians|fellows?|interns?|staff|"
+    r"pharmacists?|phlebotomists?|new grads?|preceptors?|aides?|therapists?|transporters?|"
+    r"surgeons?|anesthesiologists?|radiologists?|oncologists?|hospitalists?|attendings|"
+    r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
 )
@@ -171,7 +188,7 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for tm in _THREAT.finditer(lower):
         if not inside_quote(tm.start()):
             out.append((Span(tm.start(), tm.end(), "threat"), "threat"))
-    for im in _TARGETED_INSULT.finditer(lower):
+    for im in _insult_re(view).finditer(lower):
         if not inside_quote(im.start()) and not _reported_use(lower, im.start()):
             out.append((Span(im.start(), im.end(), "insult"), "insult"))
     for gm in _group_re(view).finditer(lower):
@@ -191,7 +208,9 @@ _THREAT = re.compile(
     r"key|burn|break (?:his|her|their|your) \w+)\s+(?:him|her|them|you|that|this|the|his|her|"
     r"their|your|[a-z]+'s)\b"
     r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:dies?|gets? (?:hit|shot|stabbed|"
-    r"cancer|fired and dies)|chokes?|rots?)\b",
+    r"cancer|fired and dies)|chokes?|rots?)\b"
+    r"|\bwatch (?:her|his|their|your) back\b"
+    r"|\bi know where (?:s?he|you|they) (?:lives?|parks?|works?|sleeps?)\b",
 )
 _ALLEGED = re.compile(r"\b(?:accused of|charged with|convicted of|pleaded guilty|pled guilty|"
                       r"was sentenced|indicted|according to (?:the|court|police)|court records?|"

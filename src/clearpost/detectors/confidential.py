@@ -175,7 +175,8 @@ _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpubli
 def not_yet_public(view: PostView) -> list[Hit]:
     hints = [h for h in view.find("hint_cues")
              if h.phrase not in WEAK_HINTS or view.mentions_org
-             or _WORK_SUBJECT.search(view.lower)]
+             or _WORK_SUBJECT.search(view.lower) or _CODENAME.search(view.text)
+             or _embargo_hits(view)]
     hints += [m for m in view.find("confidential_markers") if m.phrase in _RESULT_MARKERS]
     plans = list(_plan_pattern(view).finditer(view.lower))
     if not hints and not plans:

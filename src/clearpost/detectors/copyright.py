@@ -12,12 +12,18 @@ _COPIED = re.compile(
     r"\b(?:copying|copied|pasting|pasted|copy-pasting|copy pasting|reposting|posting)\b[^.!?\n]{0,40}"
     r"\b(?:article|piece|story|column|op-ed|editorial|essay|chapter|paper|report|newsletter|"
     r"whole thing|entire thing|full text)\b"
-    r"|\b(?:article|piece|story)\b[^.!?\n]{0,40}\b(?:paywalled|behind a paywall)\b"
+    r"|\b(?:uploaded|uploading|shared|sharing|posted|posting|attached|here's|here is|dropped)\b"
+    r"[^.!?\n]{0,20}\b(?:whole|entire|full|complete)\s+(?:\w+\s+)?(?:textbook|book|pdf|chapter|"
+    r"article|paper|issue|report|editorial|column|e-?book)\b"
+    r"|\b(?:so )?(?:nobody|no one|you don't) (?:has|have|needs?) to (?:buy|pay for) (?:it|the)\b"
     r"|\bpaywalled\b[^.!?\n]{0,60}\b(?:pasted|copied|below|here)\b"
     r"|\bnot everyone has (?:a subscription|access)\b|\bfor (?:those|anyone|people) without "
     r"(?:a subscription|access)\b|\b(?:because|since|bc) of the paywall\b",
     re.IGNORECASE,
 )
+_PAYWALL_ONLY = re.compile(r"\b(?:article|piece|story)\b[^.!?\n]{0,40}\b(?:paywalled|behind a "
+                           r"paywall)\b", re.IGNORECASE)
+_LINK = re.compile(r"https?://|www\.")
 _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{280,})")
 
 
@@ -27,6 +33,10 @@ def detect(view: PostView) -> list[Hit]:
     for m in _NOTICE.finditer(view.text):
         ev.append(Span(m.start(), m.end(), "notice"))
         reasons.append("a copyright notice")
+    for m in _PAYWALL_ONLY.finditer(view.text):
+        if not _LINK.search(view.text):  # linking to a paywalled piece is not copying it
+            ev.append(Span(m.start(), m.end(), "copied"))
+            reasons.append("a copied or paywalled article")
     for m in _COPIED.finditer(view.text):
         ev.append(Span(m.start(), m.end(), "copied"))
         reasons.append("a copied or paywalled article")
