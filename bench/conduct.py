@@ -6,7 +6,7 @@ Held-out rows only (train/conduct_data.py: the same stable hash split the models
 trained on). Reports macro-F1 and posts/s per system on the OLID split (offensive vs not), on
 Davidson (offensive or hate vs neither) and HatEval (hate vs not), and false-positive rates
 on Davidson's "neither" tweets per dialect, with a crude lexical proxy for African-American
-English (AAE): a tweet with two or more AAE marker words counts as AAE.
+English (AAE): a tweet with at least one AAE marker word counts as AAE.
 Peers are optional `bench` extras, never run-time dependencies; a missing peer is skipped.
 """
 
@@ -35,7 +35,7 @@ _AAE = re.compile(
 
 
 def is_aae(text: str) -> bool:
-    return len(_AAE.findall(text)) >= 2
+    return len(_AAE.findall(text)) >= 1
 
 
 def clearpost_predict() -> Predict:

@@ -115,6 +115,7 @@ def export(m: Trained) -> Path:
         np.savez_compressed(tmp, name=np.array(m.name), vocab=np.array("\n".join(m.vocab)),
                             weights=m.weights,
                             meta=np.array([m.bias, m.threshold, float(m.chars)]))
+    Path(tmp.name).chmod(0o644)
     Path(tmp.name).replace(path)
     return path
 
@@ -183,7 +184,8 @@ def recipe(models: list[Trained]) -> str:
         "",
     ]
     for key, path in data.FILES.items():
-        rel = path.relative_to(data.ROOT.parent) if path.is_relative_to(data.ROOT.parent) else path
+        rel = (path.relative_to(data.ROOT) if path.is_relative_to(data.ROOT)
+               else path.relative_to(data.ROOT.parent))
         lines.append(f"- `{rel}` ({key}): `{data.sha256(path)}`")
     lines += ["", "## Held-out scores", "",
               "| model | held-out set | train rows | held-out rows | features | threshold | "
