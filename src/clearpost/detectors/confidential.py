@@ -165,7 +165,10 @@ WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant
 _WORK_SUBJECT = re.compile(
     r"\b(?:leadership|management|(?:our|my|the) (?:hospital|department|dept|center|lab|team|unit|"
     r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"
-    r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement)\b")
+    r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement|"
+    r"(?:our|my) (?:\w+ )?(?:folks|people|staff|nurses|colleagues|coworkers|residents|doctors|"
+    r"researchers|scientists)|radiology|oncology|nursing|pharmacy|pediatrics|pathology|"
+    r"cardiology|anesthesia|infusion|icu)\b")
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
                              "interim analysis", "interim results", "topline results",
