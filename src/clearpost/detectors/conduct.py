@@ -24,11 +24,12 @@ def _person(nouns: str) -> str:
     """A noun phrase for a person: a pronoun, a title and name, or a determiner + role."""
     return (r"(?:you|u|he|she|they|my manager|my boss|my supervisor|"
             r"(?:dr|mr|mrs|ms|senator|nurse)\.? [a-z]+|[a-z]+ in [a-z]+|"
-            rf"(?:that|this|the|my|our|these|those|your|his|her|their)\s+(?:[a-z-]+\s+){{0,2}}"
+            rf"(?:that|this|the|my|our|these|those|your|his|her|their)\s+(?:[a-z-]+\s+){{0,3}}"
             rf"(?:{nouns})(?:s|es)?"
             r"(?:\s+(?:on|in|from|of|at)\s+(?:my |our |the |this )?\w+|\s+[a-z]+(?= (?:is|are)\b)|"
             rf"\s+{_TIME}|"
-            r"\s+(?:who|that)\s+[^.!?,\n]{1,40}?(?= (?:is|are|was|were)\b))?)")
+            r"\s+(?:who|that)\s+[^.!?,\n]{1,40}?(?= (?:is|are|was|were)\b)|"
+            r"\s+[a-z]+ing\s+[^.!?,\n]{1,30}?(?= (?:is|are|was|were)\b))?)")
 
 
 #: Insult words and phrases aimed at people (the "insults" lexicon adds to these).
@@ -37,7 +38,9 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"parasite\w*|snake|disgrace|joke|animal\w*|garbage|dumb|stupid|lazy|corrupt|"
                  r"thief|thieves|witch|cow|slob|bitch|pervert|scammer|cheat|imbecile\w*|"
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
-                 r"piece of (?:shit|garbage|trash|work)")
+                 r"piece of (?:shit|garbage|trash|work)|hag|con artist|jerk|bully|sleaze\w*|"
+                 r"laziest|rudest|meanest|ugliest|worst (?:\w+ )?(?:human|person|nurse|doctor|"
+                 r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
     r"\b{person}(?:\s+(?:is|are|was|were)|\s*(?:'s|'re))\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|"
     r"just\s+|really\s+|literally\s+|an? absolute\s+|a total\s+|a complete\s+|all\s+)*"
@@ -48,6 +51,38 @@ _TARGETED_INSULT = (
     r"|(?:^|[.!?]\s+)(?:absolute|total|complete|such|bunch of|fucking|f\*+ing)\s+"
     r"(?:pigs|idiots|morons|clowns|animals|losers|slobs|imbeciles)\b"
 )
+
+
+_NAME_TAIL = (r"(?:\s+(?:from|in|on|at)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?)?"
+              r"(?:\s+(?:is|was)|\s*'s)\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|just\s+|really\s+|"
+              r"literally\s+|an? absolute\s+|a total\s+|a complete\s+)*(?:[a-z]+\s+)?"
+              rf"(?:{_INSULT_WORDS})\b")
+
+
+def _named_insults(view: PostView) -> list[tuple[int, int]]:
+    """Insults after a role ("the night tech is a hack") or a capitalised first name
+    ("Kevin from transport is the laziest man alive"): (start, end) spans."""
+    lower = view.lower
+    found = [(m.start(), m.end()) for m in _insult_re(view).finditer(lower)]
+    tail: re.Pattern[str] = view.policy.memo("name-tail-re", lambda: re.compile(_NAME_TAIL))
+    for m in view.find("first_names"):
+        if view.text[m.start:m.start + 1].isupper():
+            t = tail.match(lower, m.end)
+            if t:
+                found.append((m.start, t.end()))
+    return found
+
+
+def _identifiable(view: PostView) -> bool:
+    """Someone identifiable: a titled or full name, or a specific role ("the anesthesiologist
+    who works Tuesdays", "our unit manager")."""
+    if _IDENTIFIABLE.search(view.text):
+        return True
+    pat: re.Pattern[str] = view.policy.memo("role-np-re", lambda: re.compile(
+        r"\b(?:the|my|our|that|this)\s+(?:[a-z-]+\s+){0,2}(?:" + "|".join(
+            re.escape(n.lower()) for n in sorted(view.policy.lexicon("person_nouns"), key=len,
+                                                 reverse=True)) + r")\b"))
+    return bool(pat.search(view.lower))
 
 
 def _insult_re(view: PostView) -> re.Pattern[str]:
@@ -76,6 +111,7 @@ _GROUP_HATE = re.compile(
     r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+" + _GROUP_VERB + r"\b"
     r"|\b(?:all|these|those|the|most|every)?\s*" + _GROUP_ADJ + r"\s+" + _GROUP_NOUNS + r"\s+"
     r"(?:are (?:all )?the same|are all|all look the same|stick together|can't|cant|can barely|"
+    r"are always|are never|are so|are too|always|"
     r"never|always|don't|dont|shouldn't|should not|are (?:just )?(?:lazy|stupid|dirty|criminals|"
     r"animals|savages|liars|thieves))\b"
     r"|\b(?:sick of|tired of|hate|get rid of|deport|send back|ban)\s+(?:all\s+)?(?:these\s+|the\s+)?"
@@ -115,7 +151,8 @@ _WORK_TARGET = re.compile(
     r"on (?:\d+|the unit|the floor)|doctors|physicians|fellows?|interns?|staff|"
     r"pharmacists?|phlebotomists?|new grads?|preceptors?|aides?|therapists?|transporters?|"
     r"surgeons?|anesthesiologists?|radiologists?|oncologists?|hospitalists?|attendings|"
-    r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|"
+    r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
+    r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
 )
@@ -188,15 +225,15 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for tm in _THREAT.finditer(lower):
         if not inside_quote(tm.start()):
             out.append((Span(tm.start(), tm.end(), "threat"), "threat"))
-    for im in _insult_re(view).finditer(lower):
-        if not inside_quote(im.start()) and not _reported_use(lower, im.start()):
-            out.append((Span(im.start(), im.end(), "insult"), "insult"))
+    for start, end in _named_insults(view):
+        if not inside_quote(start) and not _reported_use(lower, start):
+            out.append((Span(start, end, "insult"), "insult"))
     for gm in _group_re(view).finditer(lower):
         if not inside_quote(gm.start()) and not _group_context_ok(lower, gm.start(), gm.end()):
             out.append((Span(gm.start(), gm.end(), "hate"), "group-hate"))
     acc = [a for a in _ACCUSATION.finditer(text) if not _ALLEGED.search(
         text[max(0, a.start() - 60):a.start()])]
-    if acc and _IDENTIFIABLE.search(text):
+    if acc and _identifiable(view):
         for am in acc:
             out.append((Span(am.start(), am.end(), "accusation"), "accusation"))
     return out
@@ -210,6 +247,8 @@ _THREAT = re.compile(
     r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:dies?|gets? (?:hit|shot|stabbed|"
     r"cancer|fired and dies)|chokes?|rots?)\b"
     r"|\bwatch (?:her|his|their|your) back\b"
+    r"|\b(?:you|he|she|they)(?:'ll| will|'s going to|'re going to| is going to| are going to|"
+    r"'s gonna|'re gonna| is gonna| are gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that))\b"
     r"|\bi know where (?:s?he|you|they) (?:lives?|parks?|works?|sleeps?)\b",
 )
 _ALLEGED = re.compile(r"\b(?:accused of|charged with|convicted of|pleaded guilty|pled guilty|"
@@ -313,8 +352,10 @@ _MILD = frozenset({"damn", "dammit", "crap", "crappy", "hell no", "piss", "pisse
 _USING_AT_WORK = re.compile(
     r"\b(?:(?:took|had|did|downed|threw back|smoked|ate|split)\s+(?:a |an |some |my )?(?:couple "
     r"(?:of )?|few |two |three )?(?:shots|drinks|beers|glass(?:es)? of wine|edibles?|joints?|"
-    r"shots? of \w+)|got high|got drunk)\b[^.!?\n]{0,25}\b(?:before|during|on|at|"
-    r"in the middle of)\s+(?:my |the |our )?(?:shift|work|rounds|call|clinic)\b")
+    r"shots? of \w+)|got high|got drunk|lit (?:a|up a) (?:joint|blunt|bowl))\b[^.!?\n]{0,25}\b"
+    r"(?:before|during|on|at|after|"
+    r"in the middle of|the end of)\s+(?:my |the |our )?(?:\w+\s+)?(?:shift|work|rounds|call|"
+    r"clinic)\b")
 
 
 def professionalism(view: PostView) -> list[Hit]:
@@ -346,7 +387,7 @@ def professionalism(view: PostView) -> list[Hit]:
         reasons.append("intoxication at or about work")
     signals = harassment_signals(view)
     if signals and not _EXTERNAL.search(view.text) and (target_patient or target_work
-                                                         or _IDENTIFIABLE.search(view.text)):
+                                                         or _identifiable(view)):
         has_work_target = target_patient or _WORK_TARGET.search(view.text) or re.search(
             r"\b(?:dr|nurse)\.? [a-z]+\b", lower)
         if has_work_target:

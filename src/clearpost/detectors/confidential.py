@@ -143,6 +143,7 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
             rf"\b{subject}\b[^.!?\n]{{0,60}}?(?:{plan})",
             r"\b(?:welcome|welcoming)\b[^.!?\n]{0,60}\bas (?:our|the) new\b",
             r"\bour new (?:chief|chair|director|head|ceo|president|dean|vp)\b",
+            rf"\bjoin(?:s|ing)? (?:{org}|us|our \w+) as (?:the|our) new\b",
             r"\bjoins us (?:from|this|next|in)\b",
             r"\beffective (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|next)\w*",
             r"\b(?:trial|study) (?:met|missed|failed|hit) (?:its|the) (?:primary )?endpoint",

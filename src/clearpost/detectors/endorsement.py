@@ -30,6 +30,8 @@ def undisclosed_endorsement(view: PostView) -> list[Hit]:
     acct = view.post.account
     if acct.kind != "personal" or _disclosed(view):
         return []
+    if name_logo_endorsement(view):
+        return []  # promoting a product or a cause with the name: name-logo-endorsement
     praise = view.find("praise")
     if not praise:
         return []
