@@ -24,7 +24,7 @@ def _person(nouns: str) -> str:
     """A noun phrase for a person: a pronoun, a title and name, or a determiner + role."""
     return (r"(?:you|u|he|she|they|my manager|my boss|my supervisor|"
             r"(?:dr|mr|mrs|ms|senator|nurse)\.? [a-z]+|[a-z]+ in [a-z]+|"
-            rf"(?:that|this|the|my|our|these|those|your|his|her|their)\s+(?:[a-z-]+\s+){{0,3}}"
+            rf"(?:that|this|the|my|our|these|those|your|his|her|their)\s+(?:[a-z'-]+\s+){{0,3}}"
             rf"(?:{nouns})(?:s|es)?"
             r"(?:\s+(?:on|in|from|of|at)\s+(?:my |our |the |this )?\w+|\s+[a-z]+(?= (?:is|are)\b)|"
             rf"\s+{_TIME}|"
@@ -71,6 +71,41 @@ def _named_insults(view: PostView) -> list[tuple[int, int]]:
             if t:
                 found.append((m.start, t.end()))
     return found
+
+
+#: Words that insult a person wherever they stand in the sentence; milder ones (stupid,
+#: joke, trash) need the "<person> is a …" form.
+_STRONG_INSULT = re.compile(
+    r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
+    r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
+    r"sleazebags?|lowlifes?|degenerates?)\b")
+_SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|i)\s+(?:\w+\s+){0,3}$")
+_INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|you|what an?|such an?|total|absolute|"
+                                r"complete|fucking|utter)\s+(?:\w+\s+)?$")
+
+
+def _strong_insults(view: PostView) -> list[tuple[int, int]]:
+    """A strong insult word aimed at someone: after "the / that / you / what a", or with a
+    person named in the same or the previous sentence; never about oneself."""
+    lower = view.lower
+    out = []
+    for m in _STRONG_INSULT.finditer(lower):
+        before = lower[max(0, m.start() - 40):m.start()]
+        if _SELF.search(before):
+            continue
+        window = lower[max(0, m.start() - 100):m.start()]
+        if _INSULT_DETERMINER.search(before) or _person_near(view, window):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _person_near(view: PostView, window: str) -> bool:
+    if re.search(r"\b(?:you|u|he|she|they|him|her|them)\b|@\w", window):
+        return True
+    pat: re.Pattern[str] = view.policy.memo("role-word-re", lambda: re.compile(
+        r"\b(?:" + "|".join(re.escape(n.lower()) for n in sorted(
+            view.policy.lexicon("person_nouns"), key=len, reverse=True)) + r")(?:s|es|'s)?\b"))
+    return bool(pat.search(window))
 
 
 def _identifiable(view: PostView) -> bool:
@@ -129,7 +164,7 @@ _ACCUSATION = re.compile(
     r"got patients killed|killed (?:a |his |her )?patients?)\b",
     re.IGNORECASE,
 )
-_REPORTED = re.compile(r"\b(?:called me|call(?:ed|ing)? (?:me|him|her|us) an?|said|says|"
+_REPORTED = re.compile(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an?|said|says|"
                        r"quote|quoting|reported|the word|the term|n-word|screamed|yelled|shouted|"
                        r"told (?:me|us|him|her|them)|wrote)\b", re.IGNORECASE)
 _IDENTIFIABLE = re.compile(
@@ -225,6 +260,9 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for tm in _THREAT.finditer(lower):
         if not inside_quote(tm.start()):
             out.append((Span(tm.start(), tm.end(), "threat"), "threat"))
+    for start, end in _strong_insults(view):
+        if not inside_quote(start) and not _reported_use(lower, start):
+            out.append((Span(start, end, "insult"), "insult"))
     for start, end in _named_insults(view):
         if not inside_quote(start) and not _reported_use(lower, start):
             out.append((Span(start, end, "insult"), "insult"))
@@ -266,6 +304,10 @@ def _group_context_ok(lower: str, start: int, end: int) -> bool:
     """A group named with support, data or solidarity rather than contempt."""
     return bool(_GROUP_OK.search(lower[max(0, start - 30):start])
                 or _GROUP_OK_AFTER.search(lower[start:end + 60]))
+
+
+def _in_quotes(lower: str, pos: int) -> bool:
+    return any(m.start() <= pos < m.end() for m in _QUOTED_SPAN.finditer(lower))
 
 
 def _reclaimed(lower: str, start: int) -> bool:
@@ -362,7 +404,8 @@ def professionalism(view: PostView) -> list[Hit]:
     lower = view.lower
     ev: list[Span] = []
     reasons: list[str] = []
-    prof = view.find("profanity")
+    prof = [m for m in view.find("profanity") if not _reported_use(lower, m.start)
+             and not (_REPORTED.search(lower) and _in_quotes(lower, m.start))]
     if prof and all(m.phrase in _MILD for m in prof) and not (view.find("venting")
                                                               or _WORK_TARGET.search(view.text)):
         prof = []  # "damn good coffee": mild words count only when aimed at work or people

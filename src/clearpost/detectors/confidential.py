@@ -132,7 +132,7 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
     def build() -> re.Pattern[str]:
         org = policy_org_alternation(view.policy)
         subject = (rf"(?:{org}|we|we're|we are|our (?:hospital|department|center|team|division|"
-                   r"service|lab|institute)|leadership|the (?:hospital|department|board)|"
+                   r"service|lab|institute|unit|floor|clinic|program|site|office|practice)|leadership|the (?:hospital|department|board)|"
                    r"the department of [a-z ]+)")
         plan = (r"(?:is|are|will be|'s|'re)?\s*(?:opening|launching|closing|building|acquiring|"
                 r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
