@@ -16,7 +16,7 @@ from clearpost.text import Match
 _DIRECTIVE = re.compile(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
     r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|ask (?:them|your \w+) for|"
-    r"wear|apply|use|ice|elevate|drink|eat|"
+    r"wear|apply|use|ice|elevate|drink|eat|alternate|give (?:him|her|them|it)|rub|"
     r"don't take|do not take|don't bother with)\b"
     r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"
     r"take|start|try|double|increase|cut|ditch|drop|switch|go ahead|come off|hold|avoid|get)\b"
@@ -48,7 +48,8 @@ _OFFER = re.compile(
     re.IGNORECASE,
 )
 _ADDRESSED = re.compile(
-    r"^\s*@\w|\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
+    r"^\s*@\w|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
+    r"\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
     r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
     r"a follower asked|\ba:\s|i tell all my (?:friends|followers|patients)|for you\b|"
     r"(?:ur|your) (?:meds|chemo|oncologist))",

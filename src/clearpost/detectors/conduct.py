@@ -29,7 +29,8 @@ def _person(nouns: str) -> str:
             r"(?:\s+(?:on|in|from|of|at)\s+(?:my |our |the |this )?\w+|\s+[a-z]+(?= (?:is|are)\b)|"
             rf"\s+{_TIME}|"
             r"\s+(?:who|that)\s+[^.!?,\n]{1,40}?(?= (?:is|are|was|were)\b)|"
-            r"\s+[a-z]+ing\s+[^.!?,\n]{1,30}?(?= (?:is|are|was|were)\b))?)")
+            r"\s+[a-z]+ing\s+[^.!?,\n]{1,30}?(?= (?:is|are|was|were)\b)|"
+            r"\s+(?:\w+\s+){0,2}\w+\s+and(?= (?:is|are|was|were)\b))?)")
 
 
 #: Insult words and phrases aimed at people (the "insults" lexicon adds to these).
@@ -78,9 +79,9 @@ def _named_insults(view: PostView) -> list[tuple[int, int]]:
 _STRONG_INSULT = re.compile(
     r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
-    r"sleazebags?|lowlifes?|degenerates?)\b")
+    r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?)\b")
 _SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|i)\s+(?:\w+\s+){0,3}$")
-_INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|you|what an?|such an?|total|absolute|"
+_INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
                                 r"complete|fucking|utter)\s+(?:\w+\s+)?$")
 
 
@@ -91,7 +92,7 @@ def _strong_insults(view: PostView) -> list[tuple[int, int]]:
     out = []
     for m in _STRONG_INSULT.finditer(lower):
         before = lower[max(0, m.start() - 40):m.start()]
-        if _SELF.search(before):
+        if _SELF.search(before) or _NOT_A_PERSON.search(before):
             continue
         window = lower[max(0, m.start() - 100):m.start()]
         if _INSULT_DETERMINER.search(before) or _person_near(view, window):
@@ -141,12 +142,12 @@ _GROUP_VERB = (r"(?:are|just|don't|dont|do not|can't|cant|can barely|never|alway
                r"shouldn't|shouldnt|should not|need to|belong|ruin|destroy|steal|bring|control|"
                r"own|run|invade|infest|breed|replace|rape|are taking over|take over|commit|cause|"
                r"don't deserve|do not deserve|aren't fit|are not fit|can't be trusted|stick together|"
-               r"all look)")
+               r"all look|eat|smell|stink|spread|carry|are dirty|are filthy)")
 _GROUP_HATE = re.compile(
     r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+" + _GROUP_VERB + r"\b"
     r"|\b(?:all|these|those|the|most|every)?\s*" + _GROUP_ADJ + r"\s+" + _GROUP_NOUNS + r"\s+"
     r"(?:are (?:all )?the same|are all|all look the same|stick together|can't|cant|can barely|"
-    r"are always|are never|are so|are too|always|"
+    r"are always|are never|are so|are too|always|eat|smell|stink|spread|carry|"
     r"never|always|don't|dont|shouldn't|should not|are (?:just )?(?:lazy|stupid|dirty|criminals|"
     r"animals|savages|liars|thieves))\b"
     r"|\b(?:sick of|tired of|hate|get rid of|deport|send back|ban)\s+(?:all\s+)?(?:these\s+|the\s+)?"
@@ -188,6 +189,8 @@ _WORK_TARGET = re.compile(
     r"surgeons?|anesthesiologists?|radiologists?|oncologists?|hospitalists?|attendings|"
     r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
+    r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
+    r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
 )
@@ -198,7 +201,8 @@ _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|
 _WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|night crew|"
                            r"day crew|cafeteria|break room|unit|floor|clinic|hospital|nightshift|"
                            r"night shift|at the nurses|#msk|msk|a double|double shift|after a 12|"
-                           r"post-shift|on the unit|at 7am|in the morning for work)\b",
+                           r"post-shift|on the unit|at 7am|in the morning for work|lunch break|"
+                           r"on break|my break)\b",
                            re.IGNORECASE)
 
 
@@ -278,8 +282,9 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
 
 
 _THREAT = re.compile(
-    r"\b(?:i(?:'ll| will|'m gonna| am going to)|gonna|someone should|somebody should)\s+"
-    r"(?:\w+\s+){0,2}(?:kill|stab|shoot|punch|slap|beat|strangle|choke|hurt|run over|slash|"
+    r"\b(?:i(?:'ll| will|'m gonna| am going to|'d| would|'d love to| want to|'d like to| wanna)|"
+    r"gonna|someone should|somebody should)\s+"
+    r"(?:\w+\s+){0,2}(?:kill|stab|shoot|punch|slap|smack|kick|beat|strangle|choke|hurt|run over|slash|"
     r"key|burn|break (?:his|her|their|your) \w+)\s+(?:him|her|them|you|that|this|the|his|her|"
     r"their|your|[a-z]+'s)\b"
     r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:dies?|gets? (?:hit|shot|stabbed|"
@@ -339,12 +344,16 @@ def _model_signals(view: PostView) -> list[tuple[Span, str]]:
         g = groups[0]
         return [(Span(g.start(), g.end(), "hate"), "group-hate")]
     if scores.offensive >= OFFENSIVE_MIN and scores.targeted >= TARGETED_MIN:
-        t = _TARGET.search(view.text)
-        insult = view.find("insults")
-        if t and insult:
-            m = insult[0]
-            return [(Span(m.start, m.end, "insult"), "insult")]
+        for m in view.find("insults"):
+            before = view.lower[max(0, m.start - 60):m.start]
+            if _TARGET.search(before) and not _NOT_A_PERSON.search(before) \
+                    and not _SELF.search(before):
+                return [(Span(m.start, m.end, "insult"), "insult")]
     return []
+
+
+_NOT_A_PERSON = re.compile(r"\b(?:my|our|the|this|that)\s+(?:dog|cat|puppy|kitten|pet|bird|phone|"
+                           r"car|laptop|printer|computer|alarm|wifi|app)\b")
 
 
 def _worth_a_model(view: PostView) -> bool:

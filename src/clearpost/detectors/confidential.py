@@ -42,7 +42,7 @@ _MONEY_INTERNAL = re.compile(
 _INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed)\s+(?:board|schedule|"
                             r"list|census|roster)\b", re.IGNORECASE)
 _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
-                            r"press release|is out (?:today|now)|published (?:today|in)|"
+                            r"(?<!until the )(?<!before the )(?<!ahead of the )(?<!waiting for the )press release|is out (?:today|now)|published (?:today|in)|"
                             r"now available|reposting from|via @|doi\.org|pubmed)\b", re.IGNORECASE)
 
 
@@ -137,6 +137,8 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
         plan = (r"(?:is|are|will be|'s|'re)?\s*(?:opening|launching|closing|building|acquiring|"
                 r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
                 r"projecting|freezing|laying off|shutting|getting a new)\b"
+                r"|\b(?:voted|decided|agreed|is going|are going) to (?:open|close|cut|merge|sell|buy|"
+                r"acquire|shut|consolidate|eliminate|expand|build|launch|move|reduce)\b"
                 r"|\bwill (?:open|launch|close|build|acquire|merge|cut|consolidate|move|expand|"
                 r"partner|announce|reduce|eliminate)\b|\bplans? to\b|\bis about to\b")
         pats = [
@@ -173,7 +175,8 @@ _WORK_SUBJECT = re.compile(
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
                              "interim analysis", "interim results", "topline results",
-                             "embargoed", "under embargo", "embargo lifts"})
+                             "embargoed", "under embargo", "embargo lifts", "unblinded",
+                             "unblinding"})
 
 
 def not_yet_public(view: PostView) -> list[Hit]:

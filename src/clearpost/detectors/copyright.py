@@ -13,6 +13,8 @@ _COPIED = re.compile(
     r"\b(?:article|piece|story|column|op-ed|editorial|essay|chapter|paper|report|newsletter|"
     r"whole thing|entire thing|full text)\b"
     r"|\b(?:full|complete|entire|whole) text of\b|\bread it (?:for )?free\b"
+    r"|\breproduc(?:ed|ing)\b[^.!?\n]{0,20}\bin full\b|\b(?:without|with no) (?:permission|"
+    r"the (?:author|publisher)'s permission)\b"
     r"|\b(?:photocopied|photocopying|scanned|scanning)\b[^.!?\n]{0,20}\b(?:whole|entire|full|"
     r"complete)\b"
     r"|\b(?:uploaded|uploading|shared|sharing|posted|posting|attached|here's|here is|dropped)\b"
