@@ -60,10 +60,15 @@ _NAME_TAIL = (r"(?:\s+(?:from|in|on|at)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?)?"
               rf"(?:{_INSULT_WORDS})\b")
 
 
+_ANY_INSULT = re.compile(rf"\b(?:{_INSULT_WORDS})\b|\bhow did (?:this|that)\b")
+
+
 def _named_insults(view: PostView) -> list[tuple[int, int]]:
     """Insults after a role ("the night tech is a hack") or a capitalised first name
     ("Kevin from transport is the laziest man alive"): (start, end) spans."""
     lower = view.lower
+    if not _ANY_INSULT.search(lower):
+        return []  # cheap gate: the person-phrase patterns only matter next to an insult
     found = [(m.start(), m.end()) for m in _insult_re(view).finditer(lower)]
     tail: re.Pattern[str] = view.policy.memo("name-tail-re", lambda: re.compile(_NAME_TAIL))
     for m in view.find("first_names"):
@@ -232,6 +237,14 @@ def harassment_signals(view: PostView) -> list[tuple[Span, str]]:
     return cached
 
 
+_GROUP_CUES = re.compile(r"\b(?:" + _GROUP_ADJ[3:-1] + r"|hire americans|go back to)\b")
+
+
+def _may_name_a_group(view: PostView) -> bool:
+    """Cheap gate for the group-hate patterns: a group word or a group adjective is present."""
+    return bool(view.find("protected_groups") or _GROUP_CUES.search(view.lower))
+
+
 def _reported_use(lower: str, start: int) -> bool:
     """The words just before `start` report or quote what someone else said."""
     pre = lower[max(0, start - 40):start]
@@ -270,7 +283,7 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for start, end in _named_insults(view):
         if not inside_quote(start) and not _reported_use(lower, start):
             out.append((Span(start, end, "insult"), "insult"))
-    for gm in _group_re(view).finditer(lower):
+    for gm in _group_re(view).finditer(lower) if _may_name_a_group(view) else ():
         if not inside_quote(gm.start()) and not _group_context_ok(lower, gm.start(), gm.end()):
             out.append((Span(gm.start(), gm.end(), "hate"), "group-hate"))
     acc = [a for a in _ACCUSATION.finditer(text) if not _ALLEGED.search(
@@ -363,6 +376,8 @@ def _worth_a_model(view: PostView) -> bool:
 
 
 def _group_mentions(view: PostView) -> list[re.Match[str]]:
+    if not view.find("protected_groups"):
+        return []
     pat: re.Pattern[str] = view.policy.memo("group-mention-re", lambda: re.compile(
         rf"\b(?:{_groups(view)})\b"))
     return [m for m in pat.finditer(view.lower)
