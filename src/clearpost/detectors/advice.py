@@ -36,7 +36,7 @@ _OFFER = re.compile(
     r"\b(?:dm|message|send|email|inbox|pm)\s+me\s+(?:your|ur)\s+(?:ct|mri|pet|scan|report|labs?|"
     r"results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?)"
     r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
-    r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:have|need|got)|it(?:'s| is)|that(?:'s| is))\b"
+    r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:have|need|got)|it(?:'s| is)|that(?:'s| is)|(?:\w+\s+){1,3}(?:is|are|looks?))\b"
     r"|\b(?:dm|message|send|email|show|pm)\s+me\s+(?:a |the )?(?:photo|pic|picture|image|scan|"
     r"report)s?\s+of\s+(?:the|your|ur)\b"
     r"|\b(?:send|dm|share)\s+(?:it|them|your \w+)\s+(?:over|to me)\b[^.!?\n]{0,40}\b(?:i'll|i will|"

@@ -16,6 +16,8 @@ _PASSWORD = re.compile(
     r"gate code|alarm code|pin|wifi password|login)\b[^.!?\n]{0,40}?(?:is|:|=|'s|mine's)\s*"
     r"['\"]?([^\s'\"]{4,})"
     r"|\bmine's\s+([^\s]{6,})"
+    r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd)\s*[:#]?\s*"
+    r"((?=[^\s]*\d)[0-9A-Za-z!@#$%^&*]{4,})"
     r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})",
     re.IGNORECASE,
 )
@@ -91,7 +93,7 @@ def confidential(view: PostView) -> list[Hit]:
     ev: list[Span] = []
     reasons: list[str] = []
     for m in _PASSWORD.finditer(view.text):
-        g = next((i for i in (1, 2, 3) if m.group(i)), 0)
+        g = next((i for i in (1, 2, 3, 4) if m.group(i)), 0)
         s, e = (m.start(g), m.end(g)) if g else (m.start(), m.end())
         ev.append(Span(s, e, "credential"))
         reasons.append("a password or access code")
@@ -136,7 +138,8 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
                    r"the department of [a-z ]+)")
         plan = (r"(?:is|are|will be|'s|'re)?\s*(?:opening|launching|closing|building|acquiring|"
                 r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
-                r"projecting|freezing|laying off|shutting|getting a new)\b"
+                r"projecting|freezing|laying off|shutting|getting a new|splitting|restructuring|reorganizing|"
+                r"relocating|renaming|rebranding)\b"
                 r"|\b(?:voted|decided|agreed|is going|are going) to (?:open|close|cut|merge|sell|buy|"
                 r"acquire|shut|consolidate|eliminate|expand|build|launch|move|reduce)\b"
                 r"|\bwill (?:open|launch|close|build|acquire|merge|cut|consolidate|move|expand|"
@@ -176,7 +179,8 @@ _WORK_SUBJECT = re.compile(
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
                              "interim analysis", "interim results", "topline results",
                              "embargoed", "under embargo", "embargo lifts", "unblinded",
-                             "unblinding"})
+                             "unblinding", "not published yet", "not out yet", "paper in prep",
+                             "upcoming paper", "in press", "submitted manuscript"})
 
 
 def not_yet_public(view: PostView) -> list[Hit]:

@@ -6,13 +6,17 @@ import re
 
 from clearpost.detectors.base import Hit, PostView, Span
 
-_NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b",
+_NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b"
+                     r"|\b(?-i:[Cc]opyright\s+(?:©\s*)?(?:[A-Z][\w&.]*\s?){1,4})(?=[.,;!]|$)",
                      re.IGNORECASE)
 _COPIED = re.compile(
     r"\b(?:copying|copied|pasting|pasted|copy-pasting|copy pasting|reposting|posting)\b[^.!?\n]{0,40}"
     r"\b(?:article|piece|story|column|op-ed|editorial|essay|chapter|paper|report|newsletter|"
     r"whole thing|entire thing|full text)\b"
-    r"|\b(?:full|complete|entire|whole) text of\b|\bread it (?:for )?free\b"
+    r"|\b(?:full|complete|entire|whole) text of\b|\btext of the (?:whole|entire|full)\b"
+    r"|\bread it (?:for )?free\b"
+    r"|\b(?:whole|entire|full)\s+(?:\w+\s+)?(?:article|piece|story|column|op-ed|editorial|essay|"
+    r"chapter|paper|case study)\b[^.!?\n]{0,60}\b(?:pasted|copied|below|reproduced)\b"
     r"|\breproduc(?:ed|ing)\b[^.!?\n]{0,20}\bin full\b|\b(?:without|with no) (?:permission|"
     r"the (?:author|publisher)'s permission)\b"
     r"|\b(?:photocopied|photocopying|scanned|scanning)\b[^.!?\n]{0,20}\b(?:whole|entire|full|"
@@ -26,7 +30,7 @@ _COPIED = re.compile(
     r"(?:a subscription|access)\b|\b(?:because|since|bc) of the paywall\b",
     re.IGNORECASE,
 )
-_PAYWALL_ONLY = re.compile(r"\b(?:article|piece|story)\b[^.!?\n]{0,40}\b(?:paywalled|behind a "
+_PAYWALL_ONLY = re.compile(r"\b(?:article|piece|story)\b[^.!?\n]{0,60}\b(?:paywalled|behind a "
                            r"paywall)\b", re.IGNORECASE)
 _LINK = re.compile(r"https?://|www\.")
 _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{280,})")
