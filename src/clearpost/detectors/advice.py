@@ -16,6 +16,7 @@ from clearpost.text import Match
 _DIRECTIVE = re.compile(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
     r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|ask (?:them|your \w+) for|"
+    r"don't get|do not get|don't start|don't stop|wait until|hold off on|"
     r"wear|apply|use|ice|elevate|drink|eat|alternate|give (?:him|her|them|it)|rub|"
     r"don't take|do not take|don't bother with)\b"
     r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"
@@ -33,8 +34,9 @@ _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|
                           r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline)\b",
                           re.IGNORECASE)
 _OFFER = re.compile(
-    r"\b(?:dm|message|send|email|inbox|pm)\s+me\s+(?:your|ur)\s+(?:ct|mri|pet|scan|report|labs?|"
-    r"results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?)"
+    r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
+    r"scan|report|labs?|results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?|slides)"
+    r"|\bi(?:'ll| will| can)\s+give you my (?:read|opinion|take|interpretation)\b"
     r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
     r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:have|need|got)|it(?:'s| is)|that(?:'s| is)|(?:\w+\s+){1,3}(?:is|are|looks?))\b"
     r"|\b(?:dm|message|send|email|show|pm)\s+me\s+(?:a |the )?(?:photo|pic|picture|image|scan|"

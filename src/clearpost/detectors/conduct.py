@@ -40,7 +40,8 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"thief|thieves|witch|cow|slob|bitch|pervert|scammer|cheat|imbecile\w*|"
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
                  r"piece of (?:shit|garbage|trash|work)|hag|con artist|jerk|bully|sleaze\w*|"
-                 r"laziest|rudest|meanest|ugliest|nightmare|worst (?:\w+ )?(?:human|person|nurse|doctor|"
+                 r"laziest|rudest|meanest|ugliest|nightmare|sexist|racist|misogynist|bigot\w*|"
+                 r"homophobe|coward|dinosaur|worst (?:\w+ )?(?:human|person|nurse|doctor|"
                  r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
     r"\b{person}(?:\s+(?:is|are|was|were)|\s*(?:'s|'re))\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|"
@@ -84,7 +85,8 @@ def _named_insults(view: PostView) -> list[tuple[int, int]]:
 _STRONG_INSULT = re.compile(
     r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
-    r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?)\b")
+    r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
+    r"cowards?|bigots?|misogynists?|homophobes?)\b")
 _SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|i)\s+(?:\w+\s+){0,3}$")
 _INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
                                 r"complete|fucking|utter)\s+(?:\w+\s+)?$")
@@ -195,12 +197,12 @@ _WORK_TARGET = re.compile(
     r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
-    r"nursing jobs|our jobs|"
+    r"nursing jobs|our jobs|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
 )
-_PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|my patient|the patient|(?:the )?(?:lady|guy|man|"
+_PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|family members?|visitors?|my patient|the patient|(?:the )?(?:lady|guy|man|"
                              r"woman) in \w+|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
 _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
                        r"Medical|Health|Clinic|University|Center)\b")

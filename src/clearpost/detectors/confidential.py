@@ -16,6 +16,7 @@ _PASSWORD = re.compile(
     r"gate code|alarm code|pin|wifi password|login)\b[^.!?\n]{0,40}?(?:is|:|=|'s|mine's)\s*"
     r"['\"]?([^\s'\"]{4,})"
     r"|\bmine's\s+([^\s]{6,})"
+    r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,50}?\buser(?:name)?\s*:?\s*\S+\s*/\s*(\S{4,})"
     r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd)\s*[:#]?\s*"
     r"((?=[^\s]*\d)[0-9A-Za-z!@#$%^&*]{4,})"
     r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})",
@@ -36,7 +37,7 @@ _CODENAME = re.compile(r"\b(?:Project|Operation|Codename|Code name|Initiative)\s
                        r"(?:\s+[A-Z][a-z]+)?\b")
 _MONEY_INTERNAL = re.compile(
     r"\$\s?\d[\d,.]*\s?(?:m|mm|million|b|bn|billion|k)?\b[^.!?\n]{0,40}?\b(?:shortfall|deficit|"
-    r"loss|losses|cuts?|budget gap|overrun|layoffs?|write-?down)\b"
+    r"loss|losses|cuts?|budget gap|overrun|layoffs?|write-?down|in the red)\b"
     r"|\b(?:hiring freeze|freezing (?:all )?(?:new )?hiring|layoffs? (?:are )?coming|"
     r"budget cuts?|reduction in force|rif)\b",
     re.IGNORECASE,
@@ -93,7 +94,7 @@ def confidential(view: PostView) -> list[Hit]:
     ev: list[Span] = []
     reasons: list[str] = []
     for m in _PASSWORD.finditer(view.text):
-        g = next((i for i in (1, 2, 3, 4) if m.group(i)), 0)
+        g = next((i for i in range(1, (m.re.groups or 0) + 1) if m.group(i)), 0)
         s, e = (m.start(g), m.end(g)) if g else (m.start(), m.end())
         ev.append(Span(s, e, "credential"))
         reasons.append("a password or access code")
@@ -133,7 +134,7 @@ def confidential(view: PostView) -> list[Hit]:
 def _plan_pattern(view: PostView) -> re.Pattern[str]:
     def build() -> re.Pattern[str]:
         org = policy_org_alternation(view.policy)
-        subject = (rf"(?:{org}|we|we're|we are|our (?:hospital|department|center|team|division|"
+        subject = (rf"(?:{org}|we|we're|we are|our (?:\w+ )?(?:hospital|department|center|team|division|"
                    r"service|lab|institute|unit|floor|clinic|program|site|office|practice)|leadership|the (?:hospital|department|board)|"
                    r"the department of [a-z ]+)")
         plan = (r"(?:is|are|will be|'s|'re)?\s*(?:opening|launching|closing|building|acquiring|"
@@ -180,7 +181,7 @@ _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpubli
                              "interim analysis", "interim results", "topline results",
                              "embargoed", "under embargo", "embargo lifts", "unblinded",
                              "unblinding", "not published yet", "not out yet", "paper in prep",
-                             "upcoming paper", "in press", "submitted manuscript"})
+                             "upcoming paper", "in press", "submitted manuscript", "readout"})
 
 
 def not_yet_public(view: PostView) -> list[Hit]:
