@@ -37,6 +37,8 @@ _OFFER = re.compile(
     r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
     r"scan|report|labs?|results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?|slides)"
     r"|\bi(?:'ll| will| can)\s+give you my (?:read|opinion|take|interpretation)\b"
+    r"|\bhappy to give (?:a |free )?(?:second )?opinions?\b"
+    r"|\bdm (?:me )?(?:the|your) (?:images|scans|results|reports|slides|labs)\b"
     r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
     r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:have|need|got)|it(?:'s| is)|that(?:'s| is)|(?:\w+\s+){1,3}(?:is|are|looks?))\b"
     r"|\b(?:dm|message|send|email|show|pm)\s+me\s+(?:a |the )?(?:photo|pic|picture|image|scan|"

@@ -40,7 +40,7 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"thief|thieves|witch|cow|slob|bitch|pervert|scammer|cheat|imbecile\w*|"
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
                  r"piece of (?:shit|garbage|trash|work)|hag|con artist|jerk|bully|sleaze\w*|"
-                 r"laziest|rudest|meanest|ugliest|nightmare|sexist|racist|misogynist|bigot\w*|"
+                 r"laziest|rudest|meanest|ugliest|nightmare|clueless|bloodsuckers?|sexist|racist|misogynist|bigot\w*|"
                  r"homophobe|coward|dinosaur|worst (?:\w+ )?(?:human|person|nurse|doctor|"
                  r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
@@ -86,8 +86,13 @@ _STRONG_INSULT = re.compile(
     r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
-    r"cowards?|bigots?|misogynists?|homophobes?)\b")
-_SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|i)\s+(?:\w+\s+){0,3}$")
+    r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|what an? (?:tool|jerk|clown|disaster))\b")
+#: "the most incompetent pharmacy team": a superlative insult that names its own target.
+_SUPERLATIVE_NP = re.compile(
+    r"\b(?:the )?(?:most (?:incompetent|useless|pathetic|clueless)|laziest|dumbest|stupidest) "
+    r"(?:\w+ ){0,2}(?:team|staff|people|crew|department|nurses?|doctors?|managers?|boss|"
+    r"residents?|coworkers?|colleagues?|surgeons?|techs?)\b")
+_SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|call me)\s+(?:\w+\s+){0,3}$")
 _INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
                                 r"complete|fucking|utter)\s+(?:\w+\s+)?$")
 
@@ -104,11 +109,12 @@ def _strong_insults(view: PostView) -> list[tuple[int, int]]:
         window = lower[max(0, m.start() - 100):m.start()]
         if _INSULT_DETERMINER.search(before) or _person_near(view, window):
             out.append((m.start(), m.end()))
+    out += [(m.start(), m.end()) for m in _SUPERLATIVE_NP.finditer(lower)]
     return out
 
 
 def _person_near(view: PostView, window: str) -> bool:
-    if re.search(r"\b(?:you|u|he|she|they|him|her|them)\b|@\w", window):
+    if re.search(r"\b(?:you|u|he|she|they|him|her|them|his|their)\b|@\w|\bdr\.? [a-z]+", window):
         return True
     pat: re.Pattern[str] = view.policy.memo("role-word-re", lambda: re.compile(
         r"\b(?:" + "|".join(re.escape(n.lower()) for n in sorted(
@@ -145,18 +151,30 @@ _GROUP_ADJ = (r"(?:mexican|filipino|chinese|indian|black|white|asian|african|ara
               r"hispanic|latino|latina|haitian|nigerian|russian|foreign|immigrant|gay|trans|"
               r"transgender|disabled|old|female|korean|japanese|puerto rican|dominican|"
               r"middle eastern|indigenous|native)")
-_GROUP_VERB = (r"(?:are|just|don't|dont|do not|can't|cant|can barely|never|always|should|"
-               r"shouldn't|shouldnt|should not|need to|belong|ruin|destroy|steal|bring|control|"
-               r"own|run|invade|infest|breed|replace|rape|are taking over|take over|commit|cause|"
-               r"don't deserve|do not deserve|aren't fit|are not fit|can't be trusted|stick together|"
-               r"all look|eat|smell|stink|spread|carry|are dirty|are filthy)")
+#: What makes a sentence about a group an attack: a contemptuous predicate within a few
+#: words ("women are too emotional", "X just don't care"), or a verb of invasion, crime or
+#: contempt. Neutral or caring statements ("women should start mammograms at 40", "Black
+#: patients are more likely to…") name a group without any of these.
+_GROUP_NEG = (r"(?:animals|savages|vermin|criminals|rapists|terrorists|parasites|thieves|liars|"
+              r"lazy|stupid|dumb|dirty|filthy|disgusting|sick|mentally ill|freaks|inferior|"
+              r"subhuman|a danger|dangerous|a threat|a burden|a drain|a menace|a plague|the problem|"
+              r"trash|scum|worthless|useless|too emotional|emotional|weak|violent|aggressive|"
+              r"greedy|cheap|unfit|not fit|incompetent|ruining|ugly|demanding|entitled|"
+              r"special treatment|deported|banned|sent (?:back|home)|kicked out|locked up|kept out|"
+              r"die|the same|stick together|drive|speak english|don't care|no respect|never work|"
+              r"the kitchen|allowed to|be trusted|scammers|cheaters|confused|a joke|backward|"
+              r"primitive|uncivili[sz]ed|breed|complain|stop eating)")
+_GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can barely|don't|dont|"
+               r"do not|should|shouldn't|shouldnt|should not|need to|will|belong)\b[^.!?\n]{{0,40}}?"
+               r"\b" + _GROUP_NEG + r"|ruin|destroy|steal|invade|infest|breed|replace|rape|"
+               r"are taking over|take over|control|commit crimes|stick together|all look the same|"
+               r"can't be trusted|cant be trusted|don't deserve|do not deserve|aren't fit|"
+               r"are not fit|smell|stink|spread disease|carry disease|eat anything|don't care|"
+               r"can barely speak|can't speak)")
 _GROUP_HATE = re.compile(
     r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+" + _GROUP_VERB + r"\b"
     r"|\b(?:all|these|those|the|most|every)?\s*" + _GROUP_ADJ + r"\s+" + _GROUP_NOUNS + r"\s+"
-    r"(?:are (?:all )?the same|are all|all look the same|stick together|can't|cant|can barely|"
-    r"are always|are never|are so|are too|always|eat|smell|stink|spread|carry|"
-    r"never|always|don't|dont|shouldn't|should not|are (?:just )?(?:lazy|stupid|dirty|criminals|"
-    r"animals|savages|liars|thieves))\b"
+    + _GROUP_VERB + r"\b"
     r"|\b(?:sick of|tired of|hate|get rid of|deport|send back|ban)\s+(?:all\s+)?(?:these\s+|the\s+)?"
     r"(?:[a-z]+\s+){{0,3}}(?P<group2>{groups})\b"
     r"|\bhire americans\b|\bgo back to (?:your|their) (?:country|countries)\b"
@@ -197,7 +215,7 @@ _WORK_TARGET = re.compile(
     r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
-    r"nursing jobs|our jobs|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
+    r"nursing jobs|our jobs|\w+ team|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,

@@ -181,7 +181,8 @@ _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpubli
                              "interim analysis", "interim results", "topline results",
                              "embargoed", "under embargo", "embargo lifts", "unblinded",
                              "unblinding", "not published yet", "not out yet", "paper in prep",
-                             "upcoming paper", "in press", "submitted manuscript", "readout"})
+                             "upcoming paper", "in press", "submitted manuscript", "readout",
+                             "draft results", "our interim", "dsmb"})
 
 
 def not_yet_public(view: PostView) -> list[Hit]:

@@ -15,6 +15,7 @@ _COPIED = re.compile(
     r"whole thing|entire thing|full text)\b"
     r"|\b(?:full|complete|entire|whole) text of\b|\btext of the (?:whole|entire|full)\b"
     r"|\bread it (?:for )?free\b"
+    r"|\bpage by page\b|\b(?:photographed|photographing)\b[^.!?\n]{0,30}\b(?:page|pages|chapter|book)\b"
     r"|\b(?:whole|entire|full)\s+(?:\w+\s+)?(?:article|piece|story|column|op-ed|editorial|essay|"
     r"chapter|paper|case study)\b[^.!?\n]{0,60}\b(?:pasted|copied|below|reproduced)\b"
     r"|\breproduc(?:ed|ing)\b[^.!?\n]{0,20}\bin full\b|\b(?:without|with no) (?:permission|"
