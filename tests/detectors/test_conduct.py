@@ -24,6 +24,8 @@ NOT_HARASSING = [
     "I'm an idiot, left my lunch on the train again",
     "The former hospital CEO was convicted of fraud in 2019, according to court records.",
     "We killed it at the charity run this morning!",
+    "Most women should start mammograms at 40.",  # a group in a health message
+    "Black patients are more likely to be diagnosed late; screening outreach helps.",
 ]
 
 
