@@ -17,6 +17,7 @@ _DIRECTIVE = re.compile(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
     r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|ask (?:them|your \w+) for|"
     r"don't get|do not get|don't start|don't stop|wait until|hold off on|"
+    r"no need to (?:see|get|go|take|worry|call)|you don't need (?:to|a|an|the)|"
     r"wear|apply|use|ice|elevate|drink|eat|alternate|give (?:him|her|them|it)|rub|"
     r"don't take|do not take|don't bother with)\b"
     r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"

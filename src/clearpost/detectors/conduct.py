@@ -86,7 +86,8 @@ _STRONG_INSULT = re.compile(
     r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
-    r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|what an? (?:tool|jerk|clown|disaster))\b")
+    r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|pricks?|"
+    r"what an? (?:tool|jerk|clown|disaster))\b")
 #: "the most incompetent pharmacy team": a superlative insult that names its own target.
 _SUPERLATIVE_NP = re.compile(
     r"\b(?:the )?(?:most (?:incompetent|useless|pathetic|clueless)|laziest|dumbest|stupidest) "
@@ -114,7 +115,8 @@ def _strong_insults(view: PostView) -> list[tuple[int, int]]:
 
 
 def _person_near(view: PostView, window: str) -> bool:
-    if re.search(r"\b(?:you|u|he|she|they|him|her|them|his|their)\b|@\w|\bdr\.? [a-z]+", window):
+    if re.search(r"\b(?:you|u|he|she|they|him|her|them|his|their|whoever|whomever|anyone who|"
+                 r"people who|those who)\b|@\w|\bdr\.? [a-z]+", window):
         return True
     pat: re.Pattern[str] = view.policy.memo("role-word-re", lambda: re.compile(
         r"\b(?:" + "|".join(re.escape(n.lower()) for n in sorted(
@@ -163,7 +165,8 @@ _GROUP_NEG = (r"(?:animals|savages|vermin|criminals|rapists|terrorists|parasites
               r"special treatment|deported|banned|sent (?:back|home)|kicked out|locked up|kept out|"
               r"die|the same|stick together|drive|speak english|don't care|no respect|never work|"
               r"the kitchen|allowed to|be trusted|scammers|cheaters|confused|a joke|backward|"
-              r"primitive|uncivili[sz]ed|breed|complain|stop eating)")
+              r"primitive|uncivili[sz]ed|breed|complain|stop eating|hypocrites|abusers|child abusers|"
+              r"pedophiles|perverts|brainwashed|evil)")
 _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can barely|don't|dont|"
                r"do not|should|shouldn't|shouldnt|should not|need to|will|belong)\b[^.!?\n]{{0,40}}?"
                r"\b" + _GROUP_NEG + r"|ruin|destroy|steal|invade|infest|breed|replace|rape|"
@@ -215,7 +218,7 @@ _WORK_TARGET = re.compile(
     r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
-    r"nursing jobs|our jobs|\w+ team|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
+    r"nursing jobs|our jobs|\w+ team|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,

@@ -137,9 +137,10 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
         subject = (rf"(?:{org}|we|we're|we are|our (?:\w+ )?(?:hospital|department|center|team|division|"
                    r"service|lab|institute|unit|floor|clinic|program|site|office|practice)|leadership|the (?:hospital|department|board)|"
                    r"the department of [a-z ]+)")
-        plan = (r"(?:is|are|will be|'s|'re)?\s*(?:opening|launching|closing|building|acquiring|"
+        plan = (r"(?:is|are|will be|'s|'re)?\s*\b(?:opening|launching|closing|building|acquiring|"
                 r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
                 r"projecting|freezing|laying off|shutting|getting a new|splitting|restructuring|reorganizing|"
+                r"losing|dropping|ending|"
                 r"relocating|renaming|rebranding)\b"
                 r"|\b(?:voted|decided|agreed|is going|are going) to (?:open|close|cut|merge|sell|buy|"
                 r"acquire|shut|consolidate|eliminate|expand|build|launch|move|reduce)\b"
@@ -182,7 +183,7 @@ _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpubli
                              "embargoed", "under embargo", "embargo lifts", "unblinded",
                              "unblinding", "not published yet", "not out yet", "paper in prep",
                              "upcoming paper", "in press", "submitted manuscript", "readout",
-                             "draft results", "our interim", "dsmb"})
+                             "draft results", "our interim", "dsmb", "top secret", "top-secret"})
 
 
 def not_yet_public(view: PostView) -> list[Hit]:
