@@ -40,7 +40,8 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"thief|thieves|witch|cow|slob|bitch|pervert|scammer|cheat|imbecile\w*|"
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
                  r"piece of (?:shit|garbage|trash|work)|hag|con artist|jerk|bully|sleaze\w*|"
-                 r"laziest|rudest|meanest|ugliest|nightmare|clueless|bloodsuckers?|sexist|racist|misogynist|bigot\w*|"
+                 r"laziest|rudest|meanest|ugliest|nightmare|clueless|bloodsuckers?|puppet|"
+                 r"most annoying|sexist|racist|misogynist|bigot\w*|"
                  r"homophobe|coward|dinosaur|worst (?:\w+ )?(?:human|person|nurse|doctor|"
                  r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
@@ -218,7 +219,7 @@ _WORK_TARGET = re.compile(
     r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
-    r"nursing jobs|our jobs|\w+ team|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
+    r"nursing jobs|our jobs|\w+ team|docs|er docs|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
@@ -322,7 +323,7 @@ _THREAT = re.compile(
     r"\b(?:i(?:'ll| will|'m gonna| am going to|'d| would|'d love to| want to|'d like to| wanna)|"
     r"gonna|someone should|somebody should)\s+"
     r"(?:\w+\s+){0,2}(?:kill|stab|shoot|punch|slap|smack|kick|beat|strangle|choke|hurt|run over|slash|"
-    r"key|burn|break (?:his|her|their|your) \w+)\s+(?:him|her|them|you|that|this|the|his|her|"
+    r"key|burn|break (?:his|her|their|your) \w+)\s+(?:him|her|them|you|that|this|the|his|her|my|those|these|"
     r"their|your|[a-z]+'s)\b"
     r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:dies?|gets? (?:hit|shot|stabbed|"
     r"cancer|fired and dies)|chokes?|rots?)\b"

@@ -19,6 +19,8 @@ _PASSWORD = re.compile(
     r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,50}?\buser(?:name)?\s*:?\s*\S+\s*/\s*(\S{4,})"
     r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd)\s*[:#]?\s*"
     r"((?=[^\s]*\d)[0-9A-Za-z!@#$%^&*]{4,})"
+    r"|\b(?:wifi key|network key|wpa key|key)\s*[:#]?\s*((?=\S*\d)(?=\S*[A-Za-z])"
+    r"[0-9A-Za-z!@#$%^&*]{6,})"
     r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})",
     re.IGNORECASE,
 )

@@ -12,7 +12,8 @@ _NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyri
 _COPIED = re.compile(
     r"\b(?:copying|copied|pasting|pasted|copy-pasting|copy pasting|reposting|posting)\b[^.!?\n]{0,40}"
     r"\b(?:article|piece|story|column|op-ed|editorial|essay|chapter|paper|report|newsletter|"
-    r"whole thing|entire thing|full text)\b"
+    r"feature|investigation|profile|interview|long ?read|book|whole thing|entire thing|"
+    r"full text)\b"
     r"|\b(?:full|complete|entire|whole) text of\b|\btext of the (?:whole|entire|full)\b"
     r"|\bread it (?:for )?free\b"
     r"|\bpage by page\b|\b(?:photographed|photographing)\b[^.!?\n]{0,30}\b(?:page|pages|chapter|book)\b"
@@ -27,6 +28,7 @@ _COPIED = re.compile(
     r"article|paper|issue|report|editorial|column|e-?book|workbook|manual)\b"
     r"|\b(?:so )?(?:nobody|no one|you don't) (?:has|have|needs?) to (?:buy|pay for) (?:it|the)\b"
     r"|\bpaywalled\b[^.!?\n]{0,60}\b(?:pasted|copied|below|here)\b"
+    r"|\blocked behind a (?:subscription|paywall)\b|\bsubscription only\b"
     r"|\bnot everyone has (?:a subscription|access)\b|\bfor (?:those|anyone|people) without "
     r"(?:a subscription|access)\b|\b(?:because|since|bc) of the paywall\b",
     re.IGNORECASE,
