@@ -30,7 +30,7 @@ def _person(nouns: str) -> str:
             rf"\s+{_TIME}|"
             r"\s+(?:who|that)\s+[^.!?,\n]{1,40}?(?= (?:is|are|was|were)\b)|"
             r"\s+[a-z]+ing\s+[^.!?,\n]{1,30}?(?= (?:is|are|was|were)\b)|"
-            r"\s+(?:\w+\s+){0,2}\w+\s+and(?= (?:is|are|was|were)\b))?)")
+            r"\s+(?:\w+\s+){0,4}\w+\s+and(?= (?:is|are|was|were)\b)){0,2})")
 
 
 #: Insult words and phrases aimed at people (the "insults" lexicon adds to these).
@@ -41,13 +41,13 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
                  r"piece of (?:shit|garbage|trash|work)|hag|con artist|jerk|bully|sleaze\w*|"
                  r"laziest|rudest|meanest|ugliest|nightmare|clueless|bloodsuckers?|puppet|"
-                 r"most annoying|sexist|racist|misogynist|bigot\w*|"
+                 r"most annoying|tyrant|two-faced|backstabber|sexist|racist|misogynist|bigot\w*|"
                  r"homophobe|coward|dinosaur|worst (?:\w+ )?(?:human|person|nurse|doctor|"
                  r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
     r"\b{person}(?:\s+(?:is|are|was|were)|\s*(?:'s|'re))\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|"
     r"just\s+|really\s+|literally\s+|an? absolute\s+|a total\s+|a complete\s+|all\s+)*"
-    rf"(?:[a-z]+\s+)?(?P<insult>{_INSULT_WORDS})\b"
+    rf"(?:[a-z-]+\s+)?(?P<insult>{_INSULT_WORDS})\b"
     r"|\b(?:racist|stupid|dumb|lazy|fat|ugly|useless|disgusting|condescending|nasty|entitled)\s+"
     r"(?P<noun>pig|cow|bitch|idiot|moron|clown|loser|slob|trash|witch|hag)\b"
     r"|\bhow did (?:this|that) (?:clown|idiot|moron)\b"
@@ -219,7 +219,7 @@ _WORK_TARGET = re.compile(
     r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
-    r"nursing jobs|our jobs|\w+ team|docs|er docs|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
+    r"nursing jobs|our jobs|\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
@@ -328,6 +328,7 @@ _THREAT = re.compile(
     r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:dies?|gets? (?:hit|shot|stabbed|"
     r"cancer|fired and dies)|chokes?|rots?)\b"
     r"|\bwatch (?:her|his|their|your) back\b"
+    r"|\bgets? what's coming to (?:him|her|them|you)\b"
     r"|\b(?:you|he|she|they)(?:'ll| will|'s going to|'re going to| is going to| are going to|"
     r"'s gonna|'re gonna| is gonna| are gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that))\b"
     r"|\bi know where (?:s?he|you|they) (?:lives?|parks?|works?|sleeps?)\b",

@@ -17,6 +17,7 @@ _PASSWORD = re.compile(
     r"['\"]?([^\s'\"]{4,})"
     r"|\bmine's\s+([^\s]{6,})"
     r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,50}?\buser(?:name)?\s*:?\s*\S+\s*/\s*(\S{4,})"
+    r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,60}?:\s*\S+\s*/\s*(\S{4,})"
     r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd)\s*[:#]?\s*"
     r"((?=[^\s]*\d)[0-9A-Za-z!@#$%^&*]{4,})"
     r"|\b(?:wifi key|network key|wpa key|key)\s*[:#]?\s*((?=\S*\d)(?=\S*[A-Za-z])"
