@@ -41,7 +41,7 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
                  r"piece of (?:shit|garbage|trash|work)|hag|con artist|jerk|bully|sleaze\w*|"
                  r"laziest|rudest|meanest|ugliest|nightmare|clueless|bloodsuckers?|puppet|"
-                 r"most annoying|tyrant|two-faced|backstabber|sexist|racist|misogynist|bigot\w*|"
+                 r"most annoying|tyrant|two-faced|backstabber|brain ?dead|brainless|sexist|racist|misogynist|bigot\w*|"
                  r"homophobe|coward|dinosaur|worst (?:\w+ )?(?:human|person|nurse|doctor|"
                  r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
@@ -88,7 +88,7 @@ _STRONG_INSULT = re.compile(
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
     r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|pricks?|"
-    r"what an? (?:tool|jerk|clown|disaster))\b")
+    r"what an? (?:tool|jerk|clown|disaster|snake|rat|weasel|creep))\b")
 #: "the most incompetent pharmacy team": a superlative insult that names its own target.
 _SUPERLATIVE_NP = re.compile(
     r"\b(?:the )?(?:most (?:incompetent|useless|pathetic|clueless)|laziest|dumbest|stupidest) "
@@ -151,6 +151,8 @@ def _insult_re(view: PostView) -> re.Pattern[str]:
 _GROUP_NOUNS = (r"(?:people|nurses|doctors|workers|men|women|guys|girls|immigrants|patients|"
                 r"families|folks|kids|students|residents)")
 _GROUP_ADJ = (r"(?:mexican|filipino|chinese|indian|black|white|asian|african|arab|muslim|jewish|"
+              r"polish|irish|italian|german|french|greek|vietnamese|pakistani|somali|ukrainian|"
+              r"catholic|christian|hindu|sikh|mormon|"
               r"hispanic|latino|latina|haitian|nigerian|russian|foreign|immigrant|gay|trans|"
               r"transgender|disabled|old|female|korean|japanese|puerto rican|dominican|"
               r"middle eastern|indigenous|native)")
@@ -167,7 +169,7 @@ _GROUP_NEG = (r"(?:animals|savages|vermin|criminals|rapists|terrorists|parasites
               r"die|the same|stick together|drive|speak english|don't care|no respect|never work|"
               r"the kitchen|allowed to|be trusted|scammers|cheaters|confused|a joke|backward|"
               r"primitive|uncivili[sz]ed|breed|complain|stop eating|hypocrites|abusers|child abusers|"
-              r"pedophiles|perverts|brainwashed|evil)")
+              r"pedophiles|perverts|brainwashed|evil|drunks|alcoholics|cheap)")
 _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can barely|don't|dont|"
                r"do not|should|shouldn't|shouldnt|should not|need to|will|belong)\b[^.!?\n]{{0,40}}?"
                r"\b" + _GROUP_NEG + r"|ruin|destroy|steal|invade|infest|breed|replace|rape|"
@@ -191,7 +193,8 @@ _ACCUSATION = re.compile(
     r"high on the job|diverting|skimming|taking bribes|bribe\w*|fraud|criminal|crook|thief|"
     r"cooked the books|cooking the books|kickbacks?|shortchang\w+|scamm\w+|"
     r"belongs in (?:jail|prison)|should be (?:in jail|arrested|locked up)|call the cops|"
-    r"got patients killed|killed (?:a |his |her )?patients?)\b",
+    r"got patients killed|killed (?:a |his |her )?patients?|(?:sexual )?harass(?:er|es|ing|ed)|"
+    r"predator|grop(?:ed|es|ing|er))\b",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an?|said|says|"
@@ -219,7 +222,7 @@ _WORK_TARGET = re.compile(
     r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
-    r"nursing jobs|our jobs|\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
+    r"nursing jobs|our jobs|\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
@@ -329,6 +332,7 @@ _THREAT = re.compile(
     r"cancer|fired and dies)|chokes?|rots?)\b"
     r"|\bwatch (?:her|his|their|your) back\b"
     r"|\bgets? what's coming to (?:him|her|them|you)\b"
+    r"|\bteach (?:him|her|them|you|that (?:\w+ ){1,2}|the (?:\w+ ){1,2}|my (?:\w+ ){1,2})a lesson\b"
     r"|\b(?:you|he|she|they)(?:'ll| will|'s going to|'re going to| is going to| are going to|"
     r"'s gonna|'re gonna| is gonna| are gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that))\b"
     r"|\bi know where (?:s?he|you|they) (?:lives?|parks?|works?|sleeps?)\b",

@@ -180,6 +180,7 @@ _WORK_SUBJECT = re.compile(
     r"(?:our|my) (?:\w+ )?(?:folks|people|staff|nurses|colleagues|coworkers|residents|doctors|"
     r"researchers|scientists)|radiology|oncology|nursing|pharmacy|pediatrics|pathology|"
     r"cardiology|anesthesia|infusion|icu)\b")
+_WINKS = frozenset({"shhh", "shh", "🤫"})
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
                              "interim analysis", "interim results", "topline results",
@@ -196,6 +197,8 @@ def not_yet_public(view: PostView) -> list[Hit]:
              or _embargo_hits(view)]
     hints += [m for m in view.find("confidential_markers") if m.phrase in _RESULT_MARKERS]
     plans = list(_plan_pattern(view).finditer(view.lower))
+    if not plans:  # a wink ("shhh", 🤫) is news only next to a claim
+        hints = [h for h in hints if h.phrase not in _WINKS]
     if not hints and not plans:
         return []
     if plans and not hints and not (view.org_mentions or view.is_org_account

@@ -68,7 +68,8 @@ def name_logo_endorsement(view: PostView) -> list[Hit]:
     role = re.compile(_ROLE_INVOKED.format(org=org_alt)).search(view.lower)
     if not mentions and not role:
         return []
-    promo = view.find("promo")
+    promo = [m for m in view.find("promo")  # "not sponsored" is the opposite of promotion
+             if not re.search(r"\b(?:not|isn't|no|never|un)\s*-?$", view.lower[max(0, m.start - 7):m.start])]
     promo_extra = list(_PROMO_EXTRA.finditer(view.text))
     politics = view.find("politics")
     politics_extra = list(_POLITICS_EXTRA.finditer(view.text))
