@@ -41,7 +41,7 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
                  r"piece of (?:shit|garbage|trash|work)|hag|con artist|jerk|bully|sleaze\w*|"
                  r"laziest|rudest|meanest|ugliest|nightmare|clueless|bloodsuckers?|puppet|"
-                 r"most annoying|tyrant|two-faced|backstabber|brain ?dead|brainless|sexist|racist|misogynist|bigot\w*|"
+                 r"most annoying|tyrant|two-faced|backstabber|brain ?dead|brainless|narcissist|sexist|racist|misogynist|bigot\w*|"
                  r"homophobe|coward|dinosaur|worst (?:\w+ )?(?:human|person|nurse|doctor|"
                  r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
@@ -88,7 +88,8 @@ _STRONG_INSULT = re.compile(
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
     r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|pricks?|"
-    r"what an? (?:tool|jerk|clown|disaster|snake|rat|weasel|creep))\b")
+    r"what an? (?:tool|jerk|clown|disaster|snake|rat|weasel|creep)|worst (?:boss|manager|supervisor|"
+    r"coworker|colleague|doctor|nurse|pi|attending|resident) (?:ever|alive|in the world))\b")
 #: "the most incompetent pharmacy team": a superlative insult that names its own target.
 _SUPERLATIVE_NP = re.compile(
     r"\b(?:the )?(?:most (?:incompetent|useless|pathetic|clueless)|laziest|dumbest|stupidest) "
@@ -176,7 +177,8 @@ _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can b
                r"are taking over|take over|control|commit crimes|stick together|all look the same|"
                r"can't be trusted|cant be trusted|don't deserve|do not deserve|aren't fit|"
                r"are not fit|smell|stink|spread disease|carry disease|eat anything|don't care|"
-               r"can barely speak|can't speak)")
+               r"can barely speak|can't speak|only look out for|look out for each other|only care about|"
+               r"only hire|protect their own)")
 _GROUP_HATE = re.compile(
     r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+" + _GROUP_VERB + r"\b"
     r"|\b(?:all|these|those|the|most|every)?\s*" + _GROUP_ADJ + r"\s+" + _GROUP_NOUNS + r"\s+"
@@ -214,7 +216,7 @@ _WORK_TARGET = re.compile(
     r"\b(?:coworkers?|co-workers?|colleagues?|my manager|my boss|my supervisor|supervisor|"
     r"charge nurse|nurses|residents?|attending|pharmacy tech|tech|techs|everyone on \d+|"
     r"management|leadership|admin|administration|this place|this hospital|the hospital|"
-    r"my (?:job|hospital|unit|floor|employer|preceptor)|preceptor|cfo|ceo|cno|finance|billing|"
+    r"my (?:job|hospital|unit|floor|employer|preceptor|pi)|our pi|preceptor|finance|billing|"
     r"working with|in (?:anesthesia|radiology|pharmacy|surgery|oncology|the er|the or)|"
     r"on (?:\d+|the unit|the floor)|doctors|physicians|fellows?|interns?|staff|"
     r"pharmacists?|phlebotomists?|new grads?|preceptors?|aides?|therapists?|transporters?|"
@@ -222,7 +224,7 @@ _WORK_TARGET = re.compile(
     r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
-    r"nursing jobs|our jobs|\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo)|"
+    r"nursing jobs|our jobs|whoever (?:runs|manages|made|designed|wrote|scheduled|is in charge of)|\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo|ceo|cfo|coo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
@@ -332,6 +334,8 @@ _THREAT = re.compile(
     r"cancer|fired and dies)|chokes?|rots?)\b"
     r"|\bwatch (?:her|his|their|your) back\b"
     r"|\bgets? what's coming to (?:him|her|them|you)\b"
+    r"|\bi(?:'ll| will|'m gonna| am going to) (?:end|murder|fight) (?:him|her|them|you|whoever|"
+    r"that \w+|the next (?:person|visitor|patient|one|guy|idiot|doctor|nurse|resident|family))\b"
     r"|\bteach (?:him|her|them|you|that (?:\w+ ){1,2}|the (?:\w+ ){1,2}|my (?:\w+ ){1,2})a lesson\b"
     r"|\b(?:you|he|she|they)(?:'ll| will|'s going to|'re going to| is going to| are going to|"
     r"'s gonna|'re gonna| is gonna| are gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that))\b"

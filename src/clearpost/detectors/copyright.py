@@ -17,6 +17,7 @@ _COPIED = re.compile(
     r"|\b(?:full|complete|entire|whole) text of\b|\btext of the (?:whole|entire|full)\b"
     r"|\bread it (?:for )?free\b"
     r"|\b(?:chapter|article|book|textbook|paper|piece|story|column)\b[^.!?\n]{0,15}\bin full\b"
+    r"|\bcopy of the (?:full|whole|entire)\b|\b(?:full|whole|entire) paywalled\b"
     r"|\bpage by page\b|\b(?:photographed|photographing)\b[^.!?\n]{0,30}\b(?:page|pages|chapter|book)\b"
     r"|\b(?:whole|entire|full)\s+(?:\w+\s+)?(?:article|piece|story|column|op-ed|editorial|essay|"
     r"chapter|paper|case study)\b[^.!?\n]{0,60}\b(?:pasted|copied|below|reproduced)\b"
