@@ -1,6 +1,6 @@
 """Precision and recall of the conduct rules on tests/fixtures/conduct_corpus.jsonl.
 
-The corpus is synthetic, hospital-style and labelled per the contract (section 4): 583
+The corpus is synthetic, hospital-style and labelled per the contract (section 4): 602
 posts, with near misses for every rule. The thresholds leave room for the rules to change,
 while catching a real regression.
 """

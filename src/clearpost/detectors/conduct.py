@@ -41,7 +41,9 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"excuse for a (?:human|person|nurse|doctor|human being)|waste of (?:space|air|oxygen)|"
                  r"piece of (?:shit|garbage|trash|work)|hag|con artist|jerk|bully|sleaze\w*|"
                  r"laziest|rudest|meanest|ugliest|nightmare|clueless|bloodsuckers?|puppet|"
-                 r"most annoying|tyrant|two-faced|backstabber|brain ?dead|brainless|narcissist|sexist|racist|misogynist|bigot\w*|"
+                 r"most annoying|tyrant|two-faced|backstabber|brain ?dead|brainless|narcissist|"
+                 r"suck-?up|kiss-?ass|brown-?noser|walking (?:malpractice(?: \w+)?|disaster|lawsuit|"
+                 r"liability|joke|red flag)|sexist|racist|misogynist|bigot\w*|"
                  r"homophobe|coward|dinosaur|worst (?:\w+ )?(?:human|person|nurse|doctor|"
                  r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
@@ -170,8 +172,10 @@ _GROUP_NEG = (r"(?:animals|savages|vermin|criminals|rapists|terrorists|parasites
               r"die|the same|stick together|drive|speak english|don't care|no respect|never work|"
               r"the kitchen|allowed to|be trusted|scammers|cheaters|confused|a joke|backward|"
               r"primitive|uncivili[sz]ed|breed|complain|stop eating|hypocrites|abusers|child abusers|"
-              r"pedophiles|perverts|brainwashed|evil|drunks|alcoholics|cheap)")
+              r"pedophiles|perverts|brainwashed|evil|drunks|alcoholics|cheap|disease|crime|drugs|"
+              r"nothing but)")
 _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can barely|don't|dont|"
+               r"bring|brought|spread|"
                r"do not|should|shouldn't|shouldnt|should not|need to|will|belong)\b[^.!?\n]{{0,40}}?"
                r"\b" + _GROUP_NEG + r"|ruin|destroy|steal|invade|infest|breed|replace|rape|"
                r"are taking over|take over|control|commit crimes|stick together|all look the same|"
@@ -333,7 +337,7 @@ _THREAT = re.compile(
     r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:dies?|gets? (?:hit|shot|stabbed|"
     r"cancer|fired and dies)|chokes?|rots?)\b"
     r"|\bwatch (?:her|his|their|your) back\b"
-    r"|\bgets? what's coming to (?:him|her|them|you)\b"
+    r"|\bgets? what's coming to (?:him|her|them|you)\b|\bthere will be blood\b"
     r"|\bi(?:'ll| will|'m gonna| am going to) (?:end|murder|fight) (?:him|her|them|you|whoever|"
     r"that \w+|the next (?:person|visitor|patient|one|guy|idiot|doctor|nurse|resident|family))\b"
     r"|\bteach (?:him|her|them|you|that (?:\w+ ){1,2}|the (?:\w+ ){1,2}|my (?:\w+ ){1,2})a lesson\b"

@@ -174,7 +174,7 @@ WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant
                         "cant tell anyone", "not allowed to say", "can't talk about it yet",
                         "cant talk about it yet", "not supposed to share"})
 _WORK_SUBJECT = re.compile(
-    r"\b(?:leadership|management|(?:our|my|the) (?:hospital|department|dept|center|lab|team|unit|"
+    r"\b(?:leadership|management|(?:our|my|the) (?:\w+ )?(?:hospital|department|dept|center|lab|team|unit|"
     r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"
     r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement|"
     r"(?:our|my) (?:\w+ )?(?:folks|people|staff|nurses|colleagues|coworkers|residents|doctors|"
@@ -187,7 +187,8 @@ _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpubli
                              "embargoed", "under embargo", "embargo lifts", "unblinded",
                              "unblinding", "not published yet", "not out yet", "paper in prep",
                              "upcoming paper", "in press", "submitted manuscript", "readout",
-                             "draft results", "our interim", "dsmb", "top secret", "top-secret"})
+                             "draft results", "our interim", "dsmb", "top secret", "top-secret",
+                             "term sheet", "merger talks", "acquisition talks", "deal memo"})
 
 
 def not_yet_public(view: PostView) -> list[Hit]:
