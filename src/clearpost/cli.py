@@ -514,6 +514,67 @@ def _print_audit_summary(report: Any, outs: list[Path]) -> None:
         c.print(f"{len(report.invalid)} posts could not be checked (see the report)")
     for o in outs:
         c.print(f"wrote {o}")
+# --- corpus ---------------------------------------------------------------------------------
+corpus_app = typer.Typer(help="The organization's published posts and press releases "
+                              "(already public: not-yet-public does not flag them).",
+                         no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("add")
+def corpus_add(
+    files: Annotated[list[Path], typer.Argument(help="Published items (.txt or .md); an optional "
+                                                     "first line 'source: URL' names where.")],
+    index: Annotated[Path | None, typer.Option(
+        "--index", help="Directory to add them to (default: $CLEARPOST_CORPUS_DIR, else the "
+                        "pack's corpus directory).", show_default=False)] = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """Add published items to the corpus that not-yet-public checks claims against."""
+    from clearpost.policy.corpus import ENV_DIR, CorpusError, add_files, corpus_dirs, read_items
+
+    pol = _load_policy(policy)
+    if index is not None:
+        target = index
+    elif os.environ.get(ENV_DIR):
+        target = Path(os.environ[ENV_DIR])
+    else:
+        dirs = corpus_dirs(pol)
+        if not dirs:
+            fail("the pack has no published_corpus directory; pass --index DIR", EXIT_USAGE)
+        target = dirs[0]
+    if target.exists() and not target.is_dir():
+        fail(f"--index is not a directory: {target}", EXIT_USAGE)
+    try:
+        written = add_files(files, target)
+    except CorpusError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write to {target}: {exc.strerror or exc}")
+    total = len(read_items(target))
+    print(f"Added {len(written)} item(s) to {target} ({total} published item(s) there).")
+
+
+@corpus_app.command("match")
+def corpus_match(text: Annotated[str, typer.Argument(help="A claim to look up.")],
+                 index: Annotated[Path | None, typer.Option(
+                     "--index", help="Also search this directory.", show_default=False)] = None,
+                 policy: PolicyOpt = None) -> None:
+    """Show the published item closest to a claim (BM25), and whether it counts as a match."""
+    from clearpost.detectors.confidential import MIN_COVERAGE
+    from clearpost.policy.corpus import corpus_dirs, load_items, read_items
+    from clearpost.text.bm25 import BM25Index
+
+    pol = _load_policy(policy)
+    items = load_items(pol) + (read_items(index) if index is not None else [])
+    found = BM25Index((i.source, i.text) for i in items).best(text)
+    if found is None:
+        where = ", ".join(str(d) for d in corpus_dirs(pol)) or "no corpus directory"
+        print(f"No published item shares words with this claim ({len(items)} items in {where}).")
+        return
+    verdict = "already public" if found.coverage >= MIN_COVERAGE else "no match"
+    print(f"{verdict}: {found.source} (coverage {found.coverage:.2f}, needed {MIN_COVERAGE}; "
+          f"bm25 {found.score:.2f})")
 
 
 # --- demo -----------------------------------------------------------------------------------

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 
 from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.text import Match
 
 _DIRECTIVE = re.compile(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
     r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|ask (?:them|your \w+) for|"
+    r"don't get|do not get|don't start|don't stop|wait until|hold off on|"
+    r"no need to (?:see|get|go|take|worry|call)|you don't need (?:to|a|an|the)|"
+    r"wear|apply|use|ice|elevate|drink|eat|alternate|give (?:him|her|them|it)|rub|"
     r"don't take|do not take|don't bother with)\b"
     r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"
     r"take|start|try|double|increase|cut|ditch|drop|switch|go ahead|come off|hold|avoid|get)\b"
@@ -31,20 +35,35 @@ _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|
                           r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline)\b",
                           re.IGNORECASE)
 _OFFER = re.compile(
-    r"\b(?:dm|message|send|email|inbox|pm)\s+me\s+(?:your|ur)\s+(?:ct|mri|pet|scan|report|labs?|"
-    r"results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?)"
+    r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
+    r"scan|report|labs?|results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?|slides)"
+    r"|\bi(?:'ll| will| can)\s+give you my (?:read|opinion|take|interpretation)\b"
+    r"|\bhappy to give (?:a |free )?(?:second )?opinions?\b"
+    r"|\bdm (?:me )?(?:the|your) (?:images|scans|results|reports|slides|labs)\b"
     r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
-    r"|\bi(?:'ll| will| can) tell you (?:if|whether|what) you (?:have|need)\b"
-    r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b",
+    r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:have|need|got)|it(?:'s| is)|that(?:'s| is)|(?:\w+\s+){1,3}(?:is|are|looks?))\b"
+    r"|\b(?:dm|message|send|email|show|pm)\s+me\s+(?:a |the )?(?:photo|pic|picture|image|scan|"
+    r"report)s?\s+of\s+(?:the|your|ur)\b"
+    r"|\b(?:send|dm|share)\s+(?:it|them|your \w+)\s+(?:over|to me)\b[^.!?\n]{0,40}\b(?:i'll|i will|"
+    r"i can)\s+(?:tell|read|look|review)\b"
+    r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b"
+    r"|\b(?:me to|i can|i'll|i will|happy to|glad to)\s+(?:look at|read|review|check|go over|"
+    r"interpret)\s+(?:their|your|ur|anyone's|people's)\s+(?:\w+\s+)?(?:results?|scans?|labs?|"
+    r"reports?|biopsy|mri|ct|pet|x-?rays?|bloodwork|images?|pathology|slides)\b",
     re.IGNORECASE,
 )
 _ADDRESSED = re.compile(
-    r"^\s*@\w|\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
+    r"^\s*@\w|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
+    r"\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
     r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
     r"a follower asked|\ba:\s|i tell all my (?:friends|followers|patients)|for you\b|"
     r"(?:ur|your) (?:meds|chemo|oncologist))",
     re.IGNORECASE,
 )
+#: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the
+#: post sends them to their own care team or is public-health education.
+_GENERIC_READER = re.compile(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:'re| are)? "
+                             r"(?:on|taking|have)\b", re.IGNORECASE)
 _REFERRAL = re.compile(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
                        r"(?:own\s+)?(?:doctor|physician|oncologist|care team|provider|gp|nurse|"
                        r"pharmacist|dermatologist)|visit to your own doctor", re.IGNORECASE)
@@ -61,23 +80,33 @@ def detect(view: PostView) -> list[Hit]:
                     explain={"pattern": "offer-to-diagnose"})]
     directives = list(_DIRECTIVE.finditer(text))
     doses = list(_DOSE.finditer(text))
-    if not directives and not doses:
-        return []
     objects = view.find("advice_objects")
     drugs = list(_DRUG_SUFFIX.finditer(text))
     if not objects and not drugs and not doses:
         return []
-    addressed = _ADDRESSED.search(text)
+    direct = _ADDRESSED.search(text)
+    addressed = direct or _GENERIC_READER.search(text)
+    learned: tuple[int, int, float] | None = None
+    if not directives and not doses:
+        # The uncertain band: medical content addressed to a reader, but no advice pattern.
+        # The learned advice-form model decides, sentence by sentence.
+        if not addressed:
+            return []
+        learned = _advice_sentence(view, objects, drugs)
+        if learned is None:
+            return []
     public = view.has("public_health")
     referral = _REFERRAL.search(text)
     disclaimer = _DISCLAIMER.search(text)
-    if not addressed and (public or referral or disclaimer):
+    if not direct and (public or referral or disclaimer):
         return []
     if not addressed and not doses:
         return []
     if not addressed and doses and public:
         return []
     ev: list[Span] = [Span(m.start(), m.end(), "advice") for m in directives[:2]]
+    if learned is not None:
+        ev.append(Span(learned[0], learned[1], "advice"))
     ev += [Span(m.start(), m.end(), "dose") for m in doses[:2]]
     ev += [Span(m.start(), m.end(), "drug") for m in drugs[:2]]
     ev += [Span(m.start, m.end, "medical") for m in objects[:2]]
@@ -89,4 +118,29 @@ def detect(view: PostView) -> list[Hit]:
                         "stop or do about their own case).",
                 evidence=tuple(seen),
                 explain={"directive": bool(directives), "dose": bool(doses),
-                         "addressed": bool(addressed)})]
+                         "addressed": bool(addressed),
+                         "advice_model": round(learned[2], 3) if learned else None})]
+
+
+#: Advice-form score above which a sentence counts as advice; above the model's best-F1
+#: threshold (RECIPE.md), because here it decides alone.
+ADVICE_MIN = 0.72
+
+
+def _advice_sentence(view: PostView, objects: list[Match],
+                     drugs: list[re.Match[str]]) -> tuple[int, int, float] | None:
+    """The sentence most like advice that also names medical content, when the model is sure."""
+    from clearpost.detectors.models import get_model
+
+    model = get_model("advice")
+    if model is None:
+        return None
+    medical = [m.start for m in objects] + [m.start() for m in drugs]
+    best: tuple[int, int, float] | None = None
+    for s, e in view.sentences:
+        if not any(s <= pos < e for pos in medical):
+            continue
+        score = model.score(view.text[s:e])
+        if score >= ADVICE_MIN and (best is None or score > best[2]):
+            best = (s, e, score)
+    return best

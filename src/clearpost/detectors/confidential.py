@@ -7,13 +7,21 @@ import re
 
 from rapidfuzz import fuzz
 
-from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation
+from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation, sentence_of
+from clearpost.policy.corpus import corpus_dirs, load_items
+from clearpost.text.bm25 import BM25Index, CorpusMatch
 
 _PASSWORD = re.compile(
     r"\b(?:password|passwd|pwd|pw|passcode|pass code|door code|access code|lock code|keypad code|"
     r"gate code|alarm code|pin|wifi password|login)\b[^.!?\n]{0,40}?(?:is|:|=|'s|mine's)\s*"
     r"['\"]?([^\s'\"]{4,})"
     r"|\bmine's\s+([^\s]{6,})"
+    r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,50}?\buser(?:name)?\s*:?\s*\S+\s*/\s*(\S{4,})"
+    r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,60}?:\s*\S+\s*/\s*(\S{4,})"
+    r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd)\s*[:#]?\s*"
+    r"((?=[^\s]*\d)[0-9A-Za-z!@#$%^&*]{4,})"
+    r"|\b(?:wifi key|network key|wpa key|key)\s*[:#]?\s*((?=\S*\d)(?=\S*[A-Za-z])"
+    r"[0-9A-Za-z!@#$%^&*]{6,})"
     r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})",
     re.IGNORECASE,
 )
@@ -25,14 +33,14 @@ _INTERNAL_LINK = re.compile(
     r"\b(?:https?://)?[a-z0-9.-]*(?:intranet|sharepoint|confluence|jira|wiki\.internal|"
     r"\.internal|\.local|\.corp|\.lan)\b[^\s]*"
     r"|\bhttps?://(?:docs|drive)\.google\.com/[^\s]+|\bhttps?://[^\s]*box\.com/s/[^\s]+"
-    r"|\b\\\\[a-z0-9_.-]+\\[^\s]+|\b[A-Z]:\\[^\s]+",
+    r"|(?<!\S)\\\\[a-z0-9_.$-]+\\\S+|\b[A-Z]:\\[^\s]+",
     re.IGNORECASE,
 )
 _CODENAME = re.compile(r"\b(?:Project|Operation|Codename|Code name|Initiative)\s+[A-Z][a-z]+"
                        r"(?:\s+[A-Z][a-z]+)?\b")
 _MONEY_INTERNAL = re.compile(
     r"\$\s?\d[\d,.]*\s?(?:m|mm|million|b|bn|billion|k)?\b[^.!?\n]{0,40}?\b(?:shortfall|deficit|"
-    r"loss|losses|cuts?|budget gap|overrun|layoffs?|write-?down)\b"
+    r"loss|losses|cuts?|budget gap|overrun|layoffs?|write-?down|in the red)\b"
     r"|\b(?:hiring freeze|freezing (?:all )?(?:new )?hiring|layoffs? (?:are )?coming|"
     r"budget cuts?|reduction in force|rif)\b",
     re.IGNORECASE,
@@ -40,8 +48,24 @@ _MONEY_INTERNAL = re.compile(
 _INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed)\s+(?:board|schedule|"
                             r"list|census|roster)\b", re.IGNORECASE)
 _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
-                            r"press release|is out (?:today|now)|published (?:today|in)|"
+                            r"(?<!until the )(?<!before the )(?<!ahead of the )(?<!waiting for the )press release|is out (?:today|now)|published (?:today|in)|"
                             r"now available|reposting from|via @|doi\.org|pubmed)\b", re.IGNORECASE)
+
+
+_CONFIDENTIAL_USE = re.compile(
+    r"^\s*(?:(?:memo|document|doc|email|e-mail|report|data|info|information|slides?|deck|draft|"
+    r"list|file|spreadsheet|figures|numbers|results|plan|budget|minutes)\b|[—:-])")
+
+
+def _is_marker_use(view: PostView, start: int, end: int) -> bool:
+    """"confidential" as a label on material ("CONFIDENTIAL", "confidential memo"), not as
+    an everyday adjective ("confidential informants")."""
+    if view.text[start:end].isupper():
+        return True
+    before = view.lower[max(0, start - 20):start]
+    return bool(_CONFIDENTIAL_USE.search(view.lower[end:end + 15])
+                or re.search(r"\b(?:strictly|highly|company|internal|marked|labelled|labeled)\s+$",
+                             before))
 
 
 def _embargo_hits(view: PostView) -> list[Span]:
@@ -73,7 +97,7 @@ def confidential(view: PostView) -> list[Hit]:
     ev: list[Span] = []
     reasons: list[str] = []
     for m in _PASSWORD.finditer(view.text):
-        g = next((i for i in (1, 2, 3) if m.group(i)), 0)
+        g = next((i for i in range(1, (m.re.groups or 0) + 1) if m.group(i)), 0)
         s, e = (m.start(g), m.end(g)) if g else (m.start(), m.end())
         ev.append(Span(s, e, "credential"))
         reasons.append("a password or access code")
@@ -95,7 +119,8 @@ def confidential(view: PostView) -> list[Hit]:
     if money:
         ev += [Span(m.start(), m.end(), "financial") for m in money]
         reasons.append("internal financial or staffing details")
-    real_markers = [m for m in markers if m.phrase not in ("town hall",)]
+    real_markers = [m for m in markers if m.phrase not in ("town hall", "confidential")
+                    or (m.phrase == "confidential" and _is_marker_use(view, m.start, m.end))]
     if real_markers:
         ev += [Span(m.start, m.end, "marker") for m in real_markers]
         reasons.append("material marked internal, confidential or unpublished")
@@ -112,18 +137,23 @@ def confidential(view: PostView) -> list[Hit]:
 def _plan_pattern(view: PostView) -> re.Pattern[str]:
     def build() -> re.Pattern[str]:
         org = policy_org_alternation(view.policy)
-        subject = (rf"(?:{org}|we|we're|we are|our (?:hospital|department|center|team|division|"
-                   r"service|lab|institute)|leadership|the (?:hospital|department|board)|"
+        subject = (rf"(?:{org}|we|we're|we are|our (?:\w+ )?(?:hospital|department|center|team|division|"
+                   r"service|lab|institute|unit|floor|clinic|program|site|office|practice)|leadership|the (?:hospital|department|board)|"
                    r"the department of [a-z ]+)")
-        plan = (r"(?:is|are|will be|'s|'re)?\s*(?:opening|launching|closing|building|acquiring|"
+        plan = (r"(?:is|are|will be|'s|'re)?\s*\b(?:opening|launching|closing|building|acquiring|"
                 r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
-                r"projecting|freezing|hiring|laying off|shutting|getting)\b"
+                r"projecting|freezing|laying off|shutting|getting a new|splitting|restructuring|reorganizing|"
+                r"losing|dropping|ending|"
+                r"relocating|renaming|rebranding)\b"
+                r"|\b(?:voted|decided|agreed|is going|are going) to (?:open|close|cut|merge|sell|buy|"
+                r"acquire|shut|consolidate|eliminate|expand|build|launch|move|reduce)\b"
                 r"|\bwill (?:open|launch|close|build|acquire|merge|cut|consolidate|move|expand|"
                 r"partner|announce|reduce|eliminate)\b|\bplans? to\b|\bis about to\b")
         pats = [
             rf"\b{subject}\b[^.!?\n]{{0,60}}?(?:{plan})",
             r"\b(?:welcome|welcoming)\b[^.!?\n]{0,60}\bas (?:our|the) new\b",
             r"\bour new (?:chief|chair|director|head|ceo|president|dean|vp)\b",
+            rf"\bjoin(?:s|ing)? (?:{org}|us|our \w+) as (?:the|our) new\b",
             r"\bjoins us (?:from|this|next|in)\b",
             r"\beffective (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|next)\w*",
             r"\b(?:trial|study) (?:met|missed|failed|hit) (?:its|the) (?:primary )?endpoint",
@@ -134,9 +164,42 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
     return pattern
 
 
+#: Hints that are news only when the organization or the work is the subject ("stay tuned
+#: for pics from my trip" is not); the others ("you didn't hear it from me") count alone.
+WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant wait to share",
+                        "big news soon", "big news coming", "big announcement coming", "shhh",
+                        "shh", "🤫", "spill the tea", "more soon", "can't say more",
+                        "cant say more", "cannot say more", "can't say much", "keep it quiet",
+                        "don't tell anyone", "under wraps", "can't tell anyone",
+                        "cant tell anyone", "not allowed to say", "can't talk about it yet",
+                        "cant talk about it yet", "not supposed to share"})
+_WORK_SUBJECT = re.compile(
+    r"\b(?:leadership|management|(?:our|my|the) (?:\w+ )?(?:hospital|department|dept|center|lab|team|unit|"
+    r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"
+    r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement|"
+    r"(?:our|my) (?:\w+ )?(?:folks|people|staff|nurses|colleagues|coworkers|residents|doctors|"
+    r"researchers|scientists)|radiology|oncology|nursing|pharmacy|pediatrics|pathology|"
+    r"cardiology|anesthesia|infusion|icu)\b")
+_WINKS = frozenset({"shhh", "shh", "🤫"})
+#: Markers of unpublished results: by the labelling convention these are news not yet public.
+_RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
+                             "interim analysis", "interim results", "topline results",
+                             "embargoed", "under embargo", "embargo lifts", "unblinded",
+                             "unblinding", "not published yet", "not out yet", "paper in prep",
+                             "upcoming paper", "in press", "submitted manuscript", "readout",
+                             "draft results", "our interim", "dsmb", "top secret", "top-secret",
+                             "term sheet", "merger talks", "acquisition talks", "deal memo"})
+
+
 def not_yet_public(view: PostView) -> list[Hit]:
-    hints = view.find("hint_cues")
+    hints = [h for h in view.find("hint_cues")
+             if h.phrase not in WEAK_HINTS or view.mentions_org
+             or _WORK_SUBJECT.search(view.lower) or _CODENAME.search(view.text)
+             or _embargo_hits(view)]
+    hints += [m for m in view.find("confidential_markers") if m.phrase in _RESULT_MARKERS]
     plans = list(_plan_pattern(view).finditer(view.lower))
+    if not plans:  # a wink ("shhh", 🤫) is news only next to a claim
+        hints = [h for h in hints if h.phrase not in _WINKS]
     if not hints and not plans:
         return []
     if plans and not hints and not (view.org_mentions or view.is_org_account
@@ -148,10 +211,45 @@ def not_yet_public(view: PostView) -> list[Hit]:
         return []
     ev = [Span(m.start, m.end, "hint") for m in hints] + [Span(m.start(), m.end(), "claim")
                                                          for m in plans]
+    marked_unpublished = any(m.phrase in _RESULT_MARKERS for m in hints)
+    found = None if marked_unpublished else _published_match(
+        view, [s.start for s in ev], [(h.start, h.end) for h in hints])
+    if found is not None:
+        # Already published by the organization: a note, not a review.
+        return [Hit(message=f"Already public: {found.source}. The organization has published "
+                            "this; resharing its own post is the safest way to share it.",
+                    evidence=tuple(sorted(ev, key=lambda s: s.start)), level="warn",
+                    fix="Share the organization's own post or link to it.",
+                    explain={"already_public": found.source,
+                             "coverage": round(found.coverage, 3)})]
     return [Hit(message="Shares news about the organization that it has not made public"
                         + (" (hinted)." if hints and not plans else "."),
                 evidence=tuple(sorted(ev, key=lambda s: s.start)),
                 explain={"hints": [h.phrase for h in hints], "claims": len(plans)})]
+
+
+#: Share of a claim's informative words (idf-weighted) that the best published item must
+#: contain; chosen on tests/fixtures/corpus_matching.jsonl (bench/conduct_corpus.py).
+MIN_COVERAGE = 0.45
+
+
+def _published_match(view: PostView, positions: list[int],
+                     hint_spans: list[tuple[int, int]]) -> CorpusMatch | None:
+    """The published item that already says what the claim's sentences say, if any.
+    The hint words themselves ("you heard it here first") are not part of the claim."""
+    dirs = corpus_dirs(view.policy)
+    key = "corpus-bm25:" + "|".join(str(d) for d in dirs)
+    index: BM25Index = view.policy.memo(key, lambda: BM25Index(
+        (item.source, item.text) for item in load_items(view.policy)))
+    if not len(index):
+        return None
+    spans = {sentence_of(view, pos) for pos in positions}
+    text = list(view.text)
+    for hs, he in hint_spans:
+        text[hs:he] = " " * (he - hs)
+    blanked = "".join(text)
+    query = " ".join(blanked[s:e] for s, e in sorted(spans))
+    return index.match(query, MIN_COVERAGE)
 
 
 def _links_to_org_site(view: PostView) -> bool:

@@ -6,16 +6,39 @@ import re
 
 from clearpost.detectors.base import Hit, PostView, Span
 
-_NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b",
+_NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b"
+                     r"|\b(?-i:[Cc]opyright\s+(?:©\s*)?(?:[A-Z][\w&.]*\s?){1,4})(?=[.,;!]|$)",
                      re.IGNORECASE)
 _COPIED = re.compile(
     r"\b(?:copying|copied|pasting|pasted|copy-pasting|copy pasting|reposting|posting)\b[^.!?\n]{0,40}"
-    r"\b(?:article|piece|story|column|op-ed|chapter|paper|whole thing|entire thing|full text)\b"
-    r"|\b(?:article|piece|story)\b[^.!?\n]{0,40}\b(?:paywalled|behind a paywall)\b"
+    r"\b(?:article|piece|story|column|op-ed|editorial|essay|chapter|paper|report|newsletter|"
+    r"feature|investigation|profile|interview|long ?read|book|whole thing|entire thing|"
+    r"full text)\b"
+    r"|\b(?:full|complete|entire|whole) text of\b|\btext of the (?:whole|entire|full)\b"
+    r"|\bread it (?:for )?free\b"
+    r"|\b(?:chapter|article|book|textbook|paper|piece|story|column)\b[^.!?\n]{0,15}\bin full\b"
+    r"|\bcopy of the (?:full|whole|entire)\b|\b(?:full|whole|entire) paywalled\b"
+    r"|\bpage by page\b|\b(?:photographed|photographing)\b[^.!?\n]{0,30}\b(?:page|pages|chapter|book)\b"
+    r"|\b(?:whole|entire|full)\s+(?:\w+\s+)?(?:article|piece|story|column|op-ed|editorial|essay|"
+    r"chapter|paper|case study)\b[^.!?\n]{0,60}\b(?:pasted|copied|below|reproduced)\b"
+    r"|\breproduc(?:ed|ing)\b[^.!?\n]{0,20}\bin full\b|\b(?:without|with no) (?:permission|"
+    r"the (?:author|publisher)'s permission)\b"
+    r"|\b(?:photocopied|photocopying|scanned|scanning|posting|uploaded)\b[^.!?\n]{0,20}\b(?:whole|"
+    r"entire|full|complete|every page)\b"
+    r"|\b(?:uploaded|uploading|shared|sharing|posted|posting|attached|attaching|here's|here is|"
+    r"dropped)\b"
+    r"[^.!?\n]{0,20}\b(?:whole|entire|full|complete)\s+(?:\w+\s+)?(?:textbook|book|pdf|chapter|"
+    r"article|paper|issue|report|editorial|column|e-?book|workbook|manual)\b"
+    r"|\b(?:so )?(?:nobody|no one|you don't) (?:has|have|needs?) to (?:buy|pay for) (?:it|the)\b"
     r"|\bpaywalled\b[^.!?\n]{0,60}\b(?:pasted|copied|below|here)\b"
-    r"|\bnot everyone has a subscription\b|\bfor those without a subscription\b",
+    r"|\blocked behind a (?:subscription|paywall)\b|\bsubscription only\b"
+    r"|\bnot everyone has (?:a subscription|access)\b|\bfor (?:those|anyone|people) without "
+    r"(?:a subscription|access)\b|\b(?:because|since|bc) of the paywall\b",
     re.IGNORECASE,
 )
+_PAYWALL_ONLY = re.compile(r"\b(?:article|piece|story)\b[^.!?\n]{0,60}\b(?:paywalled|behind a "
+                           r"paywall)\b", re.IGNORECASE)
+_LINK = re.compile(r"https?://|www\.")
 _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{280,})")
 
 
@@ -25,6 +48,10 @@ def detect(view: PostView) -> list[Hit]:
     for m in _NOTICE.finditer(view.text):
         ev.append(Span(m.start(), m.end(), "notice"))
         reasons.append("a copyright notice")
+    for m in _PAYWALL_ONLY.finditer(view.text):
+        if not _LINK.search(view.text):  # linking to a paywalled piece is not copying it
+            ev.append(Span(m.start(), m.end(), "copied"))
+            reasons.append("a copied or paywalled article")
     for m in _COPIED.finditer(view.text):
         ev.append(Span(m.start(), m.end(), "copied"))
         reasons.append("a copied or paywalled article")

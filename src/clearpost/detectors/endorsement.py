@@ -14,7 +14,7 @@ from clearpost.detectors.base import (
 )
 from clearpost.text import Match
 
-_ROLE_INVOKED = r"\bas (?:an?|the) (?:{org})\b[^.!?,:\n]{{0,25}}|\b(?:{org}) (?:nurse|doctor|physician|oncologist|surgeon|researcher|scientist|employee|staff|postdocs?)\b"
+_ROLE_INVOKED = r"\bas (?:an?|the) (?:{org})\b[^.!?,:\n]{{0,25}}|\b(?:{org}) (?:nurse|doctor|physician|oncologist|surgeon|researcher|scientist|employee|staff|postdoc|pharmacist|expert|specialist)s?\b"
 _PROMO_EXTRA = re.compile(r"\b(?:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?% off\b|\bcode [A-Z]{3,}",
                           re.IGNORECASE)
 _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"
@@ -30,6 +30,8 @@ def undisclosed_endorsement(view: PostView) -> list[Hit]:
     acct = view.post.account
     if acct.kind != "personal" or _disclosed(view):
         return []
+    if name_logo_endorsement(view):
+        return []  # promoting a product or a cause with the name: name-logo-endorsement
     praise = view.find("praise")
     if not praise:
         return []
@@ -66,13 +68,16 @@ def name_logo_endorsement(view: PostView) -> list[Hit]:
     role = re.compile(_ROLE_INVOKED.format(org=org_alt)).search(view.lower)
     if not mentions and not role:
         return []
-    promo = view.find("promo")
+    promo = [m for m in view.find("promo")  # "not sponsored" is the opposite of promotion
+             if not re.search(r"\b(?:not|isn't|no|never|un)\s*-?$", view.lower[max(0, m.start - 7):m.start])]
     promo_extra = list(_PROMO_EXTRA.finditer(view.text))
     politics = view.find("politics")
     politics_extra = list(_POLITICS_EXTRA.finditer(view.text))
     kinds = []
     ev: list[Span] = []
-    if (promo and (promo_extra or len(promo) >= 2)) or promo_extra:
+    # One promotion cue is enough when the author invokes their role there ("MSK doctors
+    # agree ... shop now"); a bare mention of the name needs two (or a code / % off).
+    if (promo and (promo_extra or len(promo) >= 2 or role)) or promo_extra:
         kinds.append("a product")
         ev += [Span(m.start, m.end, "promotion") for m in promo[:2]]
         ev += [Span(m.start(), m.end(), "promotion") for m in promo_extra[:1]]

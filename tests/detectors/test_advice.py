@@ -1,0 +1,47 @@
+"""medical-advice: advice form x medical content x addressed to the reader's own case."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearpost.engine import check
+from tests.detectors.helpers import finding, fired
+
+ADVICE = [
+    "@lena_k stop the letrozole for two weeks and see if your joints calm down",
+    "@pat99 you should double your metformin until your sugars settle",
+    "Send me your MRI report and I'll tell you whether it's cancer",
+    "@jules_t honestly I would hold off on the chemo until you get another opinion on your scan",
+    "If anyone wants me to look at their lab results, DM me",
+]
+NOT_ADVICE = [
+    "Colon cancer screening starts at 45. Talk to your doctor about which test is right for you.",
+    "Started my own letrozole this week. Joints are achy but manageable.",
+    "You should stop doomscrolling and go outside, it's gorgeous",
+    "Flu shots are available at every pharmacy this month.",
+    "General info, not medical advice: ibuprofen can upset the stomach in some people.",
+]
+
+
+@pytest.mark.parametrize("text", ADVICE)
+def test_advice_fires(text: str) -> None:
+    assert fired(text, "medical-advice"), text
+
+
+@pytest.mark.parametrize("text", NOT_ADVICE)
+def test_education_and_near_misses_pass(text: str) -> None:
+    assert not fired(text, "medical-advice"), text
+
+
+def test_learned_advice_form_decides_the_uncertain_band() -> None:
+    # No advice pattern, but advice in form (model) about a medication, to a named reader.
+    f = finding("@moe your best bet is to ask for an MRI instead of the CT", "medical-advice")
+    assert f is not None and f.explain["advice_model"] is not None
+    assert f.explain["advice_model"] >= 0.72
+
+
+def test_physicians_escalate_to_review() -> None:
+    text = "@ria_p skip the biopsy and recheck your PSA in a year"
+    nurse = check({"text": text, "author": {"role": "nurse"}}, rules={"medical-advice"})
+    doc = check({"text": text, "author": {"role": "physician"}}, rules={"medical-advice"})
+    assert nurse.verdict == "warn" and doc.verdict == "review"

@@ -1,0 +1,98 @@
+"""harassment and professionalism: rules, the models' band, quoted and mild uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.detectors.helpers import finding, fired
+
+HARASSING = [
+    "That podcaster is a pathetic liar and a fraud",  # targeted insult (outsider)
+    "Refugees are parasites who should all be sent back",  # group hate
+    "Honestly old people shouldn't be allowed to vote",  # group hate, slur-free
+    "those people are animals, every one of them",  # slur-free, no group word: model band
+    "I'll stab him if he shows up at my door again",  # threat
+    "Our department chair has been embezzling grant money for years",  # accusation
+    "@mike_r you're a worthless waste of space",  # second person insult
+]
+NOT_HARASSING = [
+    "what a stupid day, the train broke down twice",
+    "A visitor called me a slur today; security walked him out.",
+    'He yelled "go back to your country" at our interpreter and I am still shaking.',
+    "Women are underrepresented in oncology leadership; this needs to change.",
+    "Immigrants have been the heart of our nursing workforce for decades.",
+    "I'm an idiot, left my lunch on the train again",
+    "The former hospital CEO was convicted of fraud in 2019, according to court records.",
+    "We killed it at the charity run this morning!",
+    "Most women should start mammograms at 40.",  # a group in a health message
+    "Black patients are more likely to be diagnosed late; screening outreach helps.",
+]
+
+
+@pytest.mark.parametrize("text", HARASSING)
+def test_harassment_fires(text: str) -> None:
+    assert fired(text, "harassment"), text
+
+
+@pytest.mark.parametrize("text", NOT_HARASSING)
+def test_harassment_near_misses_pass(text: str) -> None:
+    assert not fired(text, "harassment"), text
+
+
+def test_harassment_names_the_kind_of_signal() -> None:
+    f = finding("All immigrants are criminals and rapists", "harassment")
+    assert f is not None and "group-hate" in f.explain["signals"]
+    assert any(e.kind == "hate" for e in f.evidence)
+    f = finding("if he does that again I'll punch him", "harassment")
+    assert f is not None and "threat" in f.explain["signals"]
+
+
+def test_reclaimed_self_reference_passes() -> None:
+    assert not fired("as a proud dyke I'm marching with our hospital's Pride group", "harassment")
+
+
+PROFESSIONALISM = [
+    "this fucking shift will never end",
+    "sick of management pretending short staffing is fine",
+    "so hungover on the unit today, send help",
+    "had a few drinks before my shift, don't tell anyone",
+    "my coworker is a useless moron and I'm done",
+    "pts who argue about their diet all day. lord give me strength",
+]
+NOT_PROFESSIONALISM = [
+    "damn good bagel this morning",
+    "Drinks with old friends on Saturday, can't wait",
+    "Grateful for my colleagues after a tough week",
+    "Proud of how our unit handled the snowstorm",
+]
+
+
+@pytest.mark.parametrize("text", PROFESSIONALISM)
+def test_professionalism_fires(text: str) -> None:
+    assert fired(text, "professionalism"), text
+
+
+@pytest.mark.parametrize("text", NOT_PROFESSIONALISM)
+def test_professionalism_near_misses_pass(text: str) -> None:
+    assert not fired(text, "professionalism"), text
+
+
+def test_insulting_a_coworker_is_both() -> None:
+    text = "the charge nurse on nights is a lazy idiot"
+    assert fired(text, "harassment") and fired(text, "professionalism")
+
+
+def test_insulting_an_outsider_is_harassment_only() -> None:
+    text = "that senator is a corrupt liar"
+    assert fired(text, "harassment") and not fired(text, "professionalism")
+
+
+def test_offensive_signal_for_the_benchmark() -> None:
+    from clearpost.detectors.base import PostView
+    from clearpost.detectors.conduct import offensive
+    from clearpost.model import Post
+    from clearpost.policy.loader import default_policy
+
+    pol = default_policy()
+    assert offensive(PostView(Post(text="@USER you are a disgusting pig"), pol))[0]
+    assert not offensive(PostView(Post(text="Lovely sunny day at the beach with the kids"), pol))[0]

@@ -1,0 +1,126 @@
+"""confidential and not-yet-public, including fuzzy embargo terms and the published corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clearpost.policy.loader import Policy, default_policy
+from tests.conftest import run_cli
+from tests.detectors.helpers import finding, fired
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def with_embargo(*terms: str) -> Policy:
+    pol = default_policy()
+    org = pol.pack.organization.model_copy(update={"embargo_terms": list(terms)})
+    return Policy(root=pol.root, pack=pol.pack.model_copy(update={"organization": org}),
+                  rules=pol.rules, lexicons=pol.lexicons)
+
+
+@pytest.mark.parametrize("text", [
+    "badge door code for the 3rd floor lab is 8842#",
+    "the slides are at https://intranet.mskcc.org/research/retreat/slides",
+    "file is on \\\\labshare01\\flow\\runs\\batch7.fcs",
+    "token for the cluster: ghp_abcdefghijklmnopqrstuvwxyz0123456789ABCD",
+    "CONFIDENTIAL draft of the new staffing plan attached, don't forward",
+])
+def test_confidential_fires(text: str) -> None:
+    assert fired(text, "confidential"), text
+
+
+@pytest.mark.parametrize("text", [
+    "had to reset my password twice today, IT why",
+    "Great novel about confidential informants and the 1970s mob",
+    "Our paper is out in Nature today! https://doi.org/10.1038/s41586-025-00001-1",
+])
+def test_confidential_near_misses_pass(text: str) -> None:
+    assert not fired(text, "confidential"), text
+
+
+def test_embargo_terms_match_fuzzily() -> None:
+    pol = with_embargo("Bluebird")
+    assert fired("another long day on Project Blubird, coffee please", "confidential", pol)
+    assert fired("bluebirrd sync ran late", "confidential", pol)
+    assert not fired("saw a blue jay outside the lab window", "confidential", pol)
+
+
+def test_unpublished_results_are_confidential_and_not_yet_public() -> None:
+    text = "Interim analysis: our vaccine arm doubled survival. Not published yet!"
+    assert fired(text, "confidential") and fired(text, "not-yet-public")
+
+
+@pytest.mark.parametrize("text", [
+    "Big announcement from our department next week, can't say more 🤫",
+    "You didn't hear it from me but MSK is buying a hospital in Connecticut",
+    "Leadership is consolidating the two Westchester clinics next spring",
+])
+def test_not_yet_public_fires(text: str) -> None:
+    assert fired(text, "not-yet-public"), text
+
+
+@pytest.mark.parametrize("text", [
+    "Stay tuned for photos from our family trip to Maine!",
+    "Can't say more, but my brother just got engaged 💍",
+    "MSK is hiring nurses for the new residency cohort, apply!",
+    "MSK just announced its new partnership: https://www.mskcc.org/news/partnership",
+])
+def test_not_yet_public_near_misses_pass(text: str) -> None:
+    assert not fired(text, "not-yet-public"), text
+
+
+def test_published_claim_becomes_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "You heard it here first: we're opening a proton therapy center in Brooklyn"
+    f = finding(text, "not-yet-public")
+    assert f is not None and f.level == "review"
+    monkeypatch.setenv("CLEARPOST_CORPUS_DIR", str(FIXTURES / "published"))
+    f = finding(text, "not-yet-public")
+    assert f is not None and f.level == "warn"
+    assert "Already public: https://www.example.org/news/proton-center-brooklyn" in f.message
+    # A claim the corpus does not contain stays a review.
+    f = finding("You heard it here first: we're opening a proton center in Manhattan",
+                "not-yet-public")
+    assert f is not None and f.level == "review"
+
+
+def test_corpus_add_cli(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    item = tmp_path / "release.md"
+    item.write_text("source: https://example.org/news/garden\nMSK opens a rooftop healing "
+                    "garden for patients and families at the main hospital.\n", encoding="utf-8")
+    proc = run_cli("corpus", "add", str(item), "--index", str(index))
+    assert proc.returncode == 0, proc.stderr
+    assert (index / "release.md").is_file()
+    proc = run_cli("check", "Big news soon: our hospital is opening a rooftop healing garden "
+                   "for patients and families!", "--json",
+                   env={"CLEARPOST_CORPUS_DIR": str(index)})
+    assert b"Already public: https://example.org/news/garden" in proc.stdout
+    assert proc.returncode == 0  # warn
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    proc = run_cli("corpus", "add", str(item), str(bad), "--index", str(tmp_path / "other"))
+    assert proc.returncode >= 3 and b"bad.md" in proc.stderr and b"Traceback" not in proc.stderr
+    assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
+
+
+def test_bm25_matching_set() -> None:
+    """The matching set behind MIN_COVERAGE: BM25 gets >= 85% of claims right."""
+    import json
+
+    from clearpost.detectors.confidential import MIN_COVERAGE
+    from clearpost.policy.corpus import read_items
+    from clearpost.text.bm25 import BM25Index
+
+    items = read_items(FIXTURES / "published")
+    names = {i.source: p.name for i, p in zip(items, sorted((FIXTURES / "published").glob("*.md")),
+                                               strict=True)}
+    index = BM25Index((i.source, i.text) for i in items)
+    rows = [json.loads(line) for line in (FIXTURES / "corpus_matching.jsonl").read_text().splitlines()]
+    right = 0
+    for row in rows:
+        found = index.match(row["text"], MIN_COVERAGE)
+        got = names[found.source] if found else None
+        right += got == row["match"]
+    assert right / len(rows) >= 0.85

@@ -1,0 +1,26 @@
+"""copyright: notices, copied and paywalled articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.detectors.helpers import fired
+
+
+@pytest.mark.parametrize("text", [
+    "© 2022 Wolters Kluwer. All rights reserved. Pasting the whole table of contents below.",
+    "Copying the entire Economist article since it's paywalled: 'Hospitals are...'",
+    "For anyone without a subscription, here's the full text of the NYT story 👇",
+    "Reposting the full editorial because not everyone has access",
+])
+def test_copyright_fires(text: str) -> None:
+    assert fired(text, "copyright"), text
+
+
+@pytest.mark.parametrize("text", [
+    "Good read on hospital pricing: https://www.nytimes.com/2025/01/01/health/pricing.html",
+    "My favourite line from the piece: 'nurses hold the system together.'",
+    "Wrote my first blog post about night shift, link in bio",
+])
+def test_copyright_near_misses_pass(text: str) -> None:
+    assert not fired(text, "copyright"), text
