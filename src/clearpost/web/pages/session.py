@@ -1,0 +1,194 @@
+"""Who is signed in to the pages, and what every page template receives.
+
+The pages keep their own signed, HttpOnly, SameSite=Lax cookie holding the user id and a
+CSRF token; forms echo the token in a hidden field and `check_csrf` compares them. The
+database, policy and cipher come from the service (app.state, set by the app factory);
+`runtime()` is the one place that knows where.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import Session, sessionmaker
+
+from clearpost.policy.loader import Policy, default_policy
+from clearpost.settings import Settings
+from clearpost.store.crypto import Cipher
+from clearpost.web.pages.templating import theme_of
+from clearpost.workflows.context import Actor, Ctx
+from clearpost.workflows.errors import NotFound
+from clearpost.workflows.permissions import Action, Role
+from clearpost.workflows.users import service as users
+
+COOKIE = "clearpost_page"
+
+
+class SignInRequired(Exception):
+    """Raised by `require_user` for anonymous visitors; answered with a redirect to /signin."""
+
+
+class PageForbidden(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CsrfFailed(Exception):
+    pass
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    factory: sessionmaker[Session]
+    policy: Policy
+    cipher: Cipher
+    signer: URLSafeTimedSerializer
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.pages_runtime
+    return rt
+
+
+def policy_of(request: Request) -> Policy:
+    state = getattr(request.app.state, "pages_runtime", None)
+    return state.policy if state is not None else default_policy()
+
+
+@dataclass(frozen=True)
+class PageUser:
+    """The signed-in person, as the pages need them (nothing the session could lose)."""
+
+    actor: Actor
+    csrf: str
+
+    @property
+    def id(self) -> int:
+        assert self.actor.id is not None
+        return self.actor.id
+
+    @property
+    def name(self) -> str:
+        return self.actor.name
+
+    def may(self, action: Action) -> bool:
+        return self.actor.may(action)
+
+    def has(self, role: str) -> bool:
+        return self.actor.has(Role(role))
+
+
+def _read_cookie(request: Request) -> dict[str, Any] | None:
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return None
+    rt = runtime(request)
+    try:
+        data = rt.signer.loads(raw, max_age=rt.settings.session_max_age_s)
+    except BadSignature:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def current_user(request: Request) -> PageUser | None:
+    cached = getattr(request.state, "page_user", None)
+    if cached is not None:
+        return cached if isinstance(cached, PageUser) else None
+    data = _read_cookie(request)
+    found: PageUser | None = None
+    if data and isinstance(data.get("uid"), int):
+        with runtime(request).factory() as session:
+            try:
+                user = users.get(session, data["uid"])
+            except NotFound:
+                user = None
+            if user is not None and user.active:
+                found = PageUser(Actor.of(user), str(data.get("csrf", "")))
+    request.state.page_user = found or False
+    return found
+
+
+def require_user(request: Request) -> PageUser:
+    user = current_user(request)
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+def require(request: Request, action: Action) -> PageUser:
+    user = require_user(request)
+    if not user.may(action):
+        raise PageForbidden("Your role does not include this page. Ask an administrator if you need it.")
+    return user
+
+
+def sign_in(response: Response, request: Request, user_id: int) -> None:
+    rt = runtime(request)
+    token = rt.signer.dumps({"uid": user_id, "csrf": secrets.token_urlsafe(24)})
+    response.set_cookie(COOKIE, token, max_age=rt.settings.session_max_age_s, httponly=True,
+                        samesite="lax", secure=rt.settings.cookie_secure and
+                        request.url.scheme == "https", path="/")
+
+
+def sign_out(response: Response) -> None:
+    response.delete_cookie(COOKIE, path="/")
+
+
+def check_csrf(user: PageUser, form: Any) -> None:
+    sent = str(form.get("csrf") or "")
+    if not (sent and hmac.compare_digest(sent, user.csrf)):
+        raise CsrfFailed()
+
+
+@contextmanager
+def work(request: Request, user: PageUser) -> Iterator[Ctx]:
+    """One transaction acting as `user`: what every workflow service call receives."""
+    rt = runtime(request)
+    with rt.factory() as session, session.begin():
+        yield Ctx(session, user.actor, rt.policy, rt.cipher)
+
+
+NAV: list[tuple[str, str, str, Action | None]] = [
+    # (key, label, path, action needed)
+    ("home", "Home", "/", None),
+    ("check", "Check a post", "/check", None),
+    ("mine", "My requests", "/my", None),
+    ("ask", "Ask", "/ask", None),
+    ("approvals", "Approvals", "/approvals", Action.team_items),
+    ("queues", "Queues", "/queues", Action.all_items_read),
+    ("registry", "Registry", "/registry", Action.registry_read),
+    ("dashboard", "Dashboard", "/dashboard", Action.audit),
+    ("audit", "Audit log", "/audit", Action.audit),
+    ("admin", "Admin", "/admin", Action.admin),
+]
+
+
+def page_context(request: Request, user: PageUser | None, *, title: str,
+                 active: str = "") -> dict[str, Any]:
+    policy = policy_of(request)
+    nav = [(key, label, path) for key, label, path, action in NAV
+           if user is not None and (action is None or user.may(action))]
+    return {
+        "title": title,
+        "active": active,
+        "user": user,
+        "nav": nav,
+        "org": policy.org,
+        "pack": policy.pack,
+        "theme": theme_of(policy),
+        "csrf": user.csrf if user else "",
+        "flash": request.query_params.get("done", "")[:200],
+        "oidc": bool(getattr(runtime(request).settings, "oidc_issuer", None))
+        if hasattr(request.app.state, "pages_runtime") else False,
+    }

@@ -1,0 +1,44 @@
+/* clearpost pages: small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+  // Send the CSRF token with every htmx request (forms also carry it in a hidden field).
+  document.addEventListener("htmx:configRequest", function (e) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) { e.detail.headers["X-CSRF-Token"] = meta.content; }
+  });
+  // Mark when a result was swapped in, for people (focus stays put) and for the browser tests.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    e.detail.target.setAttribute("data-swapped-at", String(performance.now()));
+  });
+  document.addEventListener("click", function (e) {
+    var copy = e.target.closest("[data-copy]");
+    if (copy) {
+      var source = document.querySelector(copy.getAttribute("data-copy"));
+      var status = copy.parentElement.querySelector("[data-copy-status]");
+      var done = function () { if (status) { status.textContent = "Copied."; } };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(source.value).then(done, function () { source.select(); document.execCommand("copy"); done(); });
+      } else { source.select(); document.execCommand("copy"); done(); }
+      return;
+    }
+    var photo = e.target.closest("[data-needs-photo]");
+    if (photo) {
+      e.preventDefault();
+      var form = photo.form;
+      var input = form.querySelector('input[type="file"]');
+      if (!input.files.length) { input.focus(); alert("Attach a photo first."); return; }
+      fetch("/check/safe-photo", { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) { throw new Error("The safe photo could not be made (" + r.status + ")."); }
+          var name = (r.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+          return r.blob().then(function (b) { return [b, name ? name[1] : "safe-photo"]; });
+        })
+        .then(function (pair) {
+          var a = document.createElement("a");
+          a.href = URL.createObjectURL(pair[0]); a.download = pair[1];
+          document.body.appendChild(a); a.click(); a.remove();
+        })
+        .catch(function (err) { alert(err.message); });
+    }
+  });
+})();
