@@ -12,21 +12,19 @@ import hmac
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.orm import Session, sessionmaker
 
 from clearpost.policy.loader import Policy, default_policy
-from clearpost.settings import Settings
-from clearpost.store.crypto import Cipher
 from clearpost.web.pages.templating import theme_of
 from clearpost.workflows.context import Actor, Ctx
 from clearpost.workflows.errors import NotFound
 from clearpost.workflows.permissions import Action, Role
+from clearpost.workflows.runtime import Runtime
 from clearpost.workflows.users import service as users
 
 COOKIE = "clearpost_page"
@@ -46,19 +44,17 @@ class CsrfFailed(Exception):
     pass
 
 
-@dataclass
-class Runtime:
-    settings: Settings
-    factory: sessionmaker[Session]
-    policy: Policy
-    cipher: Cipher
-    signer: URLSafeTimedSerializer
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 def runtime(request: Request) -> Runtime:
     rt: Runtime = request.app.state.pages_runtime
     return rt
+
+
+def signer(rt: Runtime) -> URLSafeTimedSerializer:
+    made = rt.extra.get("page_signer")
+    if not isinstance(made, URLSafeTimedSerializer):
+        made = URLSafeTimedSerializer(rt.secret_key, salt="clearpost-pages")
+        rt.extra["page_signer"] = made
+    return made
 
 
 def policy_of(request: Request) -> Policy:
@@ -95,7 +91,7 @@ def _read_cookie(request: Request) -> dict[str, Any] | None:
         return None
     rt = runtime(request)
     try:
-        data = rt.signer.loads(raw, max_age=rt.settings.session_max_age_s)
+        data = signer(rt).loads(raw, max_age=rt.settings.session_max_age_s)
     except BadSignature:
         return None
     return data if isinstance(data, dict) else None
@@ -135,7 +131,7 @@ def require(request: Request, action: Action) -> PageUser:
 
 def sign_in(response: Response, request: Request, user_id: int) -> None:
     rt = runtime(request)
-    token = rt.signer.dumps({"uid": user_id, "csrf": secrets.token_urlsafe(24)})
+    token = signer(rt).dumps({"uid": user_id, "csrf": secrets.token_urlsafe(24)})
     response.set_cookie(COOKIE, token, max_age=rt.settings.session_max_age_s, httponly=True,
                         samesite="lax", secure=rt.settings.cookie_secure and
                         request.url.scheme == "https", path="/")
@@ -154,9 +150,8 @@ def check_csrf(user: PageUser, form: Any) -> None:
 @contextmanager
 def work(request: Request, user: PageUser) -> Iterator[Ctx]:
     """One transaction acting as `user`: what every workflow service call receives."""
-    rt = runtime(request)
-    with rt.factory() as session, session.begin():
-        yield Ctx(session, user.actor, rt.policy, rt.cipher)
+    with runtime(request).ctx(user.actor) as ctx:
+        yield ctx
 
 
 NAV: list[tuple[str, str, str, Action | None]] = [
