@@ -133,6 +133,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     for module in (auth, guidance, registry, items, people):
         app.include_router(module.router, prefix=API_PREFIX)
+    from clearpost.web import pages  # the browser pages (issue 7); after problems.install
+    pages.install(app, rt)
 
     @app.get(f"{API_PREFIX}/health", tags=["meta"], summary="Liveness and database check")
     def health() -> dict[str, str]:

@@ -23,6 +23,8 @@ from clearpost.web.pages.session import (
     page_context,
 )
 from clearpost.web.pages.templating import STATIC_URL, render
+from clearpost.web.security import SessionSigner
+from clearpost.workflows.errors import WorkflowError
 from clearpost.workflows.runtime import Runtime
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -59,6 +61,8 @@ def install(app: FastAPI, runtime: Runtime) -> None:
     from clearpost.web.pages.routes import router
 
     app.state.pages_runtime = runtime
+    if not hasattr(app.state, "sessions"):  # the pages alone (create_pages_app)
+        app.state.sessions = SessionSigner(runtime.secret_key, runtime.settings.session_max_age_s)
     app.mount(STATIC_URL, StaticFiles(directory=str(STATIC_DIR)), name="pages-static")
     app.include_router(router)
 
@@ -101,6 +105,15 @@ def install(app: FastAPI, runtime: Runtime) -> None:
 
         return JSONResponse({"title": "Internal error", "status": 500}, status_code=500)
 
+    previous_workflow = app.exception_handlers.get(WorkflowError)
+
+    async def on_workflow(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, WorkflowError)
+        if wants_page(request) or previous_workflow is None:
+            return error_page(request, exc.status, exc.detail)
+        return await previous_workflow(request, exc)
+
+    app.add_exception_handler(WorkflowError, on_workflow)
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(Exception, on_error)
 

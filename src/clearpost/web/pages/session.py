@@ -1,7 +1,7 @@
 """Who is signed in to the pages, and what every page template receives.
 
-The pages keep their own signed, HttpOnly, SameSite=Lax cookie holding the user id and a
-CSRF token; forms echo the token in a hidden field and `check_csrf` compares them. The
+The pages share the service's signed session cookie (user id and CSRF token; HttpOnly,
+SameSite=Lax); forms echo the token in a hidden field and `check_csrf` compares them. The
 database, policy and cipher come from the service (app.state, set by the app factory);
 `runtime()` is the one place that knows where.
 """
@@ -9,7 +9,6 @@ database, policy and cipher come from the service (app.state, set by the app fac
 from __future__ import annotations
 
 import hmac
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,18 +16,15 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from clearpost.policy.loader import Policy, default_policy
+from clearpost.web.security import SESSION_COOKIE, SessionData, SessionSigner
 from clearpost.web.pages.templating import theme_of
 from clearpost.workflows.context import Actor, Ctx
 from clearpost.workflows.errors import NotFound
 from clearpost.workflows.permissions import Action, Role
 from clearpost.workflows.runtime import Runtime
 from clearpost.workflows.users import service as users
-
-COOKIE = "clearpost_page"
-
 
 class SignInRequired(Exception):
     """Raised by `require_user` for anonymous visitors; answered with a redirect to /signin."""
@@ -49,12 +45,10 @@ def runtime(request: Request) -> Runtime:
     return rt
 
 
-def signer(rt: Runtime) -> URLSafeTimedSerializer:
-    made = rt.extra.get("page_signer")
-    if not isinstance(made, URLSafeTimedSerializer):
-        made = URLSafeTimedSerializer(rt.secret_key, salt="clearpost-pages")
-        rt.extra["page_signer"] = made
-    return made
+def sessions(request: Request) -> SessionSigner:
+    """The service's session signer: one sign-in serves the pages and the JSON API."""
+    signer: SessionSigner = request.app.state.sessions
+    return signer
 
 
 def policy_of(request: Request) -> Policy:
@@ -85,16 +79,9 @@ class PageUser:
         return self.actor.has(Role(role))
 
 
-def _read_cookie(request: Request) -> dict[str, Any] | None:
-    raw = request.cookies.get(COOKIE)
-    if not raw:
-        return None
-    rt = runtime(request)
-    try:
-        data = signer(rt).loads(raw, max_age=rt.settings.session_max_age_s)
-    except BadSignature:
-        return None
-    return data if isinstance(data, dict) else None
+def _read_cookie(request: Request) -> SessionData | None:
+    raw = request.cookies.get(SESSION_COOKIE)
+    return sessions(request).read(raw) if raw else None
 
 
 def current_user(request: Request) -> PageUser | None:
@@ -103,14 +90,14 @@ def current_user(request: Request) -> PageUser | None:
         return cached if isinstance(cached, PageUser) else None
     data = _read_cookie(request)
     found: PageUser | None = None
-    if data and isinstance(data.get("uid"), int):
+    if data is not None:
         with runtime(request).factory() as session:
             try:
-                user = users.get(session, data["uid"])
+                user = users.get(session, data.user_id)
             except NotFound:
                 user = None
             if user is not None and user.active:
-                found = PageUser(Actor.of(user), str(data.get("csrf", "")))
+                found = PageUser(Actor.of(user), data.csrf)
     request.state.page_user = found or False
     return found
 
@@ -130,15 +117,14 @@ def require(request: Request, action: Action) -> PageUser:
 
 
 def sign_in(response: Response, request: Request, user_id: int) -> None:
-    rt = runtime(request)
-    token = signer(rt).dumps({"uid": user_id, "csrf": secrets.token_urlsafe(24)})
-    response.set_cookie(COOKIE, token, max_age=rt.settings.session_max_age_s, httponly=True,
-                        samesite="lax", secure=rt.settings.cookie_secure and
-                        request.url.scheme == "https", path="/")
+    settings = runtime(request).settings
+    cookie, _csrf = sessions(request).issue(user_id)
+    response.set_cookie(SESSION_COOKIE, cookie, max_age=settings.session_max_age_s,
+                        httponly=True, samesite="lax", secure=settings.cookie_secure, path="/")
 
 
 def sign_out(response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
 
 
 def check_csrf(user: PageUser, form: Any) -> None:
