@@ -15,10 +15,16 @@
     if (copy) {
       var source = document.querySelector(copy.getAttribute("data-copy"));
       var status = copy.parentElement.querySelector("[data-copy-status]");
-      var done = function () { if (status) { status.textContent = "Copied."; } };
+      var said = false;
+      var say = function (text) { if (!said && status) { said = true; status.textContent = text; } };
+      var legacy = function () {
+        source.select();
+        say(document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C (or Cmd+C) to copy.");
+      };
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(source.value).then(done, function () { source.select(); document.execCommand("copy"); done(); });
-      } else { source.select(); document.execCommand("copy"); done(); }
+        navigator.clipboard.writeText(source.value).then(function () { say("Copied."); }, legacy);
+        setTimeout(function () { if (!said) { legacy(); } }, 1000);
+      } else { legacy(); }
       return;
     }
     var photo = e.target.closest("[data-needs-photo]");
