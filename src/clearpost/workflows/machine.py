@@ -34,6 +34,9 @@ class Item(Protocol):
 WhoFn = Callable[[Ctx, Any], bool]
 #: A guard returns why the move is not possible now, or None.
 GuardFn = Callable[[Ctx, Any, dict[str, Any]], str | None]
+#: What a transition does besides changing state (issue an approval id, create the registry
+#: entry); runs after the guard and before the audit event, whose data it may add to.
+EffectFn = Callable[[Ctx, Any, dict[str, Any]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Transition:
     target: str
     who: Who
     guard: GuardFn | None = None
+    effect: EffectFn | None = None
     #: The requester's own moves (withdraw, resubmit) are not decisions: four-eyes does not apply.
     by_requester: bool = False
 
@@ -167,10 +171,11 @@ class Machine:
         before = item.state
         item.state = t.target
         item.updated_at = ctx.now
+        effects = t.effect(ctx, item, data) if t.effect is not None else None
         ctx.session.flush()
         audit.record(ctx.session, ctx.actor, action, self.item_type, item.id,
                      from_state=before, to_state=t.target, comment=comment,
-                     data=_audit_data(data), at=ctx.now)
+                     data={**_audit_data(data), **(effects or {})}, at=ctx.now)
         self._notify(ctx, item, action)
         return t
 
