@@ -101,7 +101,7 @@ def make_org(rt: Runtime) -> Org:
     with rt.ctx(SYSTEM) as ctx:
         def add(key: str, roles: list[str], manager: str | None = None) -> None:
             user = users.create_user(ctx, email=f"{key}-{tag}@example.org", name=f"{key} {tag}",
-                                     roles=roles, department="Radiology", password=PASSWORD,
+                                     roles=roles, department="Radiology", password=None,
                                      manager_email=f"{manager}-{tag}@example.org" if manager else None)
             made[key] = Actor.of(user)
         add("admin", ["admin"])
@@ -137,3 +137,35 @@ def count_audit(rt: Runtime) -> int:
 
 
 __all__ = ["Ctx", "Org", "count_audit", "make_org", "make_settings"]
+
+
+@pytest.fixture(scope="session")
+def app(backend: Runtime) -> Any:
+    from clearpost.web.app import create_app
+
+    return create_app(runtime=backend)
+
+
+@pytest.fixture(scope="session")
+def client(app: Any) -> Iterator[Any]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
+
+
+def token_for(rt: Runtime, actor: Actor) -> str:
+    with rt.ctx(actor) as ctx:
+        _, plain = users.issue_token(ctx, "test")
+    return plain
+
+
+@pytest.fixture
+def tokens(backend: Runtime, org: Org) -> dict[str, dict[str, str]]:
+    """Authorization headers per role key of `org`."""
+    return {key: {"Authorization": f"Bearer {token_for(backend, org.by_role(key))}"}
+            for key in ("employee", "colleague", "manager", "marcomm", "strategist", "admin",
+                        "physician")}

@@ -20,7 +20,7 @@ from clearpost.workflows.audit import service as audit
 from clearpost.workflows.context import Ctx
 from clearpost.workflows.errors import FourEyes, Forbidden, IllegalTransition, Invalid
 from clearpost.workflows.notify import service as notify
-from clearpost.workflows.permissions import Role
+from clearpost.workflows.permissions import Action, Role
 
 
 class Item(Protocol):
@@ -46,13 +46,16 @@ class Who:
 
 
 REQUESTER = Who("requester", lambda ctx, item: ctx.actor.id == item.requester_id)
-MARCOMM = Who("marcomm", lambda ctx, item: ctx.actor.has(Role.marcomm))
-STRATEGIST = Who("strategist", lambda ctx, item: ctx.actor.has(Role.strategist))
+# Item-level "who" rules read the same permission matrix as the endpoints.
+MARCOMM = Who("marcomm", lambda ctx, item: ctx.actor.id is not None
+              and ctx.actor.may(Action.all_items_decide))
+STRATEGIST = Who("strategist", lambda ctx, item: ctx.actor.id is not None
+                 and ctx.actor.may(Action.answer_questions))
 SYSTEM_ONLY = Who("the system", lambda ctx, item: ctx.actor.is_system)
 
 
 def _is_manager_of_requester(ctx: Ctx, item: Any) -> bool:
-    if not ctx.actor.has(Role.manager) or ctx.actor.id is None:
+    if ctx.actor.id is None or not ctx.actor.may(Action.team_items):
         return False
     requester = ctx.session.get(User, item.requester_id)
     return requester is not None and requester.manager_id == ctx.actor.id
