@@ -20,7 +20,7 @@ from clearpost.workflows.audit import service as audit
 from clearpost.workflows.context import Ctx
 from clearpost.workflows.errors import FourEyes, Forbidden, IllegalTransition, Invalid
 from clearpost.workflows.notify import service as notify
-from clearpost.workflows.permissions import Role
+from clearpost.workflows.permissions import Action, Role
 
 
 class Item(Protocol):
@@ -34,6 +34,9 @@ class Item(Protocol):
 WhoFn = Callable[[Ctx, Any], bool]
 #: A guard returns why the move is not possible now, or None.
 GuardFn = Callable[[Ctx, Any, dict[str, Any]], str | None]
+#: What a transition does besides changing state (issue an approval id, create the registry
+#: entry); runs after the guard and before the audit event, whose data it may add to.
+EffectFn = Callable[[Ctx, Any, dict[str, Any]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,16 @@ class Who:
 
 
 REQUESTER = Who("requester", lambda ctx, item: ctx.actor.id == item.requester_id)
-MARCOMM = Who("marcomm", lambda ctx, item: ctx.actor.has(Role.marcomm))
-STRATEGIST = Who("strategist", lambda ctx, item: ctx.actor.has(Role.strategist))
+# Item-level "who" rules read the same permission matrix as the endpoints.
+MARCOMM = Who("marcomm", lambda ctx, item: ctx.actor.id is not None
+              and ctx.actor.may(Action.all_items_decide))
+STRATEGIST = Who("strategist", lambda ctx, item: ctx.actor.id is not None
+                 and ctx.actor.may(Action.answer_questions))
 SYSTEM_ONLY = Who("the system", lambda ctx, item: ctx.actor.is_system)
 
 
 def _is_manager_of_requester(ctx: Ctx, item: Any) -> bool:
-    if not ctx.actor.has(Role.manager) or ctx.actor.id is None:
+    if ctx.actor.id is None or not ctx.actor.may(Action.team_items):
         return False
     requester = ctx.session.get(User, item.requester_id)
     return requester is not None and requester.manager_id == ctx.actor.id
@@ -65,6 +71,7 @@ class Transition:
     target: str
     who: Who
     guard: GuardFn | None = None
+    effect: EffectFn | None = None
     #: The requester's own moves (withdraw, resubmit) are not decisions: four-eyes does not apply.
     by_requester: bool = False
 
@@ -167,10 +174,11 @@ class Machine:
         before = item.state
         item.state = t.target
         item.updated_at = ctx.now
+        effects = t.effect(ctx, item, data) if t.effect is not None else None
         ctx.session.flush()
         audit.record(ctx.session, ctx.actor, action, self.item_type, item.id,
                      from_state=before, to_state=t.target, comment=comment,
-                     data=_audit_data(data), at=ctx.now)
+                     data={**_audit_data(data), **(effects or {})}, at=ctx.now)
         self._notify(ctx, item, action)
         return t
 

@@ -49,6 +49,16 @@ def _ready_to_approve(ctx: Ctx, item: AccountRequest, data: dict[str, Any]) -> s
     return None
 
 
+def _enter_registry(ctx: Ctx, item: AccountRequest, data: dict[str, Any]) -> dict[str, Any]:
+    item.branding = {**(item.branding or {}), **(data.get("branding") or {})}
+    account = registry.create(ctx, {"platform": item.platform, "handle": item.handle,
+                                    "name": item.name, "department": item.department,
+                                    "audience": item.audience, "owners": item.owners,
+                                    "branding": item.branding}, audited=False)
+    item.registry_account_id = account.id
+    return {"registry_account_id": account.id}
+
+
 MACHINE = Machine(
     "account_request", State, State.awaiting_manager,
     [
@@ -57,7 +67,7 @@ MACHINE = Machine(
         Transition((State.awaiting_manager,), "send_back", State.draft, MANAGER_OF_REQUESTER),
         Transition((State.draft,), "resubmit", State.awaiting_manager, REQUESTER, by_requester=True),
         Transition((State.awaiting_marcomm,), "approve", State.approved, MARCOMM,
-                   guard=_ready_to_approve),
+                   guard=_ready_to_approve, effect=_enter_registry),
         Transition((State.awaiting_marcomm,), "reject", State.rejected, MARCOMM),
         Transition((State.awaiting_marcomm,), "send_back", State.draft, MARCOMM),
         Transition(OPEN, "withdraw", State.withdrawn, REQUESTER, by_requester=True),
@@ -123,15 +133,7 @@ def act(ctx: Ctx, item_id: int, action: str, comment: str = "",
         for key, value in v.items():
             setattr(item, key, value)
         item.overlap = _overlap(ctx, v)
-    t = MACHINE.apply(ctx, item, action, comment=comment, data=data)
-    if t.target == State.approved and t.action == "approve":
-        if data.get("branding"):
-            item.branding = {**(item.branding or {}), **data["branding"]}
-        account = registry.create(ctx, {"platform": item.platform, "handle": item.handle,
-                                        "name": item.name, "department": item.department,
-                                        "audience": item.audience, "owners": item.owners,
-                                        "branding": item.branding})
-        item.registry_account_id = account.id
+    MACHINE.apply(ctx, item, action, comment=comment, data=data)
     return item
 
 

@@ -50,10 +50,17 @@ class State(StrEnum):
 
 OPEN = (State.awaiting_marcomm, State.changes_requested)
 
+def _issue_approval_id(ctx: Ctx, item: MediaApproval, data: dict[str, Any]) -> dict[str, Any]:
+    prefix = ctx.policy.pack.workflows.approval_id_prefix
+    item.approval_id = f"{prefix}-{ctx.now.year}-{item.id:05d}-{secrets.token_hex(2).upper()}"
+    return {"approval_id": item.approval_id}
+
+
 MACHINE = Machine(
     "media_approval", State, State.awaiting_marcomm,
     [
-        Transition((State.awaiting_marcomm,), "approve", State.approved, MARCOMM),
+        Transition((State.awaiting_marcomm,), "approve", State.approved, MARCOMM,
+                   effect=_issue_approval_id),
         Transition((State.awaiting_marcomm,), "request_changes", State.changes_requested, MARCOMM),
         Transition((State.awaiting_marcomm,), "reject", State.rejected, MARCOMM),
         Transition((State.changes_requested,), "resubmit", State.awaiting_marcomm, REQUESTER,
@@ -131,11 +138,6 @@ def submit(ctx: Ctx, values: dict[str, Any]) -> MediaApproval:
     return item
 
 
-def _approval_id(ctx: Ctx, item: MediaApproval) -> str:
-    prefix = ctx.policy.pack.workflows.approval_id_prefix
-    return f"{prefix}-{ctx.now.year}-{item.id:05d}-{secrets.token_hex(2).upper()}"
-
-
 def act(ctx: Ctx, item_id: int, action: str, comment: str = "",
         data: dict[str, Any] | None = None) -> MediaApproval:
     item: MediaApproval = common.load_visible(ctx, MediaApproval, item_id, "media approval",
@@ -154,10 +156,7 @@ def act(ctx: Ctx, item_id: int, action: str, comment: str = "",
             item.caption_enc = ctx.cipher.encrypt(str(caption))
             item.check_enc = ctx.cipher.encrypt(json.dumps(result))
             item.check_verdict = result["verdict"]
-    t = MACHINE.apply(ctx, item, action, comment=comment, data=data)
-    if t.target == State.approved:
-        item.approval_id = _approval_id(ctx, item)
-        ctx.session.flush()
+    MACHINE.apply(ctx, item, action, comment=comment, data=data)
     return item
 
 

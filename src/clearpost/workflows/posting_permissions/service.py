@@ -62,10 +62,17 @@ def _expiry(ctx: Ctx, data: dict[str, Any]) -> datetime:
     return when
 
 
+def _set_terms(ctx: Ctx, item: PostingPermission, data: dict[str, Any]) -> dict[str, Any]:
+    item.scope = str(data.get("scope") or item.scope).strip()
+    item.expires_at = _expiry(ctx, data)
+    return {"scope": item.scope, "expires_at": item.expires_at.isoformat()}
+
+
 MACHINE = Machine(
     "posting_permission", State, State.awaiting_marcomm,
     [
-        Transition((State.awaiting_marcomm,), "grant", State.active, MARCOMM, guard=_grant_terms),
+        Transition((State.awaiting_marcomm,), "grant", State.active, MARCOMM, guard=_grant_terms,
+                   effect=_set_terms),
         Transition((State.awaiting_marcomm,), "deny", State.denied, MARCOMM),
         Transition((State.awaiting_marcomm,), "withdraw", State.withdrawn, REQUESTER,
                    by_requester=True),
@@ -133,10 +140,7 @@ def act(ctx: Ctx, item_id: int, action: str, comment: str = "",
     item: PostingPermission = common.load_visible(ctx, PostingPermission, item_id,
                                                   "posting permission", team=False)
     data = dict(data or {})
-    t = MACHINE.apply(ctx, item, action, comment=comment, data=data)
-    if t.action == "grant":
-        item.scope = str(data.get("scope") or item.scope).strip()
-        item.expires_at = _expiry(ctx, data)
+    MACHINE.apply(ctx, item, action, comment=comment, data=data)
     return item
 
 

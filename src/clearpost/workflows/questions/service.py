@@ -51,11 +51,32 @@ def _publishable(ctx: Ctx, item: Question, data: dict[str, Any]) -> str | None:
     return None
 
 
+def _record_answer(ctx: Ctx, item: Question, data: dict[str, Any]) -> dict[str, Any]:
+    item.answer = str(data["answer"]).strip()
+    item.answered_by = ctx.actor.id
+    return {}
+
+
+def _publish(ctx: Ctx, item: Question, data: dict[str, Any]) -> dict[str, Any]:
+    suggested = [s["ref"] for s in item.suggestions if s["kind"] == "section"]
+    sections = list(data.get("sections") or suggested)
+    known = {s.id for s in ctx.policy.pack.sections}
+    if set(sections) - known:
+        raise Invalid(f"unknown sections: {', '.join(sorted(set(sections) - known))}")
+    entry = FaqEntry(question_id=item.id, question=str(data["question"]).strip(),
+                     answer=item.answer or "", sections=sections, published_at=ctx.now)
+    ctx.session.add(entry)
+    ctx.session.flush()
+    return {"faq_id": entry.id, "sections": sections}
+
+
 MACHINE = Machine(
     "question", State, State.open,
     [
-        Transition((State.open,), "answer", State.answered, STRATEGIST, guard=_has_answer),
-        Transition((State.answered,), "publish", State.published, STRATEGIST, guard=_publishable),
+        Transition((State.open,), "answer", State.answered, STRATEGIST, guard=_has_answer,
+                   effect=_record_answer),
+        Transition((State.answered,), "publish", State.published, STRATEGIST, guard=_publishable,
+                   effect=_publish),
         Transition((State.open,), "withdraw", State.withdrawn, REQUESTER, by_requester=True),
     ],
     notices={State.open: Notice(role_emails(Role.strategist)),
@@ -90,22 +111,14 @@ def act(ctx: Ctx, item_id: int, action: str, comment: str = "",
     item: Question = common.load_visible(ctx, Question, item_id, "question", team=False)
     data = dict(data or {})
     publish_too = action == "answer" and bool(data.get("publish"))
-    t = MACHINE.apply(ctx, item, action, comment=comment, data=data)
-    if t.action == "answer":
-        item.answer = str(data["answer"]).strip()
-        item.answered_by = ctx.actor.id
-        if publish_too:
-            MACHINE.apply(ctx, item, "publish", comment=comment, data=data)
-            t = MACHINE.transitions[1]
-    if item.state == State.published:
-        sections = [s["ref"] for s in item.suggestions if s["kind"] == "section"]
-        sections = list(data.get("sections") or sections)
-        known = {s.id for s in ctx.policy.pack.sections}
-        if set(sections) - known:
-            raise Invalid(f"unknown sections: {', '.join(sorted(set(sections) - known))}")
-        ctx.session.add(FaqEntry(question_id=item.id, question=str(data["question"]).strip(),
-                                 answer=item.answer or "", sections=sections, published_at=ctx.now))
-        ctx.session.flush()
+    if publish_too:
+        # Check the publishing terms first, so that a bad FAQ entry refuses the whole call.
+        problem = _publishable(ctx, item, data)
+        if problem:
+            raise Invalid(problem)
+    MACHINE.apply(ctx, item, action, comment=comment, data=data)
+    if publish_too:
+        MACHINE.apply(ctx, item, "publish", comment=comment, data=data)
     return item
 
 

@@ -85,7 +85,9 @@ def get(session: Session, account_id: int) -> RegistryAccount:
     return account
 
 
-def create(ctx: Ctx, values: dict[str, Any], *, action: str = "create") -> RegistryAccount:
+def create(ctx: Ctx, values: dict[str, Any], *, action: str = "create",
+           audited: bool = True) -> RegistryAccount:
+    """Add an account; `audited=False` when a workflow transition records it in its own event."""
     v = _clean(values)
     if _same_handle(ctx.session, v["platform"], v["handle"], None):
         raise Conflict(f"{v['platform']} account {v['handle']} is already in the registry")
@@ -96,9 +98,10 @@ def create(ctx: Ctx, values: dict[str, Any], *, action: str = "create") -> Regis
                               created_at=ctx.now, updated_at=ctx.now)
     ctx.session.add(account)
     ctx.session.flush()
-    audit.record(ctx.session, ctx.actor, action, "registry_account", account.id,
-                 to_state=account.status, data={"platform": account.platform,
-                                                "handle": account.handle}, at=ctx.now)
+    if audited:
+        audit.record(ctx.session, ctx.actor, action, "registry_account", account.id,
+                     to_state=account.status, data={"platform": account.platform,
+                                                    "handle": account.handle}, at=ctx.now)
     return account
 
 

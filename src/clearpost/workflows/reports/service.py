@@ -76,14 +76,32 @@ def _assignee_email(ctx: Ctx, item: Report) -> list[str]:
     return [user.email] if user else []
 
 
+def _assign_supervisor(ctx: Ctx, item: Report, data: dict[str, Any]) -> dict[str, Any]:
+    supervisor = _pick_supervisor(ctx, item, data)
+    assert supervisor is not None  # the guard made sure
+    item.assignee_id = supervisor.id
+    return {"assignee_id": supervisor.id}
+
+
+def _assign_self(ctx: Ctx, item: Report, data: dict[str, Any]) -> dict[str, Any]:
+    item.assignee_id = ctx.actor.id
+    return {"assignee_id": ctx.actor.id}
+
+
+def _record_outcome(ctx: Ctx, item: Report, data: dict[str, Any]) -> dict[str, Any]:
+    item.outcome = data["outcome"]
+    return {}
+
+
 MACHINE = Machine(
     "report", State, State.new,
     [
         Transition((State.new,), "triage_to_supervisor", State.with_supervisor, MARCOMM,
-                   guard=_supervisor_of_subject),
-        Transition((State.new,), "triage_to_marcomm", State.with_marcomm, MARCOMM),
+                   guard=_supervisor_of_subject, effect=_assign_supervisor),
+        Transition((State.new,), "triage_to_marcomm", State.with_marcomm, MARCOMM,
+                   effect=_assign_self),
         Transition((State.with_supervisor, State.with_marcomm), "resolve", State.resolved,
-                   ASSIGNEE, guard=_has_outcome),
+                   ASSIGNEE, guard=_has_outcome, effect=_record_outcome),
     ],
     notices={
         State.new: Notice(role_emails(Role.marcomm)),
@@ -160,19 +178,7 @@ def act(ctx: Ctx, item_id: int, action: str, comment: str = "",
         data: dict[str, Any] | None = None) -> Report:
     item = load(ctx, item_id)
     data = dict(data or {})
-    t = MACHINE.apply(ctx, item, action, comment=comment, data=data)
-    if t.action == "triage_to_supervisor":
-        supervisor = _pick_supervisor(ctx, item, data)
-        assert supervisor is not None
-        item.assignee_id = supervisor.id
-    elif t.action == "triage_to_marcomm":
-        item.assignee_id = ctx.actor.id
-    elif t.action == "resolve":
-        item.outcome = data["outcome"]
-    ctx.session.flush()
-    if item.state in MACHINE.notices and t.action.startswith("triage"):
-        # The notice was queued before the assignee was set; queue it now.
-        MACHINE._notify(ctx, item, t.action)
+    MACHINE.apply(ctx, item, action, comment=comment, data=data)
     return item
 
 
