@@ -82,9 +82,12 @@ def test_main_pages_screenshots_and_axe(browser: Any, server: Any, signed_in: An
 
 def test_keyboard_user_can_skip_to_content(signed_in: Any) -> None:
     page = signed_in("employee")
-    page.goto("/check")
+    page.goto("/my")
     page.keyboard.press("Tab")
     focused = page.evaluate("() => document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("() => location.hash") == "#main"
+    # Tab order then follows the page: the first control inside main comes next.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('main') !== null")

@@ -91,7 +91,7 @@ def install(app: FastAPI, runtime: Runtime) -> None:
             return error_page(request, exc.status_code,
                               None if exc.status_code in _MESSAGES else str(exc.detail))
         if previous_http is not None:
-            return await previous_http(request, exc)
+            return await previous_http(request, exc)  # type: ignore[misc]
         from fastapi.exception_handlers import http_exception_handler
 
         return await http_exception_handler(request, exc)
@@ -100,7 +100,7 @@ def install(app: FastAPI, runtime: Runtime) -> None:
         if wants_page(request):
             return error_page(request, 500)
         if previous_500 is not None:
-            return await previous_500(request, exc)
+            return await previous_500(request, exc)  # type: ignore[misc]
         from fastapi.responses import JSONResponse
 
         return JSONResponse({"title": "Internal error", "status": 500}, status_code=500)
@@ -111,7 +111,7 @@ def install(app: FastAPI, runtime: Runtime) -> None:
         assert isinstance(exc, WorkflowError)
         if wants_page(request) or previous_workflow is None:
             return error_page(request, exc.status, exc.detail)
-        return await previous_workflow(request, exc)
+        return await previous_workflow(request, exc)  # type: ignore[misc]
 
     app.add_exception_handler(WorkflowError, on_workflow)
     app.add_exception_handler(HTTPException, on_http)

@@ -20,7 +20,7 @@ def _fmt(value: float) -> str:
 
 
 def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
-              colour: str = "#0b3d6e", width: int = 560) -> Markup:
+              colour: str = "#0b3d6e", width: int = 520) -> Markup:
     """Horizontal bars, one per (label, value), largest scale first as given."""
     n = next(_ids)
     row, label_w, pad = 26, 190, 8
@@ -29,7 +29,8 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
     bar_space = width - label_w - 70
     desc = "; ".join(f"{label}: {_fmt(v)}{unit}" for label, v in items) or "no data"
     parts = [f'<svg class="chart" role="img" aria-labelledby="chart{n}t chart{n}d" '
-             f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">',
+             f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+             f'preserveAspectRatio="xMinYMin meet">',
              f'<title id="chart{n}t">{escape(title)}</title><desc id="chart{n}d">{escape(desc)}</desc>']
     for i, (label, value) in enumerate(items):
         y = pad + i * row
@@ -48,7 +49,7 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
 
 
 def column_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]],
-                 *, width: int = 560, height: int = 220) -> Markup:
+                 *, width: int = 900, height: int = 240) -> Markup:
     """Columns per label (e.g. per week), one coloured column per series, side by side."""
     n = next(_ids)
     left, bottom, top_pad = 36, 34, 10
@@ -61,7 +62,8 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, 
         f"{label}: " + ", ".join(f"{name} {_fmt(vals[i])}" for name, vals, _ in series)
         for i, label in enumerate(labels)) or "no data"
     parts = [f'<svg class="chart" role="img" aria-labelledby="chart{n}t chart{n}d" '
-             f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">',
+             f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+             f'preserveAspectRatio="xMinYMin meet">',
              f'<title id="chart{n}t">{escape(title)}</title><desc id="chart{n}d">{escape(desc)}</desc>',
              f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 4}" y2="{top_pad + plot_h}" '
              f'stroke="#555"></line>',

@@ -12,12 +12,21 @@ import time
 from pathlib import Path
 from typing import Any, get_args
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from clearpost.engine import check
-from clearpost.model import MAX_TEXT_CHARS, AccountKind, Platform, Post, PostInputError, Role, Venue
+from clearpost.model import (
+    MAX_TEXT_CHARS,
+    AccountKind,
+    Platform,
+    Post,
+    PostInputError,
+    Role,
+    Venue,
+    parse_post,
+)
 from clearpost.web.pages.highlight import segments
 from clearpost.web.pages.session import page_context, policy_of, require_user
 from clearpost.web.pages.templating import render
@@ -79,10 +88,10 @@ async def _save(files: list[UploadFile], folder: Path) -> list[str]:
 
 
 def _post(values: dict[str, Any], images: list[str]) -> Post:
-    return Post(text=values["text"], author={"role": values["role"]},
-                account={"kind": values["account_kind"], "platform": values["platform"],
-                         "discloses_affiliation": values["discloses"]},
-                venue=values["venue"], images=tuple(images))
+    return parse_post({"text": values["text"], "author": {"role": values["role"]},
+                       "account": {"kind": values["account_kind"], "platform": values["platform"],
+                                   "discloses_affiliation": values["discloses"]},
+                       "venue": values["venue"], "images": images})
 
 
 async def run_check(request: Request, form: FormData) -> dict[str, Any]:

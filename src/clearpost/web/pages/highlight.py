@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from clearpost.model import LEVEL_RANK, Result
 
@@ -30,7 +31,7 @@ def segments(text: str, result: Result) -> list[Segment]:
         return [Segment(text)] if text else []
     cuts = sorted({0, len(text), *(s[0] for s in spans), *(s[1] for s in spans)})
     out: list[Segment] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         covering = [s for s in spans if s[0] <= a and s[1] >= b]
         seg = Segment(text[a:b])
         if covering:

@@ -11,7 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from clearpost.engine import check
-from clearpost.model import Post, PostInputError
+from clearpost.model import PostInputError, parse_post
+from clearpost.policy.schema import POST_RULES
 from clearpost.web.pages import check as check_pages
 from clearpost.web.pages import items as it
 from clearpost.web.pages.session import (
@@ -214,8 +215,8 @@ async def report_form(request: Request) -> Response:
 async def report_submit(request: Request) -> Response:
     user = require_user(request)
     form = await _form(request, user)
-    values = {k: _text(form, k, 20_000) for k in ("link", "pasted_text", "description",
-                                                   "subject_name", "screenshot_name")}
+    values: dict[str, Any] = {k: _text(form, k, 20_000) for k in (
+        "link", "pasted_text", "description", "subject_name", "screenshot_name")}
     values["anonymous"] = form.get("anonymous") == "on"
     shot = form.get("screenshot")
     if shot is not None and hasattr(shot, "filename") and shot.filename:
@@ -275,7 +276,8 @@ async def profile_page(request: Request) -> Response:
 async def profile_submit(request: Request) -> Response:
     user = require_user(request)
     form = await _form(request, user)
-    values = {k: _text(form, k) for k in ("about", "email", "display_name", "role", "platform")}
+    values: dict[str, Any] = {k: _text(form, k) for k in (
+        "about", "email", "display_name", "role", "platform")}
     values["pseudonymous"] = form.get("pseudonymous") == "on"
     result, error = None, None
     try:
@@ -360,9 +362,11 @@ def _auto_check(ctx: Any, kind: it.Kind, item: Any, view: dict[str, Any]) -> dic
         summary: dict[str, Any] | None = view.get("check")
         return summary
     if kind.key == "account-requests":
-        post = Post(text=f"{item.name}\n{item.purpose}",
-                    account={"kind": "department", "platform": item.platform})
-        return check(post, ctx.policy).to_json_dict()
+        # The request is itself the approval being asked for: leave out the approval rules.
+        post = parse_post({"text": f"{item.name}\n{item.audience}\n{item.purpose}",
+                           "account": {"kind": "department", "platform": item.platform}})
+        rules = [r for r in POST_RULES if r not in ("speaking-for-org", "media-approval")]
+        return check(post, ctx.policy, rules=rules).to_json_dict()
     return None
 
 

@@ -18,13 +18,14 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from clearpost.policy.loader import Policy, default_policy
-from clearpost.web.security import SESSION_COOKIE, SessionData, SessionSigner
 from clearpost.web.pages.templating import theme_of
+from clearpost.web.security import SESSION_COOKIE, SessionData, SessionSigner
 from clearpost.workflows.context import Actor, Ctx
 from clearpost.workflows.errors import NotFound
 from clearpost.workflows.permissions import Action, Role
 from clearpost.workflows.runtime import Runtime
 from clearpost.workflows.users import service as users
+
 
 class SignInRequired(Exception):
     """Raised by `require_user` for anonymous visitors; answered with a redirect to /signin."""
