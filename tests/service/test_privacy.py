@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 
 from clearpost.store.crypto import Cipher
 from clearpost.store.models import Report
+from clearpost.web.app import create_app
 from clearpost.workflows import privacy
 from clearpost.workflows.context import SYSTEM
 from clearpost.workflows.reports import service as reports
 from clearpost.workflows.runtime import Runtime
-from clearpost.web.app import create_app
 
 from .conftest import make_org, make_settings, token_for
 

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, settings
 
 schemathesis = pytest.importorskip("schemathesis")
 
+from clearpost.web.app import create_app  # noqa: E402
 from clearpost.workflows.context import SYSTEM  # noqa: E402
 from clearpost.workflows.runtime import Runtime  # noqa: E402
 from clearpost.workflows.users import service as users  # noqa: E402
-from clearpost.web.app import create_app  # noqa: E402
 
 from .conftest import make_settings  # noqa: E402
 
