@@ -18,10 +18,10 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the service extra is not installed (pip install .[service])")
 
-from clearpost.settings import Settings  # noqa: E402
-from clearpost.workflows.context import SYSTEM, Actor, Ctx  # noqa: E402
-from clearpost.workflows.runtime import Runtime  # noqa: E402
-from clearpost.workflows.users import service as users  # noqa: E402
+from clearpost.settings import Settings
+from clearpost.workflows.context import SYSTEM, Actor, Ctx
+from clearpost.workflows.runtime import Runtime
+from clearpost.workflows.users import service as users
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_ADMIN_URL = os.environ.get("CLEARPOST_TEST_PG_ADMIN",

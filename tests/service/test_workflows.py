@@ -11,7 +11,7 @@ from clearpost.store.models import AuditEvent, OutboxMail
 from clearpost.workflows import expiry
 from clearpost.workflows.account_requests import service as account_requests
 from clearpost.workflows.context import SYSTEM, Actor
-from clearpost.workflows.errors import FourEyes, Forbidden, IllegalTransition, Invalid, NotFound
+from clearpost.workflows.errors import Forbidden, FourEyes, IllegalTransition, Invalid, NotFound
 from clearpost.workflows.media_approvals import service as media
 from clearpost.workflows.posting_permissions import service as posting
 from clearpost.workflows.questions import service as questions

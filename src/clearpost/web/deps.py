@@ -8,16 +8,16 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 
 from clearpost.store.models import User
+from clearpost.web.problems import Problem
+from clearpost.web.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_ok
 from clearpost.workflows.context import Actor
 from clearpost.workflows.permissions import Action
 from clearpost.workflows.runtime import Runtime
 from clearpost.workflows.users import service as users
-from clearpost.web.problems import Problem
-from clearpost.web.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_ok
 
 
 def get_runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -34,7 +34,7 @@ def _actor_from_token(request: Request, rt: Runtime, token: str) -> Actor | None
                 return None
             actor = Actor.of(user)
         cache.put(hashed, actor)
-    return actor  # type: ignore[no-any-return]
+    return actor
 
 
 def current_actor(request: Request, rt: RuntimeDep) -> Actor:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from clearpost.store.models import User
 from clearpost.workflows.audit import service as audit
 from clearpost.workflows.context import Ctx
-from clearpost.workflows.errors import FourEyes, Forbidden, IllegalTransition, Invalid
+from clearpost.workflows.errors import Forbidden, FourEyes, IllegalTransition, Invalid
 from clearpost.workflows.notify import service as notify
 from clearpost.workflows.permissions import Action, Role
 

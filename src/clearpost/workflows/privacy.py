@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from clearpost.workflows.audit import service as audit
 from clearpost.workflows.context import Ctx
 
 #: table -> its encrypted columns.
-ENCRYPTED = {
+ENCRYPTED: dict[Any, tuple[str, ...]] = {
     MediaApproval: ("caption_enc", "check_enc"),
     Report: ("description_enc", "pasted_text_enc"),
     Question: ("text_enc",),

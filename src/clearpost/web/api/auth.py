@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from clearpost.workflows.context import SYSTEM
-from clearpost.workflows.users import service as users
 from clearpost.web.api.schemas import LoginIn
 from clearpost.web.deps import RuntimeDep
 from clearpost.web.problems import Problem
 from clearpost.web.security import CSRF_HEADER, SESSION_COOKIE
+from clearpost.workflows.context import SYSTEM
+from clearpost.workflows.users import service as users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

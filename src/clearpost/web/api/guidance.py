@@ -8,6 +8,9 @@ from fastapi import APIRouter, Body, Depends
 
 from clearpost.engine import check
 from clearpost.model import Post
+from clearpost.web.api.schemas import AskIn, ConnectionIn
+from clearpost.web.deps import RuntimeDep, require
+from clearpost.web.problems import Problem
 from clearpost.workflows.account_requests import service as account_requests
 from clearpost.workflows.context import Actor
 from clearpost.workflows.guidance import connection, profile, retrieval
@@ -16,9 +19,6 @@ from clearpost.workflows.permissions import Action
 from clearpost.workflows.posting_permissions import service as posting
 from clearpost.workflows.questions import service as questions
 from clearpost.workflows.reports import service as reports
-from clearpost.web.api.schemas import AskIn, ConnectionIn
-from clearpost.web.deps import RuntimeDep, require
-from clearpost.web.problems import Problem
 
 router = APIRouter(tags=["guidance"])
 Guided = Annotated[Actor, Depends(require(Action.guidance))]

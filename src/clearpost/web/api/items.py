@@ -8,15 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from clearpost.store.models import AccountRequest, MediaApproval, PostingPermission, Question
-from clearpost.workflows import common
-from clearpost.workflows.account_requests import service as account_requests
-from clearpost.workflows.audit import service as audit
-from clearpost.workflows.context import Actor, Ctx
-from clearpost.workflows.media_approvals import service as media
-from clearpost.workflows.permissions import Action
-from clearpost.workflows.posting_permissions import service as posting
-from clearpost.workflows.questions import service as questions
-from clearpost.workflows.reports import service as reports
 from clearpost.web.api.schemas import (
     MAX_ID,
     AccountRequestIn,
@@ -28,6 +19,15 @@ from clearpost.web.api.schemas import (
     ReportIn,
 )
 from clearpost.web.deps import PageDep, RuntimeDep, require
+from clearpost.workflows import common
+from clearpost.workflows.account_requests import service as account_requests
+from clearpost.workflows.audit import service as audit
+from clearpost.workflows.context import Actor, Ctx
+from clearpost.workflows.media_approvals import service as media
+from clearpost.workflows.permissions import Action
+from clearpost.workflows.posting_permissions import service as posting
+from clearpost.workflows.questions import service as questions
+from clearpost.workflows.reports import service as reports
 
 Own = Annotated[Actor, Depends(require(Action.own_items))]
 Decider = Annotated[Actor, Depends(require(Action.all_items_decide))]

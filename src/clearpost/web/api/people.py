@@ -7,13 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from clearpost.web.api.schemas import MAX_ID, TokenIn, UserIn, UserPatch
+from clearpost.web.deps import PageDep, RuntimeDep, require
 from clearpost.workflows import expiry, privacy
 from clearpost.workflows.audit import service as audit
 from clearpost.workflows.context import SYSTEM, Actor
 from clearpost.workflows.permissions import PERMISSIONS, Action
 from clearpost.workflows.users import service as users
-from clearpost.web.api.schemas import MAX_ID, TokenIn, UserIn, UserPatch
-from clearpost.web.deps import PageDep, RuntimeDep, require
 
 router = APIRouter()
 Admin = Annotated[Actor, Depends(require(Action.admin))]

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from clearpost.model import Platform
-from clearpost.workflows.context import Actor
-from clearpost.workflows.permissions import Action
-from clearpost.workflows.registry import service as registry
 from clearpost.web.api.schemas import MAX_ID, OverlapIn, RegistryIn, RegistryPatch
 from clearpost.web.deps import PageDep, RuntimeDep, require
 from clearpost.web.problems import Problem
+from clearpost.workflows.context import Actor
+from clearpost.workflows.permissions import Action
+from clearpost.workflows.registry import service as registry
 
 router = APIRouter(prefix="/registry", tags=["registry"])
 Reader = Annotated[Actor, Depends(require(Action.registry_read))]

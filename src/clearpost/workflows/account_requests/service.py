@@ -88,14 +88,14 @@ FIELDS = ("platform", "name", "handle", "department", "audience", "purpose", "ow
 
 
 def _validate(values: dict[str, Any]) -> dict[str, Any]:
-    out = {k: values.get(k) for k in FIELDS}
+    out: dict[str, Any] = {k: values.get(k) for k in FIELDS}
     for key in ("name", "handle", "department", "audience", "purpose"):
         if not str(out.get(key) or "").strip():
             raise Invalid(f"{key} is required")
         out[key] = str(out[key]).strip()
     if len(out["purpose"]) > 5000:
         raise Invalid("purpose is longer than 5000 characters")
-    checked = registry._clean({"platform": out["platform"], "handle": out["handle"],
+    checked = registry.clean({"platform": out["platform"], "handle": out["handle"],
                                "name": out["name"], "owners": out.get("owners") or [],
                                "department": out["department"], "audience": out["audience"]})
     out["platform"], out["owners"] = checked["platform"], checked["owners"]
@@ -119,7 +119,7 @@ def submit(ctx: Ctx, values: dict[str, Any]) -> AccountRequest:
     item = AccountRequest(requester_id=me.id, state=State.awaiting_manager,
                           overlap=_overlap(ctx, v), branding={}, **v)
     MACHINE.create(ctx, item, data={"platform": v["platform"], "handle": v["handle"],
-                                    "overlaps": len(item.overlap)})
+                                    "overlaps": len(item.overlap or [])})
     return item
 
 

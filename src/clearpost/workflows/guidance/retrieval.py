@@ -15,9 +15,7 @@ from rank_bm25 import BM25Okapi
 from clearpost.policy.loader import Policy
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset("""a an and are as at be but by can do does for from has have how i if in is it
-its me my no not of on or our should so that the their them then there they this to was we what
-when where which who why will with you your""".split())
+_STOP = frozenset(["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "should", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with", "you", "your"])
 MAX_QUESTION = 2000
 
 

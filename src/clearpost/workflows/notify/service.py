@@ -6,6 +6,7 @@ printed to the console. Messages name the item and the new state, never submitte
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import sys
 from collections.abc import Iterable
@@ -73,8 +74,6 @@ def deliver(factory: sessionmaker[Session], settings: Settings, *, batch: int = 
                     mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
         finally:
             if smtp is not None:
-                try:
+                with contextlib.suppress(smtplib.SMTPException, OSError):
                     smtp.quit()
-                except (smtplib.SMTPException, OSError):
-                    pass
     return sent

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from clearpost.store.models import PostingPermission, User
 from clearpost.workflows import common
 from clearpost.workflows.context import Ctx
-from clearpost.workflows.errors import FourEyes, Forbidden, Invalid, NotFound
+from clearpost.workflows.errors import Forbidden, FourEyes, Invalid, NotFound
 from clearpost.workflows.machine import (
     MARCOMM,
     REQUESTER,

@@ -36,7 +36,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _AUDIENCE_STOP = {"and", "or", "the", "of", "for", "to", "in", "a", "an", "our", "their", "with"}
 
 
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
+def clean(values: dict[str, Any]) -> dict[str, Any]:
     out = dict(values)
     platform = str(out.get("platform", "")).strip().lower()
     if platform not in PLATFORMS:
@@ -88,7 +88,7 @@ def get(session: Session, account_id: int) -> RegistryAccount:
 def create(ctx: Ctx, values: dict[str, Any], *, action: str = "create",
            audited: bool = True) -> RegistryAccount:
     """Add an account; `audited=False` when a workflow transition records it in its own event."""
-    v = _clean(values)
+    v = clean(values)
     if _same_handle(ctx.session, v["platform"], v["handle"], None):
         raise Conflict(f"{v['platform']} account {v['handle']} is already in the registry")
     account = RegistryAccount(platform=v["platform"], handle=v["handle"], name=v["name"],
@@ -108,7 +108,7 @@ def create(ctx: Ctx, values: dict[str, Any], *, action: str = "create",
 def update(ctx: Ctx, account_id: int, changes: dict[str, Any]) -> RegistryAccount:
     account = get(ctx.session, account_id)
     merged = {**as_dict(account), **{k: v for k, v in changes.items() if v is not None}}
-    v = _clean(merged)
+    v = clean(merged)
     if _same_handle(ctx.session, v["platform"], v["handle"], account.id):
         raise Conflict(f"{v['platform']} account {v['handle']} is already in the registry")
     before = account.status
@@ -152,7 +152,7 @@ def overlap(session: Session, *, name: str = "", handle: str = "", platform: str
             exclude_id: int | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """Registry accounts a new one might duplicate, strongest first, each with its reasons."""
     wanted = _audience_words(audience)
-    found = []
+    found: list[dict[str, Any]] = []
     for acc in session.execute(select(RegistryAccount).where(RegistryAccount.status == "active")
                                ).scalars():
         if acc.id == exclude_id:
@@ -211,7 +211,7 @@ def import_csv(ctx: Ctx, text: str) -> dict[str, int]:
             raise Invalid(f"more than {MAX_CSV_ROWS} rows")
         values = {k: (row.get(k) or None) for k in CSV_FIELDS}
         try:
-            clean = _clean(values)
+            clean = clean(values)
             existing = next((a for a in ctx.session.execute(
                 select(RegistryAccount).where(RegistryAccount.platform == clean["platform"])
             ).scalars() if norm_handle(a.handle) == norm_handle(clean["handle"])), None)
