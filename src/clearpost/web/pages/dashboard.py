@@ -73,7 +73,10 @@ def figures(ctx: Ctx) -> dict[str, Any]:
             created[key] = it.aware(e.at)
     today = ctx.now
     weeks = [_week(today - timedelta(weeks=n)) for n in range(WEEKS - 1, -1, -1)]
-    queue_hours = sorted(((k, round(median(v), 1)) for k, v in waits.items()), key=lambda kv: -kv[1])
+    queue_hours = sorted(((k, median(v)) for k, v in waits.items()), key=lambda kv: -kv[1])
+    # Short waits read better in minutes than as "0.0 h".
+    in_minutes = bool(queue_hours) and max(h for _, h in queue_hours) < 2
+    queue_times = [(k, round(h * 60 if in_minutes else h, 1)) for k, h in queue_hours]
     colours = {"primary": ctx.policy.org.colours.get("primary", "#0b3d6e")}
     return {
         "totals": {"items": len(all_items), "checked": checked, "findings": sum(by_rule.values()),
@@ -81,14 +84,15 @@ def figures(ctx: Ctx) -> dict[str, Any]:
         "open_counts": open_counts,
         "by_rule": by_rule.most_common(), "by_dept": by_dept.most_common(),
         "by_week": [(w, by_week[w]["requests"], by_week[w]["findings"]) for w in weeks],
-        "queue_hours": queue_hours, "decisions": decisions.most_common(),
+        "queue_times": queue_times, "decisions": decisions.most_common(),
         "chart_rules": bar_chart("Findings by rule", by_rule.most_common(), colour=colours["primary"]),
         "chart_depts": bar_chart("Findings by department", by_dept.most_common(),
                                  colour=colours["primary"]),
         "chart_weeks": column_chart("Requests and findings by week", weeks, [
             ("requests", [by_week[w]["requests"] for w in weeks], colours["primary"]),
             ("findings", [by_week[w]["findings"] for w in weeks], "#a4161a")]),
-        "chart_queue": bar_chart("Median hours from arrival to decision", queue_hours, unit=" h",
-                                 colour=colours["primary"]),
+        "chart_queue": bar_chart(
+            f"Median {'minutes' if in_minutes else 'hours'} from arrival to decision",
+            queue_times, unit=" min" if in_minutes else " h", colour=colours["primary"]),
         "chart_decisions": bar_chart("Decisions", decisions.most_common(), colour=colours["primary"]),
     }

@@ -10,6 +10,22 @@
   document.addEventListener("htmx:afterSwap", function (e) {
     e.detail.target.setAttribute("data-swapped-at", String(performance.now()));
   });
+  // A failed background request says so where its result would have appeared.
+  document.addEventListener("htmx:responseError", function (e) {
+    var status = e.detail.xhr.status;
+    var text = status === 413 ? "That is too large to check here. Attach smaller or fewer photos."
+      : status === 403 ? "Your session has ended. Reload the page and sign in again."
+      : "The check could not run just now (error " + status + "). Try again in a moment.";
+    var box = document.createElement("div");
+    box.className = "notice error"; box.setAttribute("role", "alert"); box.textContent = text;
+    e.detail.target.replaceChildren(box);
+  });
+  document.addEventListener("htmx:sendError", function (e) {
+    var box = document.createElement("div");
+    box.className = "notice error"; box.setAttribute("role", "alert");
+    box.textContent = "The server could not be reached. Check your connection and try again.";
+    e.detail.target.replaceChildren(box);
+  });
   document.addEventListener("click", function (e) {
     var copy = e.target.closest("[data-copy]");
     if (copy) {
