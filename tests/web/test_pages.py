@@ -210,3 +210,17 @@ def test_photos_are_checked_and_not_kept(app_and_logins: Any) -> None:
                            files=[("photos", (f"p{i}.png", _png(), "image/png")) for i in range(5)],
                            headers={**HTML, "HX-Request": "true"})
     assert "at most 4 photos" in too_many.text
+
+
+@pytest.mark.skipif(not media_redaction_available(), reason="the media module (issue 5) is not installed")
+def test_safe_photo_download_has_no_metadata(app_and_logins: Any) -> None:
+    client = _client(app_and_logins, "employee")
+    csrf = _csrf(client)
+    r = client.post("/check/safe-photo", data={"csrf": csrf},
+                    files=[("photos", ("holiday.png", _png(64, 48), "image/png"))], headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert 'filename="holiday-safe.png"' in r.headers["content-disposition"]
+    assert r.content.startswith(b"\x89PNG") and b"eXIf" not in r.content and b"tEXt" not in r.content
+    bad = client.post("/check/safe-photo", data={"csrf": csrf},
+                      files=[("photos", ("broken.jpg", b"not an image", "image/jpeg"))], headers=HTML)
+    assert bad.status_code == 422 and "broken.jpg" in bad.text and "clearpost-redact" not in bad.text

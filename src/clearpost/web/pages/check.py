@@ -28,7 +28,7 @@ from clearpost.model import (
     parse_post,
 )
 from clearpost.web.pages.highlight import segments
-from clearpost.web.pages.session import page_context, policy_of, require_user
+from clearpost.web.pages.session import check_csrf, page_context, policy_of, require_user
 from clearpost.web.pages.templating import render
 
 router = APIRouter()
@@ -87,6 +87,14 @@ async def _save(files: list[UploadFile], folder: Path) -> list[str]:
     return paths
 
 
+def _plain(message: str, folder: Path, files: list[UploadFile]) -> str:
+    """An error about a saved photo names the file the person chose, not our temporary path."""
+    for i, upload in enumerate(files):
+        for path in folder.glob(f"photo{i}.*"):
+            message = message.replace(str(path), upload.filename or "the photo")
+    return message.replace(str(folder), "").splitlines()[0] if message else "invalid input"
+
+
 def _post(values: dict[str, Any], images: list[str]) -> Post:
     return parse_post({"text": values["text"], "author": {"role": values["role"]},
                        "account": {"kind": values["account_kind"], "platform": values["platform"],
@@ -101,12 +109,15 @@ async def run_check(request: Request, form: FormData) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         files = _photos(form)
-        with tempfile.TemporaryDirectory(prefix="clearpost-check-") as tmp:
-            images = await _save(files, Path(tmp))
-            result = check(_post(values, images), policy)
-            names = {p: (f.filename or p) for p, f in zip(images, files, strict=True)}
     except PostInputError as exc:
         return {"values": values, "error": str(exc), "result": None}
+    with tempfile.TemporaryDirectory(prefix="clearpost-check-") as tmp:
+        try:
+            images = await _save(files, Path(tmp))
+            result = check(_post(values, images), policy)
+        except PostInputError as exc:
+            return {"values": values, "error": _plain(str(exc), Path(tmp), files), "result": None}
+        names = {p: (f.filename or p) for p, f in zip(images, files, strict=True)}
     sections = {s.id: s.title for s in policy.pack.sections}
     image_findings = [
         (f, [ev.model_copy(update={"source": names.get((ev.source or "")[6:], "a photo")})
@@ -165,20 +176,22 @@ async def safe_photo(request: Request) -> Response:
     from clearpost.media.redact import redact_image  # the media extra: loaded only when asked
 
     form = await request.form()
-    try:
-        files = _photos(form)[:1]
-        if not files:
-            raise PostInputError("attach a photo first")
-        with tempfile.TemporaryDirectory(prefix="clearpost-redact-") as tmp:
+    check_csrf(user, form)
+    files: list[UploadFile] = []
+    with tempfile.TemporaryDirectory(prefix="clearpost-redact-") as tmp:
+        try:
+            files = _photos(form)[:1]
+            if not files:
+                raise PostInputError("attach a photo first")
             (src,) = await _save(files, Path(tmp))
             suffix = Path(src).suffix if Path(src).suffix in {".jpg", ".jpeg", ".png", ".webp"} else ".png"
             dst = Path(tmp) / f"safe{suffix}"
             redact_image(src, dst, policy_of(request))
             data = dst.read_bytes()
-    except (PostInputError, ValueError, OSError) as exc:
-        ctx = page_context(request, user, title="Could not make a safe photo")
-        return render(request, "error.html", {**ctx, "status": 422, "message": str(exc).splitlines()[0]},
-                      status_code=422)
+        except (PostInputError, ValueError, OSError) as exc:
+            ctx = page_context(request, user, title="Could not make a safe photo")
+            return render(request, "error.html", {**ctx, "status": 422,
+                          "message": _plain(str(exc), Path(tmp), files)}, status_code=422)
     stem = Path(files[0].filename or "photo").stem[:60] or "photo"
     media_type = {".png": "image/png", ".webp": "image/webp"}.get(suffix, "image/jpeg")
     return Response(data, media_type=media_type, headers={
