@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -81,7 +81,7 @@ async def current_actor(request: Request, rt: RuntimeDep) -> Actor:
 CurrentUser = Annotated[Actor, Depends(current_actor)]
 
 
-def require(action: Action) -> Callable[..., Actor]:
+def require(action: Action) -> Callable[..., Awaitable[Actor]]:
     """The dependency an endpoint declares: the signed-in actor, if their roles allow `action`."""
 
     async def dependency(actor: CurrentUser) -> Actor:
