@@ -86,6 +86,11 @@ def _oidc_client(settings: Settings, app: FastAPI, secret: str) -> Any:
     return oauth.create_client("sso")
 
 
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory clearpost.web.app:app_from_env` (several worker processes)."""
+    return create_app(Settings())
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
                start_tasks: bool = False) -> FastAPI:
     """The whole service for `settings`; `runtime` may be passed in (tests share one).

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from clearpost.store.models import User
 from clearpost.web.problems import Problem
@@ -16,33 +17,45 @@ from clearpost.workflows.runtime import Runtime
 from clearpost.workflows.users import service as users
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def _actor_from_token(request: Request, rt: Runtime, token: str) -> Actor | None:
+def _token_lookup(rt: Runtime, token: str) -> Actor | None:
+    with rt.factory() as session:
+        user = users.user_for_token(session, token)
+        return Actor.of(user) if user is not None else None
+
+
+def _session_lookup(rt: Runtime, user_id: int) -> Actor | None:
+    with rt.factory() as session:
+        user = session.get(User, user_id)
+        return Actor.of(user) if user is not None and user.active else None
+
+
+async def _actor_from_token(request: Request, rt: Runtime, token: str) -> Actor | None:
     cache = request.app.state.token_cache
     hashed = users.token_hash(token)
-    actor = cache.get(hashed)
+    actor: Actor | None = cache.get(hashed)
     if actor is None:
-        with rt.factory() as session:
-            user = users.user_for_token(session, token)
-            if user is None:
-                return None
-            actor = Actor.of(user)
+        actor = await run_in_threadpool(_token_lookup, rt, token)
+        if actor is None:
+            return None
         cache.put(hashed, actor)
     return actor
 
 
-def current_actor(request: Request, rt: RuntimeDep) -> Actor:
+# Async on purpose: a request with a cached token then never waits for the thread pool,
+# which is most of the cost of a /check call; database look-ups still run in threads.
+async def current_actor(request: Request, rt: RuntimeDep) -> Actor:
     """Bearer token first, then the session cookie (with CSRF for unsafe methods); else 401."""
     auth = request.headers.get("authorization", "")
     actor: Actor | None = None
     if auth[:7].lower() == "bearer ":
-        actor = _actor_from_token(request, rt, auth[7:].strip())
+        actor = await _actor_from_token(request, rt, auth[7:].strip())
         if actor is None:
             raise Problem(401, "Unauthorized", "the API token is unknown or revoked",
                           headers={"WWW-Authenticate": "Bearer"})
@@ -54,10 +67,7 @@ def current_actor(request: Request, rt: RuntimeDep) -> Actor:
                     data.csrf, request.headers.get(CSRF_HEADER)):
                 raise Problem(403, "CSRF check failed",
                               f"send the {CSRF_HEADER} header given at sign-in")
-            with rt.factory() as session:
-                user = session.get(User, data.user_id)
-                if user is not None and user.active:
-                    actor = Actor.of(user)
+            actor = await run_in_threadpool(_session_lookup, rt, data.user_id)
     if actor is None:
         raise Problem(401, "Unauthorized", "sign in, or send an API token as a Bearer header",
                       headers={"WWW-Authenticate": "Bearer"})
@@ -71,10 +81,10 @@ def current_actor(request: Request, rt: RuntimeDep) -> Actor:
 CurrentUser = Annotated[Actor, Depends(current_actor)]
 
 
-def require(action: Action) -> Callable[..., Actor]:
+def require(action: Action) -> Callable[..., Awaitable[Actor]]:
     """The dependency an endpoint declares: the signed-in actor, if their roles allow `action`."""
 
-    def dependency(actor: CurrentUser) -> Actor:
+    async def dependency(actor: CurrentUser) -> Actor:
         if not actor.may(action):
             raise Problem(403, "Forbidden", f"your roles do not allow '{action.value}'",
                           action=action.value)

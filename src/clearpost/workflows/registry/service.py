@@ -211,15 +211,15 @@ def import_csv(ctx: Ctx, text: str) -> dict[str, int]:
             raise Invalid(f"more than {MAX_CSV_ROWS} rows")
         values = {k: (row.get(k) or None) for k in CSV_FIELDS}
         try:
-            clean = clean(values)
+            cleaned = clean(values)
             existing = next((a for a in ctx.session.execute(
-                select(RegistryAccount).where(RegistryAccount.platform == clean["platform"])
-            ).scalars() if norm_handle(a.handle) == norm_handle(clean["handle"])), None)
+                select(RegistryAccount).where(RegistryAccount.platform == cleaned["platform"])
+            ).scalars() if norm_handle(a.handle) == norm_handle(cleaned["handle"])), None)
             if existing is None:
-                create(ctx, clean, action="import")
+                create(ctx, cleaned, action="import")
                 created += 1
             else:
-                update(ctx, existing.id, {k: clean[k] for k in CSV_FIELDS if values.get(k)})
+                update(ctx, existing.id, {k: cleaned[k] for k in CSV_FIELDS if values.get(k)})
                 updated += 1
         except (Invalid, Conflict) as exc:
             raise Invalid(f"CSV line {line}: {exc.detail}") from None
