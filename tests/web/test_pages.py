@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 pytest.importorskip("jinja2")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from clearpost.engine import check  # noqa: E402
-from clearpost.web.pages.charts import bar_chart, column_chart  # noqa: E402
-from clearpost.web.pages.check import media_redaction_available  # noqa: E402
-from clearpost.web.pages.highlight import segments  # noqa: E402
-from clearpost.web.pages.theme import Theme, contrast, readable_on_white, text_on  # noqa: E402
+from clearpost.engine import check
+from clearpost.web.pages.charts import bar_chart, column_chart
+from clearpost.web.pages.check import media_redaction_available
+from clearpost.web.pages.highlight import segments
+from clearpost.web.pages.theme import Theme, contrast, readable_on_white, text_on
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
