@@ -224,3 +224,23 @@ def test_safe_photo_download_has_no_metadata(app_and_logins: Any) -> None:
     bad = client.post("/check/safe-photo", data={"csrf": csrf},
                       files=[("photos", ("broken.jpg", b"not an image", "image/jpeg"))], headers=HTML)
     assert bad.status_code == 422 and "broken.jpg" in bad.text and "clearpost-redact" not in bad.text
+
+
+def test_posting_permission_request_and_grant(app_and_logins: Any) -> None:
+    employee = _client(app_and_logins, "employee")
+    form = employee.get("/my/posting", headers=HTML).text
+    account_id = re.search(r'<option value="(\d+)"', form).group(1)  # type: ignore[union-attr]
+    r = employee.post("/my/posting", data={"account_id": account_id, "scope": "event photos",
+                                           "reason": "I run our open day.", "csrf": _csrf(employee)},
+                      headers=HTML, follow_redirects=False)
+    assert r.status_code == 303
+    item = r.headers["location"].split("?")[0]
+    reviewer = _client(app_and_logins, "marcomm")
+    page = reviewer.get(item, headers=HTML).text
+    assert 'value="grant"' in page
+    done = reviewer.post(item, data={"action": "grant", "scope": "event photos",
+                                     "comment": "Enjoy the open day.", "csrf": _csrf(reviewer)},
+                         headers=HTML, follow_redirects=True)
+    assert 'data-state="active"' in done.text and "Enjoy the open day." in done.text
+    refused = employee.post(item, data={"action": "revoke", "csrf": _csrf(employee)}, headers=HTML)
+    assert refused.status_code == 403 and "marcomm" in refused.text

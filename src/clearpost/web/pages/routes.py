@@ -35,6 +35,7 @@ from clearpost.workflows.guidance import connection, retrieval
 from clearpost.workflows.guidance.profile import profile_check
 from clearpost.workflows.media_approvals import service as media
 from clearpost.workflows.permissions import Action, Role
+from clearpost.workflows.posting_permissions import service as posting
 from clearpost.workflows.questions import service as questions
 from clearpost.workflows.registry import service as registry
 from clearpost.workflows.reports import service as reports
@@ -201,6 +202,33 @@ async def media_submit(request: Request) -> Response:
                      "error": getattr(exc, "detail", str(exc))})
         return render(request, "media_form.html", page, status_code=getattr(exc, "status", 422))
     return _redirect(f"/items/media/{item_id}", "Sent to Marketing & Communications.")
+
+
+@router.get("/my/posting")
+async def posting_form(request: Request) -> Response:
+    user = require_user(request)
+    page = page_context(request, user, title="Ask permission to post for the organization",
+                        active="mine")
+    page.update({"values": {}, "error": None, "accounts": _accounts(request, user)})
+    return render(request, "posting_form.html", page)
+
+
+@router.post("/my/posting")
+async def posting_submit(request: Request) -> Response:
+    user = require_user(request)
+    form = await _form(request, user)
+    values = {k: _text(form, k) for k in ("account_id", "scope", "reason")}
+    try:
+        with work(request, user) as ctx:
+            item = posting.request(ctx, {**values, "account_id": values["account_id"] or 0})
+            item_id = item.id
+    except (WorkflowError, ValueError) as exc:
+        page = page_context(request, user, title="Ask permission to post for the organization",
+                            active="mine")
+        page.update({"values": values, "accounts": _accounts(request, user),
+                     "error": getattr(exc, "detail", str(exc))})
+        return render(request, "posting_form.html", page, status_code=getattr(exc, "status", 422))
+    return _redirect(f"/items/posting/{item_id}", "Sent to Marketing & Communications.")
 
 
 @router.get("/report")
