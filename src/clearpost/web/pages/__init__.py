@@ -64,7 +64,7 @@ def install(app: FastAPI, runtime: Runtime) -> None:
     if not hasattr(app.state, "sessions"):  # the pages alone (create_pages_app)
         app.state.sessions = SessionSigner(runtime.secret_key, runtime.settings.session_max_age_s)
     app.mount(STATIC_URL, StaticFiles(directory=str(STATIC_DIR)), name="pages-static")
-    app.include_router(router)
+    router.install(app)
 
     async def on_signin(request: Request, exc: Exception) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, get_args
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
@@ -28,10 +28,11 @@ from clearpost.model import (
     parse_post,
 )
 from clearpost.web.pages.highlight import segments
+from clearpost.web.pages.routing import PageRouter
 from clearpost.web.pages.session import check_csrf, page_context, policy_of, require_user
 from clearpost.web.pages.templating import render
 
-router = APIRouter()
+router = PageRouter()
 
 PLATFORMS: tuple[str, ...] = get_args(Platform)
 ACCOUNT_KINDS: tuple[str, ...] = get_args(AccountKind)

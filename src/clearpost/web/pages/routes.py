@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -15,6 +15,7 @@ from clearpost.model import PostInputError, parse_post
 from clearpost.policy.schema import POST_RULES
 from clearpost.web.pages import check as check_pages
 from clearpost.web.pages import items as it
+from clearpost.web.pages.routing import PageRouter
 from clearpost.web.pages.session import (
     PageUser,
     check_csrf,
@@ -41,8 +42,8 @@ from clearpost.workflows.registry import service as registry
 from clearpost.workflows.reports import service as reports
 from clearpost.workflows.users import service as users
 
-router = APIRouter(include_in_schema=False)
-router.include_router(check_pages.router)
+router = PageRouter()
+router.include(check_pages.router)
 
 
 def _redirect(path: str, done: str = "") -> RedirectResponse:
