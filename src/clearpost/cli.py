@@ -411,6 +411,17 @@ def serve(
                 port=settings.port, log_level=settings.log_level)
 
 
+@app.command()
+def worker() -> None:
+    """Run the background worker (e-mail, expiry, purge) for a multi-process deployment."""
+    from clearpost.workflows.tasks import make_huey
+
+    rt = _runtime(_settings())
+    huey, _tasks = make_huey(rt)
+    print(f"clearpost worker on {rt.settings.huey}", file=sys.stderr)
+    huey.create_consumer(workers=2, worker_type="thread", periodic=True).run()
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply the migrations to the configured database."""
