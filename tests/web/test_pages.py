@@ -244,3 +244,21 @@ def test_posting_permission_request_and_grant(app_and_logins: Any) -> None:
     assert 'data-state="active"' in done.text and "Enjoy the open day." in done.text
     refused = employee.post(item, data={"action": "revoke", "csrf": _csrf(employee)}, headers=HTML)
     assert refused.status_code == 403 and "marcomm" in refused.text
+
+
+def test_a_server_error_is_a_page_for_browsers_and_problem_json_for_the_api(
+        app_and_logins: Any) -> None:
+    app, _ = app_and_logins
+
+    async def broken(request: Any) -> Any:
+        raise RuntimeError("boom")
+
+    from starlette.routing import Route
+
+    app.router.routes.append(Route("/test-broken", broken))
+    app.router.routes.append(Route("/api/v1/test-broken", broken))
+    client = TestClient(app, raise_server_exceptions=False)
+    page = client.get("/test-broken", headers=HTML)
+    assert page.status_code == 500 and "Something went wrong" in page.text and "boom" not in page.text
+    api = client.get("/api/v1/test-broken", headers={"accept": "application/json"})
+    assert api.status_code == 500 and api.headers["content-type"].startswith("application/problem+json")
