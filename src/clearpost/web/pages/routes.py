@@ -279,8 +279,20 @@ def _text_q(request: Request, key: str, limit: int = 2000) -> str:
 
 @router.post("/ask")
 async def ask_submit(request: Request) -> Response:
+    """Search (field `q`) or send the question to the Strategist (field `question`).
+
+    Both are POSTs so that the question's words never land in URLs or access logs.
+    """
     user = require_user(request)
     form = await _form(request, user)
+    if "question" not in form:
+        q = _text(form, "q", 2000)
+        with work(request, user) as ctx:
+            faq = questions.faq(ctx)
+        page = page_context(request, user, title="Ask a question", active="ask")
+        page.update({"q": q, "found": retrieval.ask(policy_of(request), q, faq) if q else None,
+                     "faq": faq, "error": None})
+        return render(request, "ask.html", page)
     try:
         with work(request, user) as ctx:
             item = questions.ask(ctx, _text(form, "question"))
