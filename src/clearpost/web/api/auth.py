@@ -54,7 +54,9 @@ async def oidc_login(request: Request) -> Any:
 
 @router.get("/oidc/callback", name="oidc_callback", summary="Where the identity provider returns")
 async def oidc_callback(request: Request) -> Any:
+    import httpx
     from authlib.integrations.base_client.errors import OAuthError
+    from joserfc.errors import JoseError
 
     client = request.app.state.oidc
     if client is None:
@@ -64,6 +66,12 @@ async def oidc_callback(request: Request) -> Any:
         token = await client.authorize_access_token(request)
     except OAuthError as exc:
         raise Problem(400, "Sign-in failed", f"single sign-on failed: {exc.error}") from None
+    except JoseError as exc:  # a bad signature, issuer, audience, expiry or nonce
+        raise Problem(400, "Sign-in failed",
+                      f"the identity provider's token did not validate: {exc.error}") from None
+    except httpx.HTTPError:
+        raise Problem(502, "Identity provider unreachable",
+                      "the identity provider did not answer") from None
     claims = token.get("userinfo") or {}
     if not claims.get("sub"):
         raise Problem(400, "Sign-in failed", "the identity provider sent no subject")
