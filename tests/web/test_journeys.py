@@ -201,3 +201,26 @@ def test_question_is_answered_and_published(signed_in: Any) -> None:
 
     employee.goto("/ask")
     assert employee.locator("details", has_text="slides from my own conference talk").count() == 1
+
+
+def test_check_with_a_photo_attached(signed_in: Any, tmp_path: Any) -> None:
+    from tests.web.test_pages import _png
+
+    photo = tmp_path / "ward.png"
+    photo.write_bytes(_png(32, 24))
+    page = signed_in("employee")
+    page.goto("/check")
+    page.get_by_label("Account").select_option("department")
+    page.locator("#photos").set_input_files(str(photo))
+    latency = _type_and_wait(page, "Photos from our new lobby")
+    verdict = page.locator("#result [data-verdict]").get_attribute("data-verdict")
+    assert verdict in ("review", "block")  # a department post without approval at least
+    assert latency > 0
+    safe_button = page.get_by_role("button", name="Download a safe photo")
+    from clearpost.web.pages.check import media_redaction_available
+
+    assert safe_button.count() == (1 if media_redaction_available() else 0)
+    if media_redaction_available():
+        with page.expect_download() as download:
+            safe_button.click()
+        assert download.value.suggested_filename == "ward-safe.png"
