@@ -64,12 +64,14 @@ def test_serve_demo_prints_address_and_sign_ins_that_work(tmp_path):
         with urllib.request.urlopen(req, timeout=10) as r:
             assert json.loads(r.read())["total"] >= 1  # the seeded sample request
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=20)
+            code = proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+            code = None
+    assert code is not None, "the server must stop on SIGTERM"
 
 
 def test_db_upgrade_and_users_add(tmp_path):
