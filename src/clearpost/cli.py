@@ -378,7 +378,12 @@ def serve(
     policy: PolicyOpt = None,
 ) -> None:
     """Run the web service (SQLite under ./var unless CLEARPOST_DATABASE_URL is set)."""
+    import importlib.util
     import shutil
+
+    if importlib.util.find_spec("fastapi") is None or importlib.util.find_spec("uvicorn") is None:
+        fail("the service needs its extra: pip install 'clearpost[service]' "
+             "(or scripts/bootstrap.sh service)", EXIT_USAGE)
 
     settings = _settings(policy)
     if host:

@@ -46,7 +46,7 @@ def test_serve_demo_prints_address_and_sign_ins_that_work(tmp_path):
             if not line:
                 break
             lines.append(line)
-            if "Uvicorn running" in line or "Application startup complete" in line:
+            if "Uvicorn running" in line:  # printed once the socket listens
                 break
         text = "".join(lines)
         assert f"http://127.0.0.1:{port}" in text, text
@@ -64,12 +64,14 @@ def test_serve_demo_prints_address_and_sign_ins_that_work(tmp_path):
         with urllib.request.urlopen(req, timeout=10) as r:
             assert json.loads(r.read())["total"] >= 1  # the seeded sample request
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=20)
+            code = proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+            code = None
+    assert code is not None, "the server must stop on SIGTERM"
 
 
 def test_db_upgrade_and_users_add(tmp_path):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from clearpost.store.models import AuditEvent, OutboxMail
-from clearpost.workflows import expiry
+from clearpost.workflows import common, expiry
 from clearpost.workflows.account_requests import service as account_requests
 from clearpost.workflows.context import SYSTEM, Actor
 from clearpost.workflows.errors import Forbidden, FourEyes, IllegalTransition, Invalid, NotFound
@@ -273,6 +273,8 @@ def test_posting_permission_denied_withdrawn_and_expired(backend, org):
                    {"account_id": acc, "holder_email": org.colleague.email, "scope": "stories",
                     "expires_at": "2099-06-01"})
     assert state == "active"
+    with backend.ctx(org.colleague) as ctx:  # the holder sees the grant made for them
+        assert posting.view(ctx, common.load_visible(ctx, posting.PostingPermission, c.id, "p"))
     with backend.ctx(SYSTEM) as ctx:
         ctx.now = c.expires_at + timedelta(days=1)
         expiry.expire_stale(ctx)

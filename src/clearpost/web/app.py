@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -107,7 +108,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         if start_tasks:
             consumer = app.state.huey.create_consumer(workers=1, worker_type="thread",
                                                       periodic=True, check_worker_health=False)
+            # huey's start() takes over SIGTERM/SIGINT/SIGHUP, which belong to uvicorn here:
+            # put uvicorn's handlers back, or the server would ignore a request to stop.
+            saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
             consumer.start()
+            for signum, handler in saved.items():
+                signal.signal(signum, handler)
         try:
             yield
         finally:

@@ -26,6 +26,8 @@ def visible_query(ctx: Ctx, model: Any, *, team: bool = True) -> Any:
     if ctx.actor.may(Action.all_items_read):
         return query
     conds = [model.requester_id == ctx.actor.id]
+    if hasattr(model, "holder_id"):  # a posting permission is also its holder's to see
+        conds.append(model.holder_id == ctx.actor.id)
     if team and ctx.actor.may(Action.team_items):
         conds.append(model.requester_id.in_(team_ids(ctx.session, ctx.actor)))
     return query.where(or_(*conds))

@@ -71,6 +71,7 @@ def deliver(factory: sessionmaker[Session], settings: Settings, *, batch: int = 
         except (smtplib.SMTPException, OSError) as exc:
             for mail in pending:
                 if mail.sent_at is None:
+                    mail.attempts += 1
                     mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
         finally:
             if smtp is not None:
