@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up (first run) and start clearpost on the embedded default (SQLite, no other server).
+# Set up (first run) and start the clearpost service with a demo organization on SQLite
+# (no other server); prints the address and one sign-in per role.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/bootstrap.sh
-exec .venv/bin/clearpost demo "$@"
+scripts/bootstrap.sh service
+exec .venv/bin/clearpost serve --demo "$@"

@@ -24,3 +24,17 @@ if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ pyproject.toml -nt
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$target"
   touch "$stamp"
 fi
+
+# --- web: the browser tests' Chromium (Debian's package) and axe-core (npm) ---
+# Only when the web test extra is wanted; a non-root user installs chromium themselves
+# (docs/web.md). Never `playwright install`: it downloads a browser build, which fails offline.
+if [[ ",$extras," == *",web-test,"* ]]; then
+  if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+      || echo "bootstrap: could not install chromium; browser tests will be skipped" >&2
+  fi
+  if command -v npm >/dev/null 2>&1 && { [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+      || echo "bootstrap: npm ci failed; accessibility checks will be skipped" >&2
+  fi
+fi

@@ -575,6 +575,313 @@ def corpus_match(text: Annotated[str, typer.Argument(help="A claim to look up.")
     verdict = "already public" if found.coverage >= MIN_COVERAGE else "no match"
     print(f"{verdict}: {found.source} (coverage {found.coverage:.2f}, needed {MIN_COVERAGE}; "
           f"bm25 {found.score:.2f})")
+# --- service ------------------------------------------------------------------------------
+db_app = typer.Typer(help="The service database: migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="People of the service: add them.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail: verify the hash chain, export it.",
+                        no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit-log")
+
+
+def _settings(policy: Path | None = None, **overrides: Any) -> Any:
+    from pydantic import ValidationError
+
+    from clearpost.settings import Settings
+
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        fail(f"setting CLEARPOST_{str(err['loc'][0]).upper()}: {err['msg']}", EXIT_USAGE)
+    if policy is not None:
+        settings.policy_dir = policy
+    return settings
+
+
+def _runtime(settings: Any, *, migrate: bool = True) -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from clearpost.policy.loader import PolicyError
+    from clearpost.workflows.runtime import Runtime
+
+    try:
+        return Runtime.build(settings, migrate=migrate)
+    except SQLAlchemyError as exc:
+        fail(f"database {settings.sqlalchemy_url().split('@')[-1]}: "
+             f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}")
+    except PolicyError as exc:
+        fail(str(exc))
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+def _workflow_call(fn: Any) -> Any:
+    from clearpost.workflows.errors import WorkflowError
+
+    try:
+        return fn()
+    except WorkflowError as exc:
+        fail(exc.detail)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+@app.command()
+def serve(
+    demo: Annotated[bool, typer.Option("--demo", help="Start on a fresh demo organization "
+                                       "(one user per role, registry, sample requests).")] = False,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """Run the web service (SQLite under ./var unless CLEARPOST_DATABASE_URL is set)."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("fastapi") is None or importlib.util.find_spec("uvicorn") is None:
+        fail("the service needs its extra: pip install 'clearpost[service]' "
+             "(or scripts/bootstrap.sh service)", EXIT_USAGE)
+
+    settings = _settings(policy)
+    if host:
+        settings.host = host
+    if port:
+        settings.port = port
+    if demo:
+        # A fresh organization every start, so the printed sign-ins are the valid ones.
+        demo_dir = settings.data_dir / "demo"
+        shutil.rmtree(demo_dir, ignore_errors=True)
+        settings.data_dir = demo_dir
+        settings.database_url = None
+        settings.cookie_secure = settings.host not in ("127.0.0.1", "localhost", "::1")
+    rt = _runtime(settings)
+    address = f"http://{settings.host}:{settings.port}"
+    if demo:
+        from clearpost.workflows.demo import seed
+
+        logins = _workflow_call(lambda: seed(rt))
+        print(f"clearpost demo organization on SQLite ({settings.data_dir}/clearpost.db)")
+        print("Demo sign-ins (POST /api/v1/auth/login with e-mail and password):")
+        for login in logins:
+            print(f"  {login.role:<11} {login.email:<36} {login.password}")
+    print(f"clearpost service at {address}  (API docs: {address}/api/v1/docs)", flush=True)
+    import uvicorn
+
+    from clearpost.web.app import create_app
+
+    uvicorn.run(create_app(settings, runtime=rt, start_tasks=True), host=settings.host,
+                port=settings.port, log_level=settings.log_level)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background worker (e-mail, expiry, purge) for a multi-process deployment."""
+    from clearpost.workflows.tasks import make_huey
+
+    rt = _runtime(_settings())
+    huey, _tasks = make_huey(rt)
+    print(f"clearpost worker on {rt.settings.huey}", file=sys.stderr)
+    huey.create_consumer(workers=2, worker_type="thread", periodic=True).run()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations to the configured database."""
+    from clearpost.store.db import current_revision
+
+    settings = _settings()
+    rt = _runtime(settings)
+    print(f"database at revision {current_revision(rt.engine)}")
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="E-mail address (the sign-in name).")],
+    name: Annotated[str, typer.Option(help="Full name.")] = "",
+    role: Annotated[list[str] | None, typer.Option("--role", help="employee, physician, manager, "
+                                                   "marcomm, strategist, admin (repeatable).")] = None,
+    department: Annotated[str | None, typer.Option(help="Department.")] = None,
+    manager: Annotated[str | None, typer.Option(help="The manager's e-mail.")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read a password from standard input.")] = False,
+) -> None:
+    """Add a person (with a local password, or for single sign-on only)."""
+    from clearpost.workflows.context import SYSTEM
+    from clearpost.workflows.users import service as users
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    rt = _runtime(_settings())
+
+    def run() -> Any:
+        with rt.ctx(SYSTEM) as ctx:
+            return users.public(users.create_user(
+                ctx, email=email, name=name or email, roles=role or [], department=department,
+                manager_email=manager, password=password))
+
+    user = _workflow_call(run)
+    print(f"added user #{user['id']} {user['email']} ({', '.join(user['roles'])})")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 and name each problem if anything was changed."""
+    from clearpost.workflows.audit import service as audit
+    from clearpost.workflows.context import SYSTEM
+
+    rt = _runtime(_settings())
+    with rt.ctx(SYSTEM) as ctx:
+        report = audit.verify(ctx.session)
+    if report.ok:
+        print(f"audit trail intact: {report.events} events, hash chain verified")
+        return
+    for problem in report.problems:
+        print(f"audit trail: {problem}")
+    print(f"audit trail TAMPERED: {len(report.problems)} problem(s) in {report.events} events",
+          file=sys.stderr)
+    raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "json",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Write to this file.")] = None,
+) -> None:
+    """Export every audit event for compliance (CSV or JSON)."""
+    from clearpost.workflows.audit import service as audit
+    from clearpost.workflows.context import SYSTEM
+
+    if fmt not in ("csv", "json"):
+        fail(f"unknown format {fmt!r}; formats are: csv, json", EXIT_USAGE)
+    rt = _runtime(_settings())
+    with rt.ctx(SYSTEM) as ctx:
+        text = audit.export_csv(ctx.session) if fmt == "csv" else audit.export_json(ctx.session)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomic(out, text)
+        print(f"wrote {out}", file=sys.stderr)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in your own words.")],
+    k: Annotated[int, typer.Option(min=1, max=10, help="How many answers.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    """The guidelines' sections (and published FAQ answers) that fit a question, with contacts."""
+    from clearpost.workflows.guidance import retrieval
+
+    pol = _load_policy(policy)
+    faq = _published_faq()
+    found = retrieval.ask(pol, question, faq, k=k)
+    if as_json:
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    if not found["answers"]:
+        print(found["note"])
+    for hit in found["answers"]:
+        cite = hit["ref"] if hit["kind"] == "section" else f"{hit['ref']} (FAQ)"
+        print(f"[{cite}] {hit['title']}\n  {hit['text']}")
+        if hit["contact"]:
+            print(f"  Contact: {hit['contact']['name']}")
+    if found["contact"] and not found["answers"]:
+        print(f"Contact: {found['contact']['name']}")
+
+
+def _published_faq() -> list[dict[str, Any]]:
+    """The FAQ from the service database, when one is configured and exists; else none."""
+    settings = _settings()
+    if settings.database_url is None and not (settings.data_dir / "clearpost.db").exists():
+        return []
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from clearpost.workflows.context import SYSTEM
+    from clearpost.workflows.questions import service as questions
+    from clearpost.workflows.runtime import Runtime
+
+    try:
+        rt = Runtime.build(settings, migrate=False)
+        with rt.ctx(SYSTEM) as ctx:
+            return questions.faq(ctx)
+    except (SQLAlchemyError, ValueError, OSError):
+        return []
+
+
+@app.command()
+def profile(
+    file: Annotated[Path | None, typer.Option("--file", help="A JSON file: {profile, author?, "
+                                              "account?} or just the profile.")] = None,
+    about: Annotated[str, typer.Option(help="The profile's About / bio text.")] = "",
+    email: Annotated[str | None, typer.Option(help="The e-mail the account uses.")] = None,
+    display_name: Annotated[str | None, typer.Option(help="The name shown.")] = None,
+    role: Annotated[str, typer.Option(help="Author role (physician adds the notice rule).")] = "employee",
+    platform: Annotated[str, typer.Option(help="x, facebook, instagram, linkedin, ...")] = "other",
+    pseudonymous: Annotated[bool, typer.Option(help="The account hides the real name.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the contract's JSON result.")] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    """Check a social media profile: disclaimer, physician notice, work e-mail, real name."""
+    from clearpost.workflows.guidance.profile import profile_check
+
+    pol = _load_policy(policy)
+    if file is not None:
+        data = _parse_json_post(_read_text_file(file, "profile file"), str(file))
+        if not isinstance(data, dict):
+            fail(f"{file}: expected a JSON object")
+        if "profile" not in data:
+            data = {"profile": data}
+    else:
+        data = {"profile": {"about": about, "email": email, "display_name": display_name},
+                "author": {"role": role},
+                "account": {"platform": platform, "pseudonymous": pseudonymous}}
+    try:
+        result = profile_check(pol, data)
+    except PostInputError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(f"profile: {result.verdict}")
+        for f in result.findings:
+            print(f"  {f.level:<6} {f.rule} [{f.section}]: {f.message}\n         fix: {f.fix}")
+    raise typer.Exit(EXIT_FOR_VERDICT[result.verdict])
+
+
+@app.command()
+def connect(
+    relation: Annotated[str, typer.Argument(help="physician-patient, clinician-patient, "
+                                            "supervisor-report, report-supervisor, colleague.")],
+    knew_before_care: Annotated[bool, typer.Option(help="You knew the patient before their care.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    """Connection guidance: may I connect with this person online?"""
+    from clearpost.workflows.guidance.connection import guidance
+
+    pol = _load_policy(policy)
+    try:
+        found = guidance(pol, relation, knew_before_care=knew_before_care)
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    if as_json:
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    print(f"{found['advice'].upper()}: {found['answer']}")
+    if found["section"]:
+        print(f"  Guidelines: [{found['section']['id']}] {found['section']['title']}")
+    if found["contact"]:
+        print(f"  Contact: {found['contact']['name']}")
 
 
 # --- demo -----------------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Errors as RFC 9457 problem details (application/problem+json), never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from clearpost.model import PostInputError
+from clearpost.workflows.errors import WorkflowError
+
+log = logging.getLogger("clearpost.web")
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    def __init__(self, status: int, title: str, detail: str, headers: dict[str, str] | None = None,
+                 **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.headers, self.extra = (
+            status, title, detail, headers, extra)
+
+
+def problem_response(request: Request, status: int, title: str, detail: str,
+                     headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+            "instance": request.url.path, **extra}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    # The offending input is left out on purpose: it may be post text, which is never echoed.
+    errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""),
+               "type": e.get("type", "")} for e in exc.errors()]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    where = ".".join(p for p in first["loc"] if p != "body") or "request"
+    return f"{where}: {first['msg']}", errors
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(request, exc.status, exc.title, exc.detail, exc.headers, **exc.extra)
+
+    @app.exception_handler(WorkflowError)
+    async def _workflow(request: Request, exc: WorkflowError) -> JSONResponse:
+        return problem_response(request, exc.status, exc.title, exc.detail)
+
+    @app.exception_handler(PostInputError)
+    async def _post_input(request: Request, exc: PostInputError) -> JSONResponse:
+        return problem_response(request, 422, "Invalid post", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail, errors = _validation_detail(exc)
+        return problem_response(request, 422, "Invalid request", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}
+        return problem_response(request, exc.status_code, titles.get(exc.status_code, "Error"),
+                                str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        # Only the type is logged: an exception message may quote submitted text.
+        log.error("internal error on %s %s: %s", request.method, request.url.path,
+                  type(exc).__name__)
+        return problem_response(request, 500, "Internal error",
+                                "the server failed; the error was logged without request data")

@@ -1,0 +1,1 @@
+"""posting permissions."""
