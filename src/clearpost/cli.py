@@ -884,6 +884,40 @@ def connect(
         print(f"  Contact: {found['contact']['name']}")
 
 
+# --- backup ---------------------------------------------------------------------------------
+@app.command()
+def backup(out: Annotated[Path, typer.Argument(help="Backup file to write.")]) -> None:
+    """Back up the service's database (SQLite online backup; pg_dump for PostgreSQL)."""
+    from clearpost.workflows.backup.service import BackupError
+    from clearpost.workflows.backup.service import backup as run_backup
+
+    settings = _settings()
+    try:
+        result = run_backup(settings.sqlalchemy_url(), out)
+    except BackupError as exc:
+        fail(str(exc))
+    print(f"backed up to {result.path} ({result.audit_events} audit events, chain verified). "
+          "Keep the encryption keys separately.")
+
+
+@app.command()
+def restore(backup_file: Annotated[Path, typer.Argument(help="A file made by `clearpost backup`.")],
+            yes: Annotated[bool, typer.Option("--yes", help="Replace the current database.")] = False) -> None:
+    """Restore the database from a backup (stop the service first)."""
+    from clearpost.workflows.backup.service import BackupError
+    from clearpost.workflows.backup.service import restore as run_restore
+
+    if not yes:
+        fail("restore replaces the current database: stop the service, then run again with --yes",
+             EXIT_USAGE)
+    settings = _settings()
+    try:
+        result = run_restore(settings.sqlalchemy_url(), backup_file)
+    except BackupError as exc:
+        fail(str(exc))
+    print(f"restored {result.path} ({result.audit_events} audit events, chain verified)")
+
+
 # --- demo -----------------------------------------------------------------------------------
 @app.command()
 def demo(policy: PolicyOpt = None) -> None:
