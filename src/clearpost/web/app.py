@@ -14,7 +14,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearpost.settings import Settings
 from clearpost.web import problems
-from clearpost.web.security import RateLimiter, SessionSigner, TTLCache
+from clearpost.web.security import (
+    RateLimiter,
+    SecurityHeaders,
+    SessionSigner,
+    SignInThrottle,
+    TTLCache,
+)
 from clearpost.workflows.runtime import Runtime
 
 API_PREFIX = "/api/v1"
@@ -135,6 +141,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.tasks = tasks
     app.state.sessions = SessionSigner(rt.secret_key, settings.session_max_age_s)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.sign_in_throttle = SignInThrottle()
     app.state.token_cache = TTLCache()
     app.state.templates_dir = TEMPLATES_DIR
     app.state.oidc = _oidc_client(settings, app, rt.secret_key)
@@ -156,4 +163,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return {"status": "ok", "policy": rt.policy.label}
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, docs_prefix=f"{API_PREFIX}/docs")
     return app

@@ -98,3 +98,94 @@ class TTLCache:
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+
+
+class SignInThrottle:
+    """Sign-in lockout: after `max_failures` wrong passwords for one e-mail (or from one
+    client address) within `window_s`, further attempts are refused for `lock_s`.
+
+    In memory and per process, like the rate limiter; a shared store (Redis) is the
+    production upgrade, noted in docs/security.md.
+    """
+
+    def __init__(self, max_failures: int = 5, window_s: int = 900, lock_s: int = 900,
+                 max_failures_per_address: int = 30) -> None:
+        self.max_failures, self.window_s, self.lock_s = max_failures, window_s, lock_s
+        # One address is shared by many people behind a hospital's NAT: be more lenient.
+        self.max_failures_per_address = max_failures_per_address
+        self._lock = threading.Lock()
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+
+    def retry_after(self, *keys: str) -> int | None:
+        """Seconds until these keys may try again, or None when they may try now."""
+        now = time.monotonic()
+        with self._lock:
+            waits = [self._locked_until.get(k, 0.0) - now for k in keys]
+        wait = max(waits, default=0.0)
+        return int(wait) + 1 if wait > 0 else None
+
+    def failed(self, *keys: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for k in keys:
+                recent = [t for t in self._failures.get(k, []) if now - t < self.window_s]
+                recent.append(now)
+                self._failures[k] = recent
+                limit = self.max_failures_per_address if k.startswith("ip:") else self.max_failures
+                if len(recent) >= limit:
+                    self._locked_until[k] = now + self.lock_s
+                    self._failures[k] = []
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for k in keys:
+                self._failures.pop(k, None)
+
+
+def sign_in_keys(email: str, client_host: str | None) -> tuple[str, ...]:
+    return (f"email:{email.strip().lower()}", f"ip:{client_host or '-'}")
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (pure ASGI middleware).
+
+    HSTS only when the request came over TLS (directly, or through a proxy uvicorn trusts).
+    The interactive API docs get no CSP: Swagger UI needs inline script.
+    """
+
+    def __init__(self, app: Any, *, docs_prefix: str, hsts: bool = True) -> None:
+        self.app = app
+        self.docs_prefix = docs_prefix
+        self.hsts = hsts
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        tls = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                extra = [(b"x-content-type-options", b"nosniff"),
+                         (b"x-frame-options", b"DENY"),
+                         (b"referrer-policy", b"same-origin"),
+                         (b"cross-origin-opener-policy", b"same-origin"),
+                         (b"permissions-policy", b"camera=(), microphone=(), geolocation=()")]
+                if not path.startswith(self.docs_prefix):
+                    extra.append((b"content-security-policy", CSP.encode()))
+                if tls and self.hsts:
+                    extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+                headers += [(k, v) for k, v in extra if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

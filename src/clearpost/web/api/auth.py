@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from clearpost.web.api.schemas import LoginIn
 from clearpost.web.deps import RuntimeDep
 from clearpost.web.problems import Problem
-from clearpost.web.security import CSRF_HEADER, SESSION_COOKIE
+from clearpost.web.security import CSRF_HEADER, SESSION_COOKIE, sign_in_keys
 from clearpost.workflows.context import SYSTEM
 from clearpost.workflows.users import service as users
 
@@ -25,10 +25,18 @@ def _set_cookie(request: Request, response: Response, cookie: str) -> None:
 
 @router.post("/login", summary="Sign in with e-mail and password; returns the CSRF token")
 def login(body: LoginIn, request: Request, rt: RuntimeDep) -> JSONResponse:
+    throttle = request.app.state.sign_in_throttle
+    keys = sign_in_keys(body.email, request.client.host if request.client else None)
+    wait = throttle.retry_after(*keys)
+    if wait is not None:
+        raise Problem(429, "Too many failed sign-ins",
+                      f"sign-in is locked for this account or address; try again in {wait} s")
     with rt.factory() as session:
         user = users.authenticate(session, body.email, body.password)
     if user is None:
+        throttle.failed(*keys)
         raise Problem(401, "Sign-in failed", "unknown e-mail or wrong password")
+    throttle.succeeded(*keys)
     cookie, csrf = request.app.state.sessions.issue(user.id)
     response = JSONResponse({"user": users.public(user), "csrf_token": csrf,
                              "csrf_header": CSRF_HEADER})

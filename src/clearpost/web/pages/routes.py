@@ -30,6 +30,7 @@ from clearpost.web.pages.session import (
     work,
 )
 from clearpost.web.pages.templating import render
+from clearpost.web.security import sign_in_keys
 from clearpost.workflows.account_requests import service as account_requests
 from clearpost.workflows.errors import NotFound, WorkflowError
 from clearpost.workflows.guidance import connection, retrieval
@@ -80,14 +81,24 @@ async def signin(request: Request) -> Response:
     form = await request.form()
     email, password = _text(form, "email", 320), str(form.get("password") or "")[:500]
     target = _safe_next(str(form.get("next") or "/"))
+    throttle = request.app.state.sign_in_throttle
+    keys = sign_in_keys(email, request.client.host if request.client else None)
+    wait = throttle.retry_after(*keys)
+    if wait is not None:
+        ctx = page_context(request, None, title="Sign in")
+        ctx.update({"next": target, "email": email,
+                    "error": f"Too many failed sign-ins. Try again in {wait // 60 + 1} minutes."})
+        return render(request, "signin.html", ctx, status_code=429)
     with runtime(request).factory() as session:
         user = users.authenticate(session, email, password) if email and password else None
         user_id = user.id if user is not None else None
     if user_id is None:
+        throttle.failed(*keys)
         ctx = page_context(request, None, title="Sign in")
         ctx.update({"next": target, "email": email,
                     "error": "That e-mail and password do not match an active account."})
         return render(request, "signin.html", ctx, status_code=401)
+    throttle.succeeded(*keys)
     response = _redirect(target)
     sign_in(response, request, user_id)
     return response
