@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import importlib.util
 import json
 import subprocess
 import sys
@@ -162,23 +163,14 @@ def _harness_image() -> tuple[Callable[[bytes], None], tuple[type[BaseException]
     return run, (MediaInputError,)
 
 
-def _optional(module: str, attr: str) -> Callable[[], Any] | None:
-    """Harnesses that live next to their reader (archives, media) when those exist."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    factory = getattr(mod, attr, None)
-    return factory if callable(factory) else None
-
-
 HARNESSES: dict[str, Callable[[], tuple[Callable[[bytes], None], tuple[type[BaseException], ...]]]] = {
     "check": _harness_check,
     "policy": _harness_policy,
 }
-if _optional("clearpost.archives.detect", "discover") is not None:
+# find_spec, not import: modules must be imported first under atheris' instrumentation.
+if importlib.util.find_spec("clearpost.archives.detect") is not None:
     HARNESSES["archives"] = _harness_archives
-if _optional("clearpost.media.loader", "load_image") is not None:
+if importlib.util.find_spec("PIL") is not None and importlib.util.find_spec("cv2") is not None:
     HARNESSES["image"] = _harness_image
 
 

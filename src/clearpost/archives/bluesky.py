@@ -35,8 +35,8 @@ def _walk_mst(blocks: dict[bytes, Any], root: bytes, problems: list[str],
         if what == "leaf":
             yield value
             continue
-        node = blocks.get(value)
-        if not isinstance(node, dict) or "e" not in node:
+        node = blocks.get(value) if isinstance(value, bytes) else None
+        if not isinstance(node, dict) or not isinstance(node.get("e"), list):
             problems.append(f"{where}: a tree node is missing from the CAR")
             continue
         todo: list[tuple[str, Any]] = []
@@ -44,7 +44,12 @@ def _walk_mst(blocks: dict[bytes, Any], root: bytes, problems: list[str],
             todo.append(("node", node["l"]))
         key = b""
         for entry in node["e"]:
-            key = key[: int(entry.get("p", 0))] + bytes(entry.get("k", b""))
+            prefix, suffix = (entry.get("p", 0), entry.get("k", b"")) if isinstance(entry, dict) \
+                else (None, None)
+            if not isinstance(prefix, int) or not isinstance(suffix, bytes) or prefix < 0:
+                problems.append(f"{where}: a malformed tree entry was skipped")
+                continue
+            key = key[:prefix] + suffix
             todo.append(("leaf", (key.decode("utf-8", "replace"), entry.get("v"))))
             if entry.get("t"):
                 todo.append(("node", entry["t"]))
@@ -56,8 +61,10 @@ def _blob_cids(embed: Any) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if not isinstance(embed, dict):
         return out
-    for img in embed.get("images") or []:
-        ref = (img.get("image") or {}).get("ref") if isinstance(img, dict) else None
+    images = embed.get("images")
+    for img in images if isinstance(images, list) else []:
+        image = img.get("image") if isinstance(img, dict) else None
+        ref = image.get("ref") if isinstance(image, dict) else None
         if isinstance(ref, bytes):
             out.append((libipld.encode_cid(ref), "image"))
     video = embed.get("video")
@@ -80,7 +87,8 @@ def read(c: Container, problems: list[str]) -> Iterator[ArchivePost]:
             raise ArchiveError(f"{where}: not a readable CAR file ({str(exc)[:80]})") from None
         del raw
         roots = header.get("roots") if isinstance(header, dict) else None
-        commit = blocks.get(roots[0]) if roots else None
+        first = roots[0] if isinstance(roots, list) and roots else None
+        commit = blocks.get(first) if isinstance(first, bytes) and isinstance(blocks, dict) else None
         if not isinstance(commit, dict) or "data" not in commit or "did" not in commit:
             raise ArchiveError(f"{where}: a CAR, but not an AT Protocol repository export")
         did = str(commit["did"])
@@ -88,13 +96,14 @@ def read(c: Container, problems: list[str]) -> Iterator[ArchivePost]:
             collection, _, rkey = key.partition("/")
             if collection != POST_COLLECTION:
                 continue
-            record = blocks.get(cid)
+            record = blocks.get(cid) if isinstance(cid, bytes) else None
             if not isinstance(record, dict):
                 problems.append(f"{where}: record {key} is missing from the CAR")
                 continue
             media = tuple(by_stem.get(cid_, f"blob:{cid_}") for cid_, _ in _blob_cids(record.get("embed")))
             reply = record.get("reply") if isinstance(record.get("reply"), dict) else None
-            parent = (reply.get("parent") or {}).get("uri") if reply else None
+            parent_ref = reply.get("parent") if reply else None
+            parent = parent_ref.get("uri") if isinstance(parent_ref, dict) else None
             yield ArchivePost(
                 id=f"at://{did}/{key}", platform="bluesky", text=str(record.get("text") or ""),
                 date=from_iso(record.get("createdAt")),
