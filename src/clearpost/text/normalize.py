@@ -103,6 +103,7 @@ def _is_symbol(c: str) -> bool:
 
 _SIMPLE = re.compile(r"[A-Za-z0-9 \t\n\r.,;:'\"?()\[\]/#&*%+=_\-]*")
 _SPACED = re.compile(r"(?:(?<=\s)|^)(?:\S {1,2}){3,}\S(?=\s|$)")
+_EMAIL_TAIL = re.compile(r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b")
 _LEETISH = re.compile(r"[A-Za-z][0-9@$!|€]+[A-Za-z]")
 
 
@@ -185,6 +186,9 @@ def _undo_leet(chars: _Chars) -> _Chars:
     i = 0
     while i < n:
         c = chars[i][0]
+        if c == "@" and _EMAIL_TAIL.match("".join(ch for ch, _, _ in chars[i + 1:i + 40])):
+            i += 1  # the "@" of an e-mail address is not a letter in disguise
+            continue
         if c in _LEET and i > 0 and _is_letter(chars[i - 1][0]):
             j = i
             while j < n and chars[j][0] in _LEET:
