@@ -88,7 +88,7 @@ _WORDLIKE_NAMES = frozenset({"bill", "rob", "rose", "pat", "nick", "frank", "mar
                              "smokey", "buddy", "penny", "ruby", "lee", "dale", "glen"})
 
 # Words that are capitalised at a sentence start or as names of things, never people.
-_NOT_NAMES = frozenset(["the", "a", "an", "and", "or", "but", "if", "so", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those", "i", "we", "you", "he", "she", "they", "it", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "may", "might", "must", "shall", "today", "tonight", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "christmas", "easter", "thanksgiving", "happy", "new", "good", "great", "best", "thanks", "thank", "hello", "hi", "hey", "dear", "congrats", "congratulations", "just", "so", "very", "really", "honestly", "anyone", "someone", "everyone", "nobody", "lord", "god", "jesus", "oh", "omg", "lol", "ok", "okay", "yes", "no", "not", "never", "always", "also", "still", "even", "only", "first", "last", "next", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "room", "bed", "floor", "unit", "pt", "patient", "nurse", "doctor", "dr", "mr", "mrs", "ms", "team", "hospital", "cancer", "center", "institute", "school", "department", "health", "care", "reminder", "update", "psa", "fun", "fact", "note", "please", "call", "vote", "join", "register", "apply", "wild", "long", "lost", "saw", "heartbroken", "shoutout", "shout", "out", "to", "my", "from", "with", "in", "on", "at", "by", "for", "of", "about", "after", "before", "who", "what", "when", "where", "why", "how", "which", "here", "there", "then", "now", "all", "any", "some", "more", "most", "much", "many", "well", "back", "home", "work", "shift", "day", "night", "week", "month", "year", "time", "love", "life", "family", "mom", "dad", "son", "daughter", "wife", "husband", "aware", "updated", "called", "visited", "states", "said", "in", "at", "bedside", "present", "notified", "pt's", "plan", "social", "general", "memorial", "medical", "university", "college", "street", "avenue", "road", "times", "post", "news", "journal", "press", "county", "city", "state", "north", "south", "east", "west", "saint", "st", "mount", "mt", "lake", "river", "park", "beach", "hill", "valley", "heights", "bank", "group", "inc", "llc", "corp", "foundation", "society", "association", "club", "church", "cathedral", "clinic", "pharmacy", "services", "system", "systems", "office", "board", "council", "ward", "unit", "hall", "house", "tower", "building", "station", "airport", "mall", "store", "market", "cafe", "restaurant", "bar", "grill", "hotel", "inn", "theater", "theatre", "museum", "library", "gallery", "studio", "league", "cup", "award", "awards", "prize", "day", "show", "series", "season", "episode", "chapter", "book", "album", "song", "film", "movie", "game", "games", "world", "national", "international", "american", "english", "british", "french", "german", "spanish", "italian", "chinese", "indian", "african", "european", "asian", "latin", "royal", "grand", "little", "big", "old", "young", "dear", "sir", "madam", "miss", "baby", "angel", "mercy", "hope", "grace", "faith", "york", "jersey", "la", "le", "de", "del", "da", "di", "von", "van", "el", "los", "las", "san", "santa", "via", "rue", "apt", "suite"])
+_NOT_NAMES = frozenset(["every", "each", "another", "whole", "such", "the", "a", "an", "and", "or", "but", "if", "so", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those", "i", "we", "you", "he", "she", "they", "it", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "may", "might", "must", "shall", "today", "tonight", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "christmas", "easter", "thanksgiving", "happy", "new", "good", "great", "best", "thanks", "thank", "hello", "hi", "hey", "dear", "congrats", "congratulations", "just", "so", "very", "really", "honestly", "anyone", "someone", "everyone", "nobody", "lord", "god", "jesus", "oh", "omg", "lol", "ok", "okay", "yes", "no", "not", "never", "always", "also", "still", "even", "only", "first", "last", "next", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "room", "bed", "floor", "unit", "pt", "patient", "nurse", "doctor", "dr", "mr", "mrs", "ms", "team", "hospital", "cancer", "center", "institute", "school", "department", "health", "care", "reminder", "update", "psa", "fun", "fact", "note", "please", "call", "vote", "join", "register", "apply", "wild", "long", "lost", "saw", "heartbroken", "shoutout", "shout", "out", "to", "my", "from", "with", "in", "on", "at", "by", "for", "of", "about", "after", "before", "who", "what", "when", "where", "why", "how", "which", "here", "there", "then", "now", "all", "any", "some", "more", "most", "much", "many", "well", "back", "home", "work", "shift", "day", "night", "week", "month", "year", "time", "love", "life", "family", "mom", "dad", "son", "daughter", "wife", "husband", "aware", "updated", "called", "visited", "states", "said", "in", "at", "bedside", "present", "notified", "pt's", "plan", "social", "general", "memorial", "medical", "university", "college", "street", "avenue", "road", "times", "post", "news", "journal", "press", "county", "city", "state", "north", "south", "east", "west", "saint", "st", "mount", "mt", "lake", "river", "park", "beach", "hill", "valley", "heights", "bank", "group", "inc", "llc", "corp", "foundation", "society", "association", "club", "church", "cathedral", "clinic", "pharmacy", "services", "system", "systems", "office", "board", "council", "ward", "unit", "hall", "house", "tower", "building", "station", "airport", "mall", "store", "market", "cafe", "restaurant", "bar", "grill", "hotel", "inn", "theater", "theatre", "museum", "library", "gallery", "studio", "league", "cup", "award", "awards", "prize", "day", "show", "series", "season", "episode", "chapter", "book", "album", "song", "film", "movie", "game", "games", "world", "national", "international", "american", "english", "british", "french", "german", "spanish", "italian", "chinese", "indian", "african", "european", "asian", "latin", "royal", "grand", "little", "big", "old", "young", "dear", "sir", "madam", "miss", "baby", "angel", "mercy", "hope", "grace", "faith", "york", "jersey", "la", "le", "de", "del", "da", "di", "von", "van", "el", "los", "las", "san", "santa", "via", "rue", "apt", "suite"])
 
 
 def _name_sets(policy: Policy) -> tuple[frozenset[str], frozenset[str]]:
@@ -281,14 +281,26 @@ def _sentence_start(text: str, pos: int) -> bool:
 def find_surname_with_procedure(view: PostView, care_spans: list[tuple[int, int]]) -> list[Ident]:
     """A bare surname right before a procedure, as on a theatre board: "Osei Whipple"."""
     _, surnames = _name_sets(view.policy)
+    clinical = _clinical_words(view.policy)
     out = []
     for m in _CAP_WORD.finditer(view.text):
-        if m.group().lower() not in surnames or m.group().lower() in _NOT_NAMES:
+        low = m.group().lower()
+        if low in _NOT_NAMES or low in clinical or low in _BODY_WORDS \
+                or low.endswith(("ic", "al", "ary", "ous", "ive", "ing", "ed")):
             continue
-        after = m.end() + 1
-        if any(s == after or (s > m.end() and s - m.end() <= 2) for s, _ in care_spans):
+        nxt = _PROCEDURE_AFTER.match(view.text, m.end())
+        if nxt and (low in surnames or (low not in _name_sets(view.policy)[0] and len(low) > 3)):
             out.append(Ident(m.start(), m.end(), "name", "surname+procedure", True))
     return out
+
+
+_BODY_WORDS = frozenset("""colon breast lung brain liver bone skin heart kidney prostate ovary
+ovarian throat blood head neck spine spinal knee hip back chest stomach bladder uterus cervix
+thyroid pancreas skull eye ear nose mouth""".split())
+_PROCEDURE_AFTER = re.compile(
+    r"[ \t]+(?i:whipple|mastectomy|lumpectomy|colectomy|craniotomy|cabg|thyroidectomy|"
+    r"prostatectomy|nephrectomy|hysterectomy|appendectomy|lap chole|biopsy|bmt|transplant|"
+    r"amputation|c-section|debridement|ex lap|hip replacement|knee replacement)\b")
 
 
 # --- handles addressed in a reply ----------------------------------------------------------
@@ -306,7 +318,13 @@ _WORK_KNOWLEDGE = re.compile(
     r"your (?:treatment|procedure|surgery|root canal|crown|implant|therapy|session)s? (?:with|at|here)|"
     r"(?:hope|glad) (?:your|the) (?:recovery|procedure|surgery|treatment)|"
     r"(?:you|your (?:mom|dad|son|daughter|wife|husband)) (?:were|was) (?:seen|treated|admitted) "
-    r"(?:here|by us|in our|at our)|we (?:treated|saw|see) you)",
+    r"(?:here|by us|in our|at our)|we (?:treated|saw|see) you|"
+    r"your (?:labs?|mri|scans?|results?|biopsy|pathology|path|bloodwork|ct|x-?rays?|tests?|"
+    r"mammogram|pap|culture|levels?) (?:came back|look|looks|looked|were|was|is|are|showed?)|"
+    r"(?:glad|hope|happy) (?:that )?your (?:[a-z]+ ){1,2}(?:went|is going|goes|healed|is healing|"
+    r"was a success)|(?:during|after|before|for) your (?:[a-z]+ ){1,2}(?:with us|here|at our)|"
+    r"your (?:[a-z]+ ){1,2}with us\b|(?:reply(?:ing)? to|response to|re:) (?:your |the )?"
+    r"(?:google |yelp |facebook )?review)",
     re.IGNORECASE,
 )
 
@@ -331,7 +349,10 @@ _AGE = re.compile(
     r"|\b(?:turn(?:ed|s|ing)?|just turned) (\d{2,3})\b"
     r"|\b(\d{2,3})(?:st|nd|rd|th) birthday\b"
     r"|\b(?:she|he|they)(?:'s| is| are| was) (\d{2,3})\b(?![:%.,]?\d)(?!\s*(?:min|hour|hr|day|week|month|%|lbs|kg|mg|percent|pounds|cm|inches|ft))"
-    r"|\b(\d{2,3})(?:M|F)\b",
+    r"|\b(\d{2,3})(?:M|F)\b"
+    r"|\b(?:resident|patient|pt|lady|gent|gentleman|man|woman|grandma|grandpa),?\s+(\d{2,3})\b"
+    r"(?![:.]\d|\s*(?:mg|%|lbs|kg|min|hours?|days?|am|pm|units?))"
+    r"|\b(\d{2})ish\b",
     re.IGNORECASE,
 )
 # Loose: "when he was 22", "I am 45" (extract mode only).
@@ -370,9 +391,13 @@ _ROOM = re.compile(
 )
 _PERSON_IN_ROOM = re.compile(
     r"\b(?:pt|patient|lady|guy|man|woman|gentleman|gent|kid|kiddo|girl|boy|family|mr\.? \w+|"
-    r"mrs\.? \w+|ms\.? \w+)\s+(?:in|on|from)\s+(?:bed\s+)?(\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b",
+    r"mrs\.? \w+|ms\.? \w+|\d{1,3} ?(?:yo|y/o|yr old|year old|year-old))\s+(?:in|on|from)\s+"
+    r"(?:bed\s+)?(\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b(?![:.]\d|\s*(?:am|pm|mg|min|hours?|days?|%))",
     re.IGNORECASE,
 )
+# A capitalised name in a room: "Garcia in 7B", "Petrov in 14".
+_NAME_IN_ROOM = re.compile(r"\b([A-Z][a-z][A-Za-z'\-]+)\s+(?:in|on)\s+(?:room\s+|rm\s+|bed\s+)?"
+                           r"(\d{1,4}[A-Z]?|[A-Z]\d{1,3})\b(?![:.]\d|\s*(?:am|pm|%))")
 _ROOM_PERSON = re.compile(r"\b(?:rm|room|bed)\s*\d{1,4}[A-Za-z]?\s+(?:lady|guy|man|woman|pt|patient)",
                           re.IGNORECASE)
 _UNIT = re.compile(
@@ -386,7 +411,14 @@ _UNIT = re.compile(
 
 
 def find_rooms(view: PostView) -> list[Ident]:
-    return _rooms(view.text)
+    out = _rooms(view.text)
+    first, last = _name_sets(view.policy)
+    for m in _NAME_IN_ROOM.finditer(view.text):
+        low = m.group(1).lower()
+        if (low in first or low in last) and low not in _NOT_NAMES:
+            out.append(Ident(m.start(1), m.end(1), "name", "name-in-room", True))
+            out.append(Ident(m.start(2), m.end(2), "location", "room", True))
+    return out
 
 
 def _rooms(text: str) -> list[Ident]:
@@ -440,6 +472,7 @@ _CARE_EVENT = re.compile(
     r"diagnos\w*|biops\w*|scan|chemo|infusion|transfusion|procedure|labs?|came in|coded|born|"
     r"delivered|transplant\w*|spent|brought in|rolled in|intubat\w*|extubat\w*|arrested|"
     r"resus\w*|code blue|stroke|seizure|overdos\w*|od'd|crash|accident|ambulance|er|icu|"
+    r"got in|came in|brought in|rolled in|injur\w*|fracture|triaged|"
     r"trauma|shot|stabbed|burned|fell|fall)\b",
     re.IGNORECASE,
 )
@@ -632,7 +665,25 @@ def find_cued_addresses(text: str) -> list[Ident]:
 # --- places ------------------------------------------------------------------------------------
 _TOWN_PHRASE = re.compile(r"\b(?:tiny|small|little|only)\s+(?:town|village|hamlet)\b[^.!?\n]{0,30}"
                           r"|\blives? (?:in|at|on) [A-Z0-9][^.!?,\n]{2,40}", re.IGNORECASE)
-_ONLY_ONE = re.compile(r"\bthe only [a-z]+(?: [a-z]+)? (?:in|at|on|of)\b", re.IGNORECASE)
+_ONLY_ONE = re.compile(r"\bthe only [a-z]+(?: [a-z]+)? (?:in|at|on|of)\b"
+                       r"|\bonly (?:patient|pt|case|person|one|kid|child)\b[^.!?\n]{0,30}"
+                       r"\b(?:ever|i've|i have|in \d+ years|we've|this year)"
+                       r"|\b(?:first|only) (?:case|patient) (?:of|in|we've|i've)\b"
+                       r"|\brare\b|\b1 in a million\b|\bone in a million\b|\bnever seen (?:one|this)",
+                       re.IGNORECASE)
+# Where an incident happened: "from the Shoprite parking lot", "the Route 9 crash".
+_INCIDENT_PLACE = re.compile(
+    r"\b(?:from|at|in|on) the (?:[A-Z][\w']+ )*(?:parking lot|highway|interstate|subway|train station|"
+    r"warehouse|factory|plant|construction site|mall|gym|stadium|arena|school|church|bar|club|"
+    r"restaurant|park|pool|beach|bridge|expressway|turnpike|parkway)\b"
+    r"|\b(?:Route|Rt\.?|I-|Highway|Hwy) ?\d{1,3}\b[^.!?\n]{0,20}\b(?:crash|wreck|accident|pileup)"
+    r"|\b[A-Z][\w']+(?: [A-Z][\w']+)* (?:crash|fire|shooting|explosion|collapse)\b"
+    r"|\b(?:Channel|Engine|Ladder|Station) \d{1,3}\b")
+# A birth date or birth moment is a Safe Harbor date on its own.
+_BIRTH = re.compile(r"\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\b[:\s]+(?:on |at |in )?"
+                    r"(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2} weeks|[A-Za-z]+ \d{1,2}(?:, \d{4})?|"
+                    r"christmas(?: eve| day)?|new year'?s(?: eve| day)?|thanksgiving|easter|"
+                    r"halloween|valentine'?s day|(?:last |this )?\w+day)", re.IGNORECASE)
 _PLACE_PREP = re.compile(r"(?:\b(?:from|in|of|near|outside|to|at|around)|@)\s+$", re.IGNORECASE)
 _ANY_WORD = re.compile(r"(?<![\w@#])[A-Za-z][\w'\-.]*")
 # Where a patient came from or went: "transferred to Sacred Heart", "brought to GH ER".
@@ -733,6 +784,9 @@ def find_descriptors(view: PostView) -> list[Ident]:
             for m in _TOWN_PHRASE.finditer(view.text)]
     out += [Ident(m.start(), m.end(), "descriptor", "unique", False)
             for m in _ONLY_ONE.finditer(view.text)]
+    out += [Ident(m.start(), m.end(), "location", "incident-place", False)
+            for m in _INCIDENT_PLACE.finditer(view.text)]
+    out += [Ident(m.start(), m.end(), "date", "birth-date", True) for m in _BIRTH.finditer(view.text)]
     for lexicon, label in (("occupations", "occupation"), ("family_cues", "family"),
                            ("celebrity_cues", "celebrity")):
         out += [Ident(m.start, m.end, "descriptor", label, False) for m in view.find(lexicon)]

@@ -35,7 +35,17 @@ _SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT)\b"
 _PATIENT_AREA = re.compile(r"\b(?:waiting room|waiting area|infusion|chemo|bedside|patient room|"
                            r"exam room|recovery|icu|er)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
-                           r"kid|kiddo|family|mom|dad)\b", re.IGNORECASE)
+                           r"kid|kiddo|family|mom|dad|whose|gent|teen|baby|resident)\b",
+                           re.IGNORECASE)
+# The author saw this person at work: an insider's care setting ("our ER", "in clinic").
+_INSIDER = re.compile(
+    r"\b(?:(?:our|my|the) (?:er|ed|icu|micu|sicu|picu|nicu|floor|unit|clinic|ward|infusion suite|"
+    r"chemo suite|or|burn unit|trauma bay|waiting room)|in clinic|on the unit|on our (?:floor|unit)|"
+    r"came in|came into|brought in|rolled in|we admitted|i admitted|admitted (?:a|him|her)|"
+    r"we got in|got in a|saw (?:him|her|them) in|in (?:our|the) er|in for (?:his|her|a|an)|"
+    r"on (?:our|the) (?:floor|unit)|is on our|was in our|was on our)\b",
+    re.IGNORECASE)
+_QUOTE = re.compile(r"^\s*(?:said|says|once said|used to say|wrote|taught us)\b", re.IGNORECASE)
 _PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
                             re.IGNORECASE)
 
@@ -51,6 +61,10 @@ _KIND_WORDS = {
 
 def _care_spans(view: PostView) -> list[tuple[int, int, str]]:
     spans = [(m.start, m.end, "care") for m in view.find("care_terms")]
+    spans += [(m.start, m.end, "care") for m in view.find("care_conditions")
+              if not any(s < m.end and m.start < e for s, e, _ in spans)]
+    spans += [(m.start, m.end, "care") for m in view.find("drugs")
+              if len(m.phrase) > 3 and not any(s < m.end and m.start < e for s, e, _ in spans)]
     spans += [(m.start, m.end, "setting") for m in view.find("care_settings")]
     spans += [(m.start(), m.end(), "setting") for m in _SETTING_CASED.finditer(view.text)]
     return spans
@@ -58,11 +72,12 @@ def _care_spans(view: PostView) -> list[tuple[int, int, str]]:
 
 def detect(view: PostView) -> list[Hit]:
     care = _care_spans(view)
-    patients = view.find("patient_refs")
+    patients = view.find("patient_refs") + view.find("patient_cues")
     weak = view.find("care_weak")
     people_in_media = view.has_media and view.has("people_cues")
     # Cheap screen: nothing about care and nobody who could be a patient.
-    if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))):
+    if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))
+            or _ROOM_HINT.search(view.lower)):
         return []
     if view.has("fiction_cues"):
         return []
@@ -77,15 +92,19 @@ def detect(view: PostView) -> list[Hit]:
     idents += find_dates(view)
     idents += find_contacts_and_numbers(view)
     idents += find_descriptors(view)
+    idents = _drop_not_patients(view, idents)
 
     # A photo that shows patients (people in a patient area, or a patient in a care moment).
     if people_in_media and (_PATIENT_AREA.search(view.text) or (patients and care)):
         cue = view.media_cues[0]
         idents.append(Ident(cue.start, cue.end, "descriptor", "photo-of-patient", True))
 
+    insider = _INSIDER.search(view.text)
     # "my patient", "pt": the relationship itself is care context.
     relationship = any(m.phrase in _RELATIONSHIP for m in patients)
-    strong_care = bool(care) or relationship or (bool(patients) and bool(weak))
+    named_in_room = any(i.label in ("name-in-room",) for i in idents) or (
+        any(i.kind == "name" for i in idents) and any(i.label == "room" for i in idents))
+    strong_care = bool(care) or relationship or (bool(patients) and bool(weak)) or named_in_room
     has_direct_tie = any(i.label in ("work-knowledge", "photo-of-patient") for i in idents)
     # weak care words only count next to a direct identifier of a patient
     named = any(i.direct and i.kind in ("name", "id-number") for i in idents)
@@ -94,15 +113,26 @@ def detect(view: PostView) -> list[Hit]:
 
     if _is_own_health(view, idents, patients):
         return []
+    if view.has("public_news") and not insider and not relationship and not has_direct_tie:
+        return []  # a public figure's health as already reported, not learnt at work
 
-    direct = [i for i in idents if i.direct and i.label != "url"]
+    one_patient = any(m.phrase not in ("patients", "pts") for m in patients)
+    person = bool(patients) or third_person_ref(view) or any(i.kind == "name" for i in idents)
+    direct = [i for i in idents if i.direct and i.label not in ("url", "street-address", "room")
+              or (i.label == "street-address" and (one_patient or _HOME.search(view.text)))
+              or (i.label == "room" and person)]
     quasi = [i for i in idents if not i.direct]
-    quasi_kinds = {i.label for i in quasi}
-    third_person = bool(patients) or bool(_THIRD_PERSON.search(view.text))
+    quasi_kinds = {_QUASI_GROUP.get(i.label, i.label) for i in quasi}
+    third_person = bool(patients) or third_person_ref(view)
+    specific = _specific_condition(view)
+    if specific and quasi_kinds & {"location", "date", "age", "occupation"}:
+        quasi_kinds.add("condition")  # a diagnosis with a where or when narrows it down
 
     decisive = bool(direct)
     if not decisive and third_person and len(quasi_kinds) >= 2:
         decisive = not (_PUBLIC_HEALTH.search(view.text) and len(quasi_kinds) < 3)
+    if not decisive and insider and quasi_kinds & {"occupation", "celebrity"}:
+        decisive = True  # a recognisable person seen in the author's care setting
     if not decisive:
         return []
 
@@ -116,7 +146,8 @@ def detect(view: PostView) -> list[Hit]:
         message += f" together with care details ({', '.join(care_words)})."
     else:
         message += " in a care context."
-    fix = ("Remove " + ", ".join(_KIND_WORDS[k] for k in kinds if k in _KIND_WORDS)
+    fix = ("Remove " + _join([_KIND_WORDS[k] + f" ({_quote_all(view, used, k)})"
+                              for k in kinds if k in _KIND_WORDS])
            + ", or share nothing about this patient. A story without who, where and when "
            "(\"a patient taught me something today\") is fine.")
     return [Hit(message=message, evidence=evidence, fix=fix,
@@ -124,6 +155,62 @@ def detect(view: PostView) -> list[Hit]:
                 explain={"direct": sorted({i.label for i in direct}),
                          "quasi": sorted(quasi_kinds),
                          "care": care_words})]
+
+
+_ROOM_HINT = re.compile(r"\b(?:room|rm|bed|bay)\s*#?\s*\d")
+_HOME = re.compile(r"\b(?:home (?:health |care )?visit|lives (?:at|on)|pt'?s home|patient'?s home|"
+                   r"her home|his home|their home|house call)\b", re.IGNORECASE)
+_QUASI_GROUP = {"care-date": "date", "relative-date": "date", "unit": "location",
+                "place": "location", "town": "location", "incident-place": "location",
+                "zip": "location", "street-address": "location", "facility": "location"}
+_COLLEAGUE_ROLE = re.compile(r"^,?\s*(?:our|the|my)?\s*(?:new\s+)?(?:nurse manager|charge nurse|"
+                             r"manager|director|chief|colleague|coworker|co-worker|fellow|intern|"
+                             r"np|pa|rn|md|resident physician|attending|surgeon)\b", re.IGNORECASE)
+
+
+def third_person_ref(view: PostView) -> bool:
+    return bool(_THIRD_PERSON.search(view.text))
+
+
+def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
+    """Names that are not patients: colleagues greeted or praised, people quoted."""
+    colleague_frame = view.has("colleague_frames")
+    out = []
+    for i in idents:
+        if i.kind == "name":
+            after = view.text[i.end:i.end + 40]
+            if _QUOTE.match(after) or _COLLEAGUE_ROLE.match(after):
+                continue
+            if colleague_frame and i.label in ("full-name", "first-name") and not (
+                    view.has("patient_refs") or view.has("patient_cues")):
+                continue
+        out.append(i)
+    return out
+
+
+def _specific_condition(view: PostView) -> bool:
+    """A named diagnosis (not just "sick"): from the ICD-10-CM lexicon or the clinical one."""
+    return bool(view.find("care_conditions")) or bool(_DIAGNOSIS.search(view.text))
+
+
+_DIAGNOSIS = re.compile(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"
+                        r"ms|pe|gi bleed|stroke|sepsis|cancer)\b", re.IGNORECASE)
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _quote_all(view: PostView, idents: list[Ident], kind: str) -> str:
+    seen: list[str] = []
+    for i in idents:
+        if i.kind == kind:
+            t = view.norm.original_text(i.start, i.end)
+            if t not in seen:
+                seen.append(t)
+    return ", ".join(f'"{t}"' for t in seen[:4])
 
 
 def _is_own_health(view: PostView, idents: list[Ident], patients: Sequence[object]) -> bool:
