@@ -181,7 +181,7 @@ def find_names(view: PostView) -> list[Ident]:
         if word in first_names:
             lead = text[max(0, m.start() - 30):m.start()].lower()
             if re.search(r"(?:patient|pt|kiddo|lady|guy|neighbou?r|friend|mom|dad|husband|wife|"
-                         r"son|daughter|named|name is|call(?:ed)?|i'll call)\s*['\"]?$", lead) \
+                         r"son|daughter|named|name is|call(?:ed)?|i'll call)[,:]?\s*['\"]?$", lead) \
                     or _VOCATIVE.search(text[max(0, m.start() - 14):m.start()]):
                 add(m.start(), m.end(), "first-name")
                 continue
@@ -386,7 +386,7 @@ def _ages(text: str, loose: bool = False) -> list[Ident]:
 
 # --- rooms, beds, units ------------------------------------------------------------------
 _ROOM = re.compile(
-    r"\b(?:room|rm|bed|bay|suite|stretcher|cubicle)\.?\s*#?\s*(?:\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b",
+    r"\b(?:room|rm|bed|bay|suite|stretcher|cubicle|pod|isolette|crib)\.?\s*#?\s*(?:\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b",
     re.IGNORECASE,
 )
 _PERSON_IN_ROOM = re.compile(
@@ -395,6 +395,9 @@ _PERSON_IN_ROOM = re.compile(
     r"(?:bed\s+)?(\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b(?![:.]\d|\s*(?:am|pm|mg|min|hours?|days?|%))",
     re.IGNORECASE,
 )
+_ALNUM_ROOM = re.compile(r"\b(?:in|on|from)\s+(\d{1,3}[A-Z])\b")
+_PATIENTISH = re.compile(r"\b(?:pt|patient|lady|guy|man|woman|gent|kid|kiddo|girl|boy|family|"
+                         r"she|he|her|his|him|mr|mrs|ms)\b", re.IGNORECASE)
 # A capitalised name in a room: "Garcia in 7B", "Petrov in 14".
 _NAME_IN_ROOM = re.compile(r"\b([A-Z][a-z][A-Za-z'\-]+)\s+(?:in|on)\s+(?:room\s+|rm\s+|bed\s+)?"
                            r"(\d{1,4}[A-Z]?|[A-Z]\d{1,3})\b(?![:.]\d|\s*(?:am|pm|%))")
@@ -412,6 +415,9 @@ _UNIT = re.compile(
 
 def find_rooms(view: PostView) -> list[Ident]:
     out = _rooms(view.text)
+    for m in _ALNUM_ROOM.finditer(view.text):
+        if _PATIENTISH.search(_sentence(view.text, m.start())):
+            out.append(Ident(m.start(1), m.end(1), "location", "room", True))
     first, last = _name_sets(view.policy)
     for m in _NAME_IN_ROOM.finditer(view.text):
         low = m.group(1).lower()
@@ -458,14 +464,15 @@ _DATE = re.compile(
     r"|\b(?:christmas(?: eve| day)?|new year'?s(?: eve| day)?|thanksgiving|easter|halloween|"
     r"valentine'?s day|july 4th|fourth of july|memorial day|labor day|her birthday|his birthday)\b"
     # relative dates tie an event to a day: "yesterday", "last night", "3 days ago"
-    r"|\b(?:yesterday|last night|this morning|earlier today|tonight|the other day|overnight|"
+    r"|\b(?:yesterday|last night|this morning|this afternoon|this evening|earlier today|tonight|"
+    r"the other day|overnight|"
     r"(?:\d{1,2}|two|three|four|five|six|a few|couple of) (?:days|weeks|hours) ago|last week(?:end)?)\b",
     re.IGNORECASE,
 )
 # Years and month-years, extract mode: "in 1993", "'92", "March 2019".
 _YEAR = re.compile(rf"(?<![\w/.\-])(?:{_MONTHS}\.? )?(?:19[0-9]{{2}}|20[0-4][0-9])(?![\w/\-]|\.\d)"
                    r"|(?<![\w'])'[0-9]{2}\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"^(?:yesterday|last night|this morning|earlier today|tonight|the other day|"
+_RELATIVE = re.compile(r"^(?:yesterday|last night|this morning|this afternoon|this evening|earlier today|tonight|the other day|"
                        r"overnight|\S+ (?:days|weeks|hours) ago|a few|couple|last week)", re.IGNORECASE)
 _CARE_EVENT = re.compile(
     r"\b(?:admit\w*|discharg\w*|surgery|operat\w*|visit|appt|appointment|clinic|died|passed|"
@@ -678,7 +685,11 @@ _INCIDENT_PLACE = re.compile(
     r"restaurant|park|pool|beach|bridge|expressway|turnpike|parkway)\b"
     r"|\b(?:Route|Rt\.?|I-|Highway|Hwy) ?\d{1,3}\b[^.!?\n]{0,20}\b(?:crash|wreck|accident|pileup)"
     r"|\b[A-Z][\w']+(?: [A-Z][\w']+)* (?:crash|fire|shooting|explosion|collapse)\b"
-    r"|\b(?:Channel|Engine|Ladder|Station) \d{1,3}\b")
+    r"|\b(?:Channel|Engine|Ladder|Station) \d{1,3}\b"
+    r"|\b(?:on|at|near|off) (?:[A-Z][\w']+ ){1,2}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|"
+    r"Highway|Hwy|Parkway|Pkwy|Expressway|Turnpike|Bridge|Tunnel)\b"
+    r"|\b(?:the|a) (?:Target|Walmart|Costco|Home Depot|Starbucks|McDonald's|Shoprite|Kroger|"
+    r"Whole Foods|Trader Joe's|CVS|Walgreens|Wegmans|Publix)\b")
 # A birth date or birth moment is a Safe Harbor date on its own.
 _BIRTH = re.compile(r"\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\b[:\s]+(?:on |at |in )?"
                     r"(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2} weeks|[A-Za-z]+ \d{1,2}(?:, \d{4})?|"
@@ -787,8 +798,9 @@ def find_descriptors(view: PostView) -> list[Ident]:
     out += [Ident(m.start(), m.end(), "location", "incident-place", False)
             for m in _INCIDENT_PLACE.finditer(view.text)]
     out += [Ident(m.start(), m.end(), "date", "birth-date", True) for m in _BIRTH.finditer(view.text)]
-    for lexicon, label in (("occupations", "occupation"), ("family_cues", "family"),
-                           ("celebrity_cues", "celebrity")):
+    for lexicon, label in (("occupations", "occupation"), ("occupations_general", "occupation"),
+                           ("family_cues", "family"), ("celebrity_cues", "celebrity"),
+                           ("recognisable_cues", "celebrity")):
         out += [Ident(m.start, m.end, "descriptor", label, False) for m in view.find(lexicon)]
     return out
 

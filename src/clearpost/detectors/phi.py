@@ -35,7 +35,7 @@ _SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT)\b"
 _PATIENT_AREA = re.compile(r"\b(?:waiting room|waiting area|infusion|chemo|bedside|patient room|"
                            r"exam room|recovery|icu|er)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
-                           r"kid|kiddo|family|mom|dad|whose|gent|teen|baby|resident)\b",
+                           r"kid|kiddo|family|mom|dad|whose|gent|teen|baby|babies|twins|triplets|newborn|resident)\b",
                            re.IGNORECASE)
 # The author saw this person at work: an insider's care setting ("our ER", "in clinic").
 _INSIDER = re.compile(
@@ -77,7 +77,7 @@ def detect(view: PostView) -> list[Hit]:
     people_in_media = view.has_media and view.has("people_cues")
     # Cheap screen: nothing about care and nobody who could be a patient.
     if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))
-            or _ROOM_HINT.search(view.lower)):
+            or _ROOM_HINT.search(view.lower) or _CARE_EVENT_WORDS.search(view.text)):
         return []
     if view.has("fiction_cues"):
         return []
@@ -104,7 +104,13 @@ def detect(view: PostView) -> list[Hit]:
     relationship = any(m.phrase in _RELATIONSHIP for m in patients)
     named_in_room = any(i.label in ("name-in-room",) for i in idents) or (
         any(i.kind == "name" for i in idents) and any(i.label == "room" for i in idents))
-    strong_care = bool(care) or relationship or (bool(patients) and bool(weak)) or named_in_room
+    unit_or_room = any(i.label in ("unit", "room") for i in idents)
+    care_event = _CARE_EVENT_WORDS.search(view.text)
+    strong_care = (bool(care) or relationship or (bool(patients) and bool(weak)) or named_in_room
+                   or bool(insider) or (unit_or_room and bool(patients or care_event)))
+    addressed = _addressed_care(view, care)
+    if addressed is not None:
+        idents.append(addressed)
     has_direct_tie = any(i.label in ("work-knowledge", "photo-of-patient") for i in idents)
     # weak care words only count next to a direct identifier of a patient
     named = any(i.direct and i.kind in ("name", "id-number") for i in idents)
@@ -155,6 +161,25 @@ def detect(view: PostView) -> list[Hit]:
                 explain={"direct": sorted({i.label for i in direct}),
                          "quasi": sorted(quasi_kinds),
                          "care": care_words})]
+
+
+_CARE_EVENT_WORDS = re.compile(
+    r"\b(?:passed|died|went home|going home|discharged|admitted|admission|coded|intubated|"
+    r"extubated|withdraw\w*|delivered|born|in labor|post-?op|pre-?op|on the vent|restrained|"
+    r"sedated|unresponsive|transferred)\b", re.IGNORECASE)
+_ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|dear|thanks|thank you)"
+                        r",?\s+(?:[A-Z]|mr|mrs|ms))|^\s*[A-Z][a-z]+,\s", re.IGNORECASE)
+
+
+def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident | None:
+    """A post addressed to someone that names *their* care ("Hi Tamsin, ... your gum graft"):
+    the author knows this person's treatment, which confirms they are a patient."""
+    if not care or not _ADDRESSEE.search(view.text):
+        return None
+    for s, e, _ in care:
+        if re.search(r"\byour\s+(?:\w+\s+){0,2}$", view.lower[max(0, s - 25):s]):
+            return Ident(s, e, "descriptor", "work-knowledge", True)
+    return None
 
 
 _ROOM_HINT = re.compile(r"\b(?:room|rm|bed|bay)\s*#?\s*\d")
