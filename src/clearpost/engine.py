@@ -34,7 +34,7 @@ def check(post: Post | dict[str, Any] | str, policy: Policy | None = None, *,
     some rule ids (None: every enabled rule).
     """
     if isinstance(post, str):
-        post = Post(text=post)
+        post = parse_post({"text": post})
     elif isinstance(post, dict):
         post = parse_post(post)
     pol = policy or default_policy()
@@ -133,11 +133,21 @@ def _media_findings(view: PostView, rules: Collection[str] | None) -> list[Findi
 
 
 def redact(text: str, evidence: Iterable[Evidence]) -> str:
-    """Replace each evidence span of the text by a [KIND] tag (overlaps merge)."""
-    spans = sorted(
-        (e.start, e.end, e.kind) for e in evidence
-        if e.start is not None and e.end is not None and e.source is None and e.end > e.start
-    )
+    """Replace each evidence span of the text by a [KIND] tag (overlaps merge).
+
+    Other occurrences of a masked text are masked too: a name flagged once must not survive
+    where it is repeated.
+    """
+    found = [e for e in evidence
+             if e.start is not None and e.end is not None and e.source is None and e.end > e.start]
+    spans = sorted((e.start, e.end, e.kind) for e in found if e.start is not None and e.end is not None)
+    for ev in found:
+        if len(ev.text.strip()) >= 3:
+            pos = text.find(ev.text)
+            while pos != -1:
+                spans.append((pos, pos + len(ev.text), ev.kind))
+                pos = text.find(ev.text, pos + 1)
+    spans.sort()
     if not spans:
         return text
     merged: list[list[Any]] = []

@@ -91,8 +91,10 @@ class PostView:
     @cached_property
     def media_cues(self) -> list[Match]:
         """Media words that describe this post's own photo or video (not "your pictures")."""
+        comment = self.post.venue == "org-channel"  # "this video" = the post commented on
         return [m for m in self.find("media_cues")
-                if not _OTHERS_MEDIA.search(self.lower[max(0, m.start - 30):m.start])]
+                if not _OTHERS_MEDIA.search(self.lower[max(0, m.start - 30):m.start])
+                and not (comment and _DEICTIC.search(self.lower[max(0, m.start - 12):m.start]))]
 
     @cached_property
     def has_media(self) -> bool:
@@ -109,8 +111,10 @@ class PostView:
         return self.post.account.kind in ("department", "official")
 
 
-_OTHERS_MEDIA = re.compile(r"(?:\byour|\btheir|\bposting|\bposts? of|\bwatching|\bsaw (?:a|the|your))"
-                           r"\s+(?:\w+\s+)?$")
+_OTHERS_MEDIA = re.compile(r"(?:\byour|\btheir|\bposts? of|\bwatching|\bsaw (?:a|the|your)|"
+                           r"\b(?:posting|sharing)\s+(?:pretty|nice|cute|fake|staged|glossy|those|"
+                           r"these|all|more))\s+(?:\w+\s+)?$")
+_DEICTIC = re.compile(r"\b(?:this|that|the|your|these|those)\s+(?:\w+\s+)?$")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?\n]+|$)")
 
 

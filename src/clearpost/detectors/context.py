@@ -64,7 +64,9 @@ def speaking_for_org(view: PostView) -> list[Hit]:
 
 _PREMISES = re.compile(r"\b(?:lab|simulation|sim lab|unit|floor|clinic|office|nurses'? station|"
                        r"break room|staff lounge|or|icu|on shift|at work|night shift|day shift|"
-                       r"our team|the team|crew|colleagues|coworkers|inside our)\b", re.IGNORECASE)
+                       r"shift|our team|the team|team|crew|colleagues|coworkers|inside our|"
+                       r"hospital|department|rounds|hand hygiene|award|goal|huddle)\b",
+                       re.IGNORECASE)
 
 
 def media_approval(view: PostView) -> list[Hit]:

@@ -94,6 +94,11 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raw = path.read_bytes()
     except OSError as exc:
         raise PolicyError(path, f"cannot read: {exc.strerror or exc}") from None
+    return parse_yaml_bytes(raw, path)
+
+
+def parse_yaml_bytes(raw: bytes, path: Path | str) -> tuple[Any, yaml.Node | None]:
+    """Decode and parse one pack file's bytes (no disk access; fuzzed in bench/fuzz.py)."""
     if len(raw) > MAX_PACK_FILE_BYTES:
         raise PolicyError(path, f"file too large ({len(raw)} bytes; limit {MAX_PACK_FILE_BYTES})")
     try:
@@ -108,7 +113,21 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise PolicyError(path, f"invalid YAML: {exc.problem}", line=line) from None
     except yaml.YAMLError as exc:
         raise PolicyError(path, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise PolicyError(path, "invalid YAML: nested too deeply") from None
     return data, node
+
+
+def parse_pack_file(raw: bytes, path: Path | str = "pack.yaml") -> PackFile:
+    data, node = parse_yaml_bytes(raw, path)
+    result: PackFile = _validate(PackFile, data, Path(path), node)
+    return result
+
+
+def parse_rule_file(raw: bytes, path: Path | str = "rule.yaml") -> Rule:
+    data, node = parse_yaml_bytes(raw, path)
+    result: Rule = _validate(Rule, data, Path(path), node)
+    return result
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
@@ -188,7 +207,7 @@ def load_policy(directory: Path | str | None = None) -> Policy:
     if not pack_path.is_file():
         raise PolicyError(pack_path, "missing: every pack needs a pack.yaml")
     data, node = _read_yaml(pack_path)
-    pack: PackFile = _validate(PackFile, data, pack_path, node)
+    pack: PackFile = _validate(PackFile, data, pack_path, node)  # same as parse_pack_file
     section_ids = {s.id for s in pack.sections}
 
     rules: dict[str, Rule] = {}

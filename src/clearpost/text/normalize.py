@@ -102,7 +102,10 @@ def _is_symbol(c: str) -> bool:
 
 
 _SIMPLE = re.compile(r"[A-Za-z0-9 \t\n\r.,;:'\"?()\[\]/#&*%+=_\-]*")
-_SPACED = re.compile(r"(?:(?<=\s)|^)(?:\S {1,2}){3,}\S(?=\s|$)")
+_SPACED = re.compile(r"(?:(?<=\s)|^)(?:\S {1,2}){3,}\S(?=[\s,.!?;:)]|$)")
+# A line break inside a sentence, or a thread continuation ("🧵\n2/ "): reads as a space.
+_SOFT_BREAK = re.compile(r"(?<=[A-Za-z0-9,])[ \t]*(?:🧵[ \t]*)?\n[ \t]*(?:\d{1,2}/[ \t]+)?(?=[a-z0-9])"
+                         r"|[ \t]*🧵[ \t]*\n[ \t]*\d{1,2}/[ \t]+")
 _EMAIL_OR_URL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
                            r"|\bhttps?://\S+|\bwww\.\S+")
 # Digits spelled out inside a number: "4one2" -> "412".
@@ -118,7 +121,23 @@ _LEETISH = re.compile(r"[A-Za-z][0-9@$!|€]+[A-Za-z]|\d(?:zero|one|two|three|fo
 def _needs_work(text: str) -> bool:
     if not _SIMPLE.fullmatch(text):
         return True
-    return bool(_SPACED.search(text) or _LEETISH.search(text))
+    return bool(_SPACED.search(text) or _LEETISH.search(text) or _SOFT_BREAK.search(text))
+
+
+def _soften_breaks(chars: _Chars) -> _Chars:
+    """Turn line breaks inside sentences and thread numbering into single spaces."""
+    s = "".join(c for c, _, _ in chars)
+    if "\n" not in s:
+        return chars
+    out: _Chars = []
+    last = 0
+    for m in _SOFT_BREAK.finditer(s):
+        out.extend(chars[last:m.start()])
+        if m.end() > m.start():
+            out.append((" ", chars[m.start()][1], chars[m.end() - 1][2]))
+        last = m.end()
+    out.extend(chars[last:])
+    return out
 
 
 def _chars_pass(text: str) -> _Chars:
@@ -247,6 +266,7 @@ def _one_pass(text: str) -> tuple[str, list[int], list[int]] | None:
         return None
     chars = _chars_pass(text)
     chars = _drop_symbols_in_words(chars)
+    chars = _soften_breaks(chars)
     chars = _join_spaced(chars)
     chars = _undo_leet(chars)
     chars = _spelled_digits(chars)
