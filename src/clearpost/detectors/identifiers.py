@@ -578,6 +578,9 @@ _PHONE_LOOSE = re.compile(r"(?<![\w/.\-])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s
 _TIME_RANGE = re.compile(r"[0-2]\d[0-5]\d\s?-\s?[0-2]\d[0-5]\d")
 
 
+_CONTACT_HINT = re.compile(r"[0-9@]|www\.|://")
+
+
 def _valid_ssn(area: str, group: str, serial: str) -> bool:
     a = int(area)
     return a != 0 and a != 666 and a < 900 and int(group) != 0 and int(serial) != 0
@@ -589,6 +592,8 @@ def find_contacts_and_numbers(view: PostView) -> list[Ident]:
 
 def _contacts(text: str, loose: bool) -> list[Ident]:
     out: list[Ident] = []
+    if not _CONTACT_HINT.search(text):
+        return out  # no digit, "@" or "www": no contact, number or address to find
     for m in _EMAIL.finditer(text):
         out.append(Ident(m.start(), m.end(), "contact", "email", True))
     for m in _URL.finditer(text):
@@ -605,14 +610,15 @@ def _contacts(text: str, loose: bool) -> list[Ident]:
         if sum(c.isdigit() for c in m.group(1)) >= 3:
             out.append(Ident(m.start(), m.end(), "id-number", "record-number", True))
     taken = [(i.start, i.end) for i in out]
-    if sum(c.isdigit() for c in text) >= 7:
+    n_digits = sum(map(str.isdigit, text))
+    if n_digits >= 7:
         for pm in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
             if "/" in text[max(0, pm.start - 1):pm.end + 1] or _TIME_RANGE.fullmatch(pm.raw_string):
                 continue
             if all(pm.end <= a or pm.start >= b for a, b in taken):
                 out.append(Ident(pm.start, pm.end, "contact", "phone", True))
                 taken.append((pm.start, pm.end))
-    if sum(c.isdigit() for c in text) >= 5:
+    if n_digits >= 5:
         # Numbers a phone cue points at ("pager 83554", "tel 201/324/1423"), any country's format.
         for m in _PHONE_LOOSE.finditer(text):
             digits = sum(c.isdigit() for c in m.group())

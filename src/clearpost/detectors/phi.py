@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.text import Lexicon, Match
 from clearpost.detectors.identifiers import (
     Ident,
     find_addressed_patient,
@@ -59,25 +60,44 @@ _KIND_WORDS = {
 }
 
 
-def _care_spans(view: PostView) -> list[tuple[int, int, str]]:
-    spans = [(m.start, m.end, "care") for m in view.find("care_terms")]
-    spans += [(m.start, m.end, "care") for m in view.find("care_conditions")
-              if not any(s < m.end and m.start < e for s, e, _ in spans)]
-    spans += [(m.start, m.end, "care") for m in view.find("drugs")
-              if len(m.phrase) > 3 and not any(s < m.end and m.start < e for s, e, _ in spans)]
-    spans += [(m.start, m.end, "setting") for m in view.find("care_settings")]
+# One Aho-Corasick pass finds every screen word: clinical vocabulary, settings, patient words.
+_SCREEN_LEXICONS = ("care_terms", "care_conditions", "drugs", "care_settings", "patient_refs",
+                    "patient_cues", "care_weak")
+
+
+def _screen_lexicon(view: PostView) -> Lexicon:
+    def build() -> Lexicon:
+        pol = view.policy
+        return Lexicon([(p, name) for name in _SCREEN_LEXICONS for p in pol.lexicon(name)])
+
+    result: Lexicon = view.policy.memo("phi-screen-lexicon", build)
+    return result
+
+
+def _screen(view: PostView) -> dict[str, list[Match]]:
+    found: dict[str, list[Match]] = {name: [] for name in _SCREEN_LEXICONS}
+    for m in _screen_lexicon(view).find_all(view.lower):
+        found[m.label].append(m)
+    return found
+
+
+def _care_spans(view: PostView, found: dict[str, list[Match]]) -> list[tuple[int, int, str]]:
+    spans = [(m.start, m.end, "care") for m in found["care_terms"] + found["care_conditions"]]
+    spans += [(m.start, m.end, "care") for m in found["drugs"] if len(m.phrase) > 3]
+    spans += [(m.start, m.end, "setting") for m in found["care_settings"]]
     spans += [(m.start(), m.end(), "setting") for m in _SETTING_CASED.finditer(view.text)]
-    return spans
+    return sorted(spans)
 
 
 def detect(view: PostView) -> list[Hit]:
-    care = _care_spans(view)
-    patients = view.find("patient_refs") + view.find("patient_cues")
-    weak = view.find("care_weak")
+    found = _screen(view)
+    care = _care_spans(view, found)
+    patients = found["patient_refs"] + found["patient_cues"]
+    weak = found["care_weak"]
     people_in_media = view.has_media and view.has("people_cues")
     # Cheap screen: nothing about care and nobody who could be a patient.
     if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))
-            or _ROOM_HINT.search(view.lower) or _CARE_EVENT_WORDS.search(view.text)):
+            or _ROOM_HINT.search(view.lower) or _CARE_EVENT_SCREEN.search(view.lower)):
         return []
     if view.has("fiction_cues"):
         return []
@@ -167,6 +187,7 @@ _CARE_EVENT_WORDS = re.compile(
     r"\b(?:passed|died|went home|going home|discharged|admitted|admission|coded|intubated|"
     r"extubated|withdraw\w*|delivered|born|in labor|post-?op|pre-?op|on the vent|restrained|"
     r"sedated|unresponsive|transferred)\b", re.IGNORECASE)
+_CARE_EVENT_SCREEN = re.compile(_CARE_EVENT_WORDS.pattern)  # on lower-cased text: no flag
 _ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|dear|thanks|thank you)"
                         r",?\s+(?:[A-Z]|mr|mrs|ms))|^\s*[A-Z][a-z]+,\s", re.IGNORECASE)
 
