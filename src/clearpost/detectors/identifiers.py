@@ -573,7 +573,7 @@ _ADDRESS_END = re.compile(r"(?:[?!;]|\.(?:\s|$)(?![A-Z]{2}\b)|\s(?:and|for|after
 _PHONE_CUE = re.compile(r"(?i:phone|cell|mobile|tel|telephone|call|text|fax|pager|reach|"
                         r"number|no\.|#|contact|whatsapp|sms|dial|line)[^\n\d]{0,25}$")
 _PHONE_LOOSE = re.compile(r"(?<![\w/.\-])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?"
-                          r"\d{2,5}(?:[\s.\-]\d{2,5}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/\-])"
+                          r"\d{2,5}(?:[\s.\-]\d{2,8}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/\-])"
                           r"|(?<![\w/.\-])\+?\d{4,13}(?![\w/\-])")
 _TIME_RANGE = re.compile(r"[0-2]\d[0-5]\d\s?-\s?[0-2]\d[0-5]\d")
 
@@ -669,6 +669,8 @@ def find_cued_addresses(text: str) -> list[Ident]:
         end = end_m.start() if end_m else len(text)
         end = min(end, start + 120)
         chunk = text[start:end].rstrip(" ,.\n")
+        if re.match(r"(?i)(?:the )?(?:room|rm|bed|bay|unit|floor|icu|hospice|rehab)\b", chunk):
+            continue
         if chunk and any(c.isdigit() for c in chunk) and not re.match(r"\s*\d{1,2}(?::\d\d)?\s*(?:am|pm)\b",
                                                                      chunk, re.IGNORECASE):
             out.append(Ident(start, start + len(chunk), "location", "street-address", True))

@@ -149,7 +149,10 @@ def detect(view: PostView) -> list[Hit]:
               or (i.label == "room" and person)]
     quasi = [i for i in idents if not i.direct]
     quasi_kinds = {_QUASI_GROUP.get(i.label, i.label) for i in quasi}
-    third_person = bool(patients) or third_person_ref(view)
+    # "the firefighter", "a famous linebacker": a person (not "teaching", "teaches")
+    third_person = bool(patients) or third_person_ref(view) or any(
+        i.label in ("occupation", "celebrity")
+        and not view.lower[i.start:i.end].endswith(("ing", "es")) for i in idents)
     specific = _specific_condition(view)
     if specific and quasi_kinds & {"location", "date", "age", "occupation"}:
         quasi_kinds.add("condition")  # a diagnosis with a where or when narrows it down
