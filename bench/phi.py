@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from phi_spans import (  # noqa: E402
+from phi_spans import (
     NOTES_SCORED,
     PRESIDIO_SCORED,
     SHARED,

@@ -214,7 +214,7 @@ def find_loose_names(text: str, policy: Policy, taken: list[tuple[int, int]]) ->
     while i < len(toks):
         m = toks[i]
         tok = m.group()
-        if text.isupper() or tok.isupper() and len(tok) > 1:
+        if text.isupper() or (tok.isupper() and len(tok) > 1):
             i += 1
             continue
         run = [m]
@@ -257,13 +257,7 @@ def find_loose_names(text: str, policy: Policy, taken: list[tuple[int, int]]) ->
     return out
 
 
-_ORG_WORDS = frozenset("""inc corp co ltd llc plc group partners bank university college
-institute school hospital center centre clinic foundation times post journal news press
-company airlines airways records studios pictures entertainment media network systems
-solutions technologies labs services street avenue road park lake river mountain county city
-republic kingdom states united north south east west new york jersey san santa los las el
-club society association church cathedral museum gallery library theatre theater festival
-orchestra band trio quartet league cup tour show awards""".split())
+_ORG_WORDS = frozenset(["inc", "corp", "co", "ltd", "llc", "plc", "group", "partners", "bank", "university", "college", "institute", "school", "hospital", "center", "centre", "clinic", "foundation", "times", "post", "journal", "news", "press", "company", "airlines", "airways", "records", "studios", "pictures", "entertainment", "media", "network", "systems", "solutions", "technologies", "labs", "services", "street", "avenue", "road", "park", "lake", "river", "mountain", "county", "city", "republic", "kingdom", "states", "united", "north", "south", "east", "west", "new", "york", "jersey", "san", "santa", "los", "las", "el", "club", "society", "association", "church", "cathedral", "museum", "gallery", "library", "theatre", "theater", "festival", "orchestra", "band", "trio", "quartet", "league", "cup", "tour", "show", "awards"])
 _ORG_AFTER = re.compile(r"\s+(?:Inc|Corp|Co|Ltd|LLC|Group|Partners|&)\b|'s\s+[A-Z]")
 _NAME_CUE = re.compile(r"(?i:name(?:'s| is|:)|i'm|i am|called|named|by|with|to|from|and|"
                        r"mr\.?|mrs\.?|ms\.?|dear|hi|hello|thanks?|met|meet|ask|tell|told)\s+$")
@@ -294,9 +288,7 @@ def find_surname_with_procedure(view: PostView, care_spans: list[tuple[int, int]
     return out
 
 
-_BODY_WORDS = frozenset("""colon breast lung brain liver bone skin heart kidney prostate ovary
-ovarian throat blood head neck spine spinal knee hip back chest stomach bladder uterus cervix
-thyroid pancreas skull eye ear nose mouth""".split())
+_BODY_WORDS = frozenset(["colon", "breast", "lung", "brain", "liver", "bone", "skin", "heart", "kidney", "prostate", "ovary", "ovarian", "throat", "blood", "head", "neck", "spine", "spinal", "knee", "hip", "back", "chest", "stomach", "bladder", "uterus", "cervix", "thyroid", "pancreas", "skull", "eye", "ear", "nose", "mouth"])
 _PROCEDURE_AFTER = re.compile(
     r"[ \t]+(?i:whipple|mastectomy|lumpectomy|colectomy|craniotomy|cabg|thyroidectomy|"
     r"prostatectomy|nephrectomy|hysterectomy|appendectomy|lap chole|biopsy|bmt|transplant|"
@@ -322,7 +314,10 @@ _WORK_KNOWLEDGE = re.compile(
     r"your (?:labs?|mri|scans?|results?|biopsy|pathology|path|bloodwork|ct|x-?rays?|tests?|"
     r"mammogram|pap|culture|levels?) (?:came back|look|looks|looked|were|was|is|are|showed?)|"
     r"(?:glad|hope|happy) (?:that )?your (?:[a-z]+ ){1,2}(?:went|is going|goes|healed|is healing|"
-    r"was a success)|(?:during|after|before|for) your (?:[a-z]+ ){1,2}(?:with us|here|at our)|"
+    r"was a success|keeps improving|is improving|feels better|is feeling better|recovery)|"
+    r"your (?:\w+'s )?(?:stay|visit|admission|treatment|care|surgery|procedure|appointment|"
+    r"time) (?:on|in|at|with) (?:our|us)\b|"
+    r"(?:thanks?|thank you)[^.!?\n]{0,40}\b(?:yelp|google|facebook|healthgrades|zocdoc) review|(?:during|after|before|for) your (?:[a-z]+ ){1,2}(?:with us|here|at our)|"
     r"your (?:[a-z]+ ){1,2}with us\b|(?:reply(?:ing)? to|response to|re:) (?:your |the )?"
     r"(?:google |yelp |facebook )?review)",
     re.IGNORECASE,
@@ -694,10 +689,12 @@ _INCIDENT_PLACE = re.compile(
     r"|\b(?:Route|Rt\.?|I-|Highway|Hwy) ?\d{1,3}\b[^.!?\n]{0,20}\b(?:crash|wreck|accident|pileup)"
     r"|\b[A-Z][\w']+(?: [A-Z][\w']+)* (?:crash|fire|shooting|explosion|collapse)\b"
     r"|\b(?:Channel|Engine|Ladder|Station) \d{1,3}\b"
+    r"|\b(?:on|at|near|off) (?:Route|Rt\.?|I-|Highway|Hwy|Interstate) ?\d{1,3}\b"
     r"|\b(?:on|at|near|off) (?:[A-Z][\w']+ ){1,2}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|"
     r"Highway|Hwy|Parkway|Pkwy|Expressway|Turnpike|Bridge|Tunnel)\b"
     r"|\b(?:the|a) (?:Target|Walmart|Costco|Home Depot|Starbucks|McDonald's|Shoprite|Kroger|"
-    r"Whole Foods|Trader Joe's|CVS|Walgreens|Wegmans|Publix)\b")
+    r"Whole Foods|Trader Joe's|CVS|Walgreens|Wegmans|Publix|Dunkin|Dunkin'|Wawa|7-Eleven|"
+    r"Burger King|Wendy's|Chipotle|Applebee's|Best Buy|Macy's|Lowe's|Aldi|Safeway|Stop & Shop)\b")
 # A birth date or birth moment is a Safe Harbor date on its own.
 _BIRTH = re.compile(r"\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\b[:\s]+(?:on |at |in )?"
                     r"(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2} weeks|[A-Za-z]+ \d{1,2}(?:, \d{4})?|"
@@ -722,20 +719,7 @@ _FACILITY = re.compile(
     r"|\b((?i:university|univ|u) (?i:of) [A-Za-z]+|(?i:st)\.? [A-Z][a-zA-Z]+(?:'s)?)"
 )
 # Words that end a place name or are not one ("transferred to the floor").
-_NOT_PLACE = frozenset("""the a an floor unit icu micu sicu ccu csru picu nicu pacu or er ed ew
-room rm bed home house rehab hospital hosp facility nursing for with and but after before via
-on at in of to by his her their him them pt patient me us you it this that from cath lab ct mri
-ir radiology xray x-ray surgery dialysis or bathroom bath chair commode sleep bedside stepdown
-step-down tele telemetry ward service team care level bay trauma her morning night day today
-tomorrow tonight am pm be see sit stay work school church family daughter son wife husband friends
-shower scan scans ultrasound echo endoscopy ep eeg ekg gi pt's ot pt/ot pcp md rn np
-monitor monitoring meds dinner lunch breakfast sit walk car wheelchair stretcher ambulance amb ems
-helicopter hand touch place places time times help him her them again back up down off over out
-general memorial medical center medicine clinic office skilled long term acute hospice morgue
-spouse mother father daughters sons husband's wife's girl boy baby home's court jail prison
-first second third one two three four five six seven eight nine ten all any some each every own
-same other another new old his/her s/p w/ c/o d/c f/u b/l r/o h/o pmh hx dx tx rx sx
-a&ox3 well mouth tube line ng og peg picc port gtt drip iv po pr sq im kg mg mcg ml cc""".split())
+_NOT_PLACE = frozenset(["the", "a", "an", "floor", "unit", "icu", "micu", "sicu", "ccu", "csru", "picu", "nicu", "pacu", "or", "er", "ed", "ew", "room", "rm", "bed", "home", "house", "rehab", "hospital", "hosp", "facility", "nursing", "for", "with", "and", "but", "after", "before", "via", "on", "at", "in", "of", "to", "by", "his", "her", "their", "him", "them", "pt", "patient", "me", "us", "you", "it", "this", "that", "from", "cath", "lab", "ct", "mri", "ir", "radiology", "xray", "x-ray", "surgery", "dialysis", "or", "bathroom", "bath", "chair", "commode", "sleep", "bedside", "stepdown", "step-down", "tele", "telemetry", "ward", "service", "team", "care", "level", "bay", "trauma", "her", "morning", "night", "day", "today", "tomorrow", "tonight", "am", "pm", "be", "see", "sit", "stay", "work", "school", "church", "family", "daughter", "son", "wife", "husband", "friends", "shower", "scan", "scans", "ultrasound", "echo", "endoscopy", "ep", "eeg", "ekg", "gi", "pt's", "ot", "pt/ot", "pcp", "md", "rn", "np", "monitor", "monitoring", "meds", "dinner", "lunch", "breakfast", "sit", "walk", "car", "wheelchair", "stretcher", "ambulance", "amb", "ems", "helicopter", "hand", "touch", "place", "places", "time", "times", "help", "him", "her", "them", "again", "back", "up", "down", "off", "over", "out", "general", "memorial", "medical", "center", "medicine", "clinic", "office", "skilled", "long", "term", "acute", "hospice", "morgue", "spouse", "mother", "father", "daughters", "sons", "husband's", "wife's", "girl", "boy", "baby", "home's", "court", "jail", "prison", "first", "second", "third", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "all", "any", "some", "each", "every", "own", "same", "other", "another", "new", "old", "his/her", "s/p", "w/", "c/o", "d/c", "f/u", "b/l", "r/o", "h/o", "pmh", "hx", "dx", "tx", "rx", "sx", "a&ox3", "well", "mouth", "tube", "line", "ng", "og", "peg", "picc", "port", "gtt", "drip", "iv", "po", "pr", "sq", "im", "kg", "mg", "mcg", "ml", "cc"])
 
 
 def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:

@@ -18,7 +18,6 @@ import re
 from collections.abc import Sequence
 
 from clearpost.detectors.base import Hit, PostView, Span
-from clearpost.text import Lexicon, Match
 from clearpost.detectors.identifiers import (
     Ident,
     find_addressed_patient,
@@ -31,8 +30,10 @@ from clearpost.detectors.identifiers import (
     find_surname_with_procedure,
     find_units,
 )
+from clearpost.text import Lexicon, Match
 
-_SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT)\b")
+_SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT|CCU|CVICU|TICU|NSICU|"
+                            r"CSRU|L&D|PEDS|ONC|TELE)\b")
 _PATIENT_AREA = re.compile(r"\b(?:waiting room|waiting area|infusion|chemo|bedside|patient room|"
                            r"exam room|recovery|icu|er)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
@@ -44,7 +45,8 @@ _INSIDER = re.compile(
     r"chemo suite|or|burn unit|trauma bay|waiting room)|in clinic|on the unit|on our (?:floor|unit)|"
     r"came in|came into|brought in|rolled in|we admitted|i admitted|admitted (?:a|him|her)|"
     r"we got in|got in a|saw (?:him|her|them) in|in (?:our|the) er|in for (?:his|her|a|an)|"
-    r"on (?:our|the) (?:floor|unit)|is on our|was in our|was on our)\b",
+    r"on (?:our|the) (?:floor|unit)|is on our|was in our|was on our|our (?:vip|celeb|celebrity|"
+    r"famous|regular|frequent flyer))\b",
     re.IGNORECASE)
 _QUOTE = re.compile(r"^\s*(?:said|says|once said|used to say|wrote|taught us)\b", re.IGNORECASE)
 _PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
@@ -97,7 +99,8 @@ def detect(view: PostView) -> list[Hit]:
     people_in_media = view.has_media and view.has("people_cues")
     # Cheap screen: nothing about care and nobody who could be a patient.
     if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))
-            or _ROOM_HINT.search(view.lower) or _CARE_EVENT_SCREEN.search(view.lower)):
+            or _ROOM_HINT.search(view.lower) or _CARE_EVENT_SCREEN.search(view.lower)
+            or _UNIT_HINT.search(view.lower)):
         return []
     if view.has("fiction_cues"):
         return []
@@ -127,13 +130,15 @@ def detect(view: PostView) -> list[Hit]:
     unit_or_room = any(i.label in ("unit", "room") for i in idents)
     care_event = _CARE_EVENT_WORDS.search(view.text)
     strong_care = (bool(care) or relationship or (bool(patients) and bool(weak)) or named_in_room
-                   or bool(insider) or (unit_or_room and bool(patients or care_event)))
+                   or bool(insider)
+                   or (unit_or_room and bool(patients or care_event or third_person_ref(view))))
     addressed = _addressed_care(view, care)
     if addressed is not None:
         idents.append(addressed)
     has_direct_tie = any(i.label in ("work-knowledge", "photo-of-patient") for i in idents)
     # weak care words only count next to a direct identifier of a patient
-    named = any(i.direct and i.kind in ("name", "id-number") for i in idents)
+    named = any(i.direct and (i.kind == "id-number" or i.label in _PATIENT_NAME_LABELS)
+                for i in idents)
     if not strong_care and not has_direct_tie and not (weak and named):
         return []
 
@@ -144,7 +149,7 @@ def detect(view: PostView) -> list[Hit]:
 
     one_patient = any(m.phrase not in ("patients", "pts") for m in patients)
     person = bool(patients) or third_person_ref(view) or any(i.kind == "name" for i in idents)
-    direct = [i for i in idents if i.direct and i.label not in ("url", "street-address", "room")
+    direct = [i for i in idents if (i.direct and i.label not in ("url", "street-address", "room"))
               or (i.label == "street-address" and (one_patient or _HOME.search(view.text)))
               or (i.label == "room" and person)]
     quasi = [i for i in idents if not i.direct]
@@ -162,6 +167,9 @@ def detect(view: PostView) -> list[Hit]:
         decisive = not (_PUBLIC_HEALTH.search(view.text) and len(quasi_kinds) < 3)
     if not decisive and insider and quasi_kinds & {"occupation", "celebrity"}:
         decisive = True  # a recognisable person seen in the author's care setting
+    if not decisive and third_person and (care or insider) and any(
+            i.label == "incident-place" for i in quasi):
+        decisive = True  # who was hurt where: "the lady from the Dunkin on Route 4"
     if not decisive:
         return []
 
@@ -206,6 +214,9 @@ def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident |
     return None
 
 
+# Names that only a patient gets in a post: a title, initials, a room, a theatre-board surname.
+_PATIENT_NAME_LABELS = frozenset({"titled-name", "initials", "name-in-room", "surname+procedure"})
+_UNIT_HINT = re.compile(r"\b(?:on|to|from) \d{1,2} ?(?:west|east|north|south|[a-d])\b")
 _ROOM_HINT = re.compile(r"\b(?:room|rm|bed|bay)\s*#?\s*\d")
 _HOME = re.compile(r"\b(?:home (?:health |care )?visit|lives (?:at|on)|pt'?s home|patient'?s home|"
                    r"her home|his home|their home|house call)\b", re.IGNORECASE)
