@@ -203,6 +203,15 @@ def _clinical_words(policy: Policy) -> frozenset[str]:
     return result
 
 
+def is_plain_word(policy: Policy, word: str) -> bool:
+    """A capitalised word that is not an unknown name: a common, clinical or known-name word
+    (known names are found by the gazetteer recognisers already)."""
+    first, last = _name_sets(policy)
+    low = word.lower()
+    return (low in _NOT_NAMES or low in _clinical_words(policy) or low in first or low in last
+            or low in _ORG_WORDS or low in _BODY_WORDS)
+
+
 def find_loose_names(text: str, policy: Policy, taken: list[tuple[int, int]]) -> list[Ident]:
     """Names anywhere, with no care context (extract mode): capitalised tokens from the name
     gazetteers, alone or in runs ("Faina D. Yefremova"), not at a sentence start unless the

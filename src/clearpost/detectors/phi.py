@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.detectors.base import Hit, PostView, Span, sentence_of
 from clearpost.detectors.identifiers import (
     Ident,
     find_addressed_patient,
@@ -163,6 +163,13 @@ def detect(view: PostView) -> list[Hit]:
         quasi_kinds.add("condition")  # a diagnosis with a where or when narrows it down
 
     decisive = bool(direct)
+    if not decisive and (relationship or insider):
+        # the one case an expensive model decides: an unknown capitalised word next to a
+        # patient ("my patient Oluwaseun"), which the gazetteers cannot place
+        person = _ner_person(view, patients)
+        if person is not None:
+            direct.append(person)
+            decisive = True
     if not decisive and third_person and len(quasi_kinds) >= 2:
         decisive = not (_PUBLIC_HEALTH.search(view.text) and len(quasi_kinds) < 3)
     if not decisive and insider and quasi_kinds & {"occupation", "celebrity"}:
@@ -226,6 +233,30 @@ _QUASI_GROUP = {"care-date": "date", "relative-date": "date", "unit": "location"
 _COLLEAGUE_ROLE = re.compile(r"^,?\s*(?:our|the|my)?\s*(?:new\s+)?(?:nurse manager|charge nurse|"
                              r"manager|director|chief|colleague|coworker|co-worker|fellow|intern|"
                              r"np|pa|rn|md|resident physician|attending|surgeon)\b", re.IGNORECASE)
+
+
+_UNKNOWN_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}(?:[ \-][A-Z][a-z]+)?\b")
+
+
+def _ner_person(view: PostView, patients: list[Match]) -> Ident | None:
+    """Ask spaCy (the `phi` extra, loaded once) about capitalised words near a patient word
+    that no recogniser explained. Without the model: None."""
+    from clearpost.detectors import ner
+    from clearpost.detectors.identifiers import is_plain_word
+
+    near = []
+    for m in _UNKNOWN_CAP.finditer(view.text):
+        if is_plain_word(view.policy, m.group()):
+            continue
+        if any(abs(m.start() - p.end) <= 25 or abs(p.start - m.end()) <= 25 for p in patients):
+            near.append(m)
+    if not near or not ner.available():
+        return None
+    start, end = sentence_of(view, near[0].start())
+    for s, e, label in ner.entities(view.text[start:end]):
+        if label == "PERSON" and any(start + s <= m.start() < start + e for m in near):
+            return Ident(start + s, start + e, "name", "ner-person", True)
+    return None
 
 
 def third_person_ref(view: PostView) -> bool:
