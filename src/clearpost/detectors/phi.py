@@ -166,9 +166,9 @@ def detect(view: PostView) -> list[Hit]:
     if not decisive and (relationship or insider):
         # the one case an expensive model decides: an unknown capitalised word next to a
         # patient ("my patient Oluwaseun"), which the gazetteers cannot place
-        person = _ner_person(view, patients)
-        if person is not None:
-            direct.append(person)
+        ner_name = _ner_person(view, patients)
+        if ner_name is not None:
+            direct.append(ner_name)
             decisive = True
     if not decisive and third_person and len(quasi_kinds) >= 2:
         decisive = not (_PUBLIC_HEALTH.search(view.text) and len(quasi_kinds) < 3)
