@@ -75,7 +75,8 @@ _INITIALS = re.compile(
 _RELATION = (r"sons?|daughters?|wife|husband|mother|father|mom|dad|brothers?|sisters?|niece|"
              r"nephew|aunt|uncle|grandsons?|granddaughters?|grandaughter|grandmother|grandfather|"
              r"grandma|grandpa|fianc[eé]e?|boyfriend|girlfriend|partner|proxy|guardian|cousin|"
-             r"spouse|stepson|stepdaughter")
+             r"spouse|stepson|stepdaughter|dtr|dau|dgtr|hus|hsb|sis|bro|neice|gdtr|gson|"
+             r"significant other|s\.o\.|friend|caregiver|hcp|health care proxy|poa")
 _REL_NAME = re.compile(
     rf"\b(?i:{_RELATION})\b[ \t]*[,:\-]*[ \t]*(?:(?i:is|named|called)[ \t]+)?"
     r"([A-Za-z][A-Za-z'\-]+)(?:[ \t]+([A-Z][A-Za-z'\-]+))?"
@@ -721,6 +722,8 @@ _MOVE = re.compile(
     r"helicopter|ems|home|\w+ly))*[ \t]+(?i:to|into|from|at|in|by)[ \t]+(?i:the[ \t]+)?"
     r"([A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z][\w'\-]*){0,3})"
 )
+# A ward or building with a number after a move: "to Quartermain 6", "from Osler 4".
+_WARD = re.compile(r"\b(?i:to|from|on|at|in)[ \t]+([A-Za-z][a-z]{3,}|[A-Z]{4,})[ \t]?\d{1,2}\b(?![:./\d])")
 _FACILITY = re.compile(
     r"\b([A-Za-z][\w'\-.]*(?:[ \t]+[A-Za-z][\w'\-.]*){0,2}[ \t]+(?i:hospital|hosp|memorial|"
     r"medical center|med ctr|medical ctr|med center|general|rehab|rehabilitation|nursing home|vamc|"
@@ -751,6 +754,12 @@ def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
                 out.append(Ident(m.start(), m.start() + len(cand), "location", "town", False))
                 break
     if loose:
+        clinical = _clinical_words_cache.get("words", frozenset())
+        for m in _WARD.finditer(text):
+            w = m.group(1).lower()
+            if w not in _NOT_PLACE and w not in _NOT_NAMES and w not in clinical \
+                    and w not in _WARD_NOT:
+                out.append(Ident(m.start(1), m.end(1), "location", "ward", False))
         for pat in (_MOVE, _FACILITY):
             for m in pat.finditer(text):
                 if pat is _FACILITY and m.group(2):
@@ -760,6 +769,14 @@ def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
                 if e > s:
                     out.append(Ident(s, e, "location", "facility", False))
     return out
+
+
+_WARD_NOT = frozenset("""rate dose pain level levels grade stage step week weeks month months
+hour hours days page line lines site sites times time size bottle bag bags unit units liter
+liters drops scale score number zone lead leads vial vials tabs amps rounds round tier sats
+fio2 peep mode setting settings pressure pressures volume volumes cycle cycles trial value
+class type phase part ratio ration bolus boluses total x""".split())
+_clinical_words_cache: dict[str, frozenset[str]] = {}
 
 
 def _place_words(text: str, start: int, chunk: str, facility: bool) -> tuple[int, int]:
@@ -846,6 +863,7 @@ def extract_identifiers(text: str, policy: Policy | None = None, *,
     from clearpost.policy.loader import default_policy
 
     pol = policy or default_policy()
+    _clinical_words_cache["words"] = _clinical_words(pol)
     view = PostView(Post(text=text), pol)
     t = view.text
     found: list[Ident] = []
