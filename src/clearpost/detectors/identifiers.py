@@ -501,8 +501,9 @@ def _is_calendar_date(s: str) -> bool:
     if m:
         month, day = int(m.group(1)), int(m.group(2))
         has_year = s.count("/") == 2
-        return 1 <= month <= 12 and 1 <= day <= 31 and (has_year or not (month == day
-                                                                           and month <= 5))
+        # "5/5" is a strength score far more often than a date
+        return 1 <= month <= 12 and 1 <= day <= 31 and (has_year or not (
+            month == day and month <= 5))
     return True
 
 
@@ -652,7 +653,7 @@ def _contacts(text: str, loose: bool) -> list[Ident]:
 
 
 _STREET_NUM_NAME_NUM = re.compile(
-    r"\b\d{1,6}[ \t]+(?:ul\.[ \t]+)?[A-ZÀ-Ý][a-zà-ÿ][\w'.À-ÿ\-]*(?:[ \t]+[\w'.À-ÿ\-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\b")
+    r"\b\d{1,6}[ \t]+(?:ul\.[ \t]+)?[A-ZÀ-Ý][a-zà-ÿ][\w'.À-ÿ\-]{2,}(?:[ \t]+[\w'.À-ÿ\-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\b")
 _ADDRESS_NUMBER = re.compile(r"(?:(?<=\n)|(?<=> )|(?<=>)|(?<=, ))\s*\d{2,6}\b"
                              r"|\b[A-Z][\w'À-ÿ\-]+[ \t]+\d{4,6}(?=\s*$|\s*\n|\s*>)")
 
@@ -728,10 +729,11 @@ _FACILITY = re.compile(
     r"\b([A-Za-z][\w'\-.]*(?:[ \t]+[A-Za-z][\w'\-.]*){0,2}[ \t]+(?i:hospital|hosp|memorial|"
     r"medical center|med ctr|medical ctr|med center|general|rehab|rehabilitation|nursing home|vamc|"
     r"va|health center|healthcare|manor|assisted living|hospice|county jail|correctional|campus))\b"
-    r"|\b((?i:university|univ|u) (?i:of) [A-Za-z]+|(?i:st)\.? [A-Z][a-zA-Z]+(?:'s)?)"
+    r"|\b((?i:university|univ|u) (?i:of) [A-Za-z]+|(?:St\.?|ST\.) [A-Z][a-zA-Z]+(?:'s)?)"
 )
 # Words that end a place name or are not one ("transferred to the floor").
-_NOT_PLACE = frozenset(["the", "a", "an", "floor", "unit", "icu", "micu", "sicu", "ccu", "csru", "picu", "nicu", "pacu", "or", "er", "ed", "ew", "room", "rm", "bed", "home", "house", "rehab", "hospital", "hosp", "facility", "nursing", "for", "with", "and", "but", "after", "before", "via", "on", "at", "in", "of", "to", "by", "his", "her", "their", "him", "them", "pt", "patient", "me", "us", "you", "it", "this", "that", "from", "cath", "lab", "ct", "mri", "ir", "radiology", "xray", "x-ray", "surgery", "dialysis", "or", "bathroom", "bath", "chair", "commode", "sleep", "bedside", "stepdown", "step-down", "tele", "telemetry", "ward", "service", "team", "care", "level", "bay", "trauma", "her", "morning", "night", "day", "today", "tomorrow", "tonight", "am", "pm", "be", "see", "sit", "stay", "work", "school", "church", "family", "daughter", "son", "wife", "husband", "friends", "shower", "scan", "scans", "ultrasound", "echo", "endoscopy", "ep", "eeg", "ekg", "gi", "pt's", "ot", "pt/ot", "pcp", "md", "rn", "np", "monitor", "monitoring", "meds", "dinner", "lunch", "breakfast", "sit", "walk", "car", "wheelchair", "stretcher", "ambulance", "amb", "ems", "helicopter", "hand", "touch", "place", "places", "time", "times", "help", "him", "her", "them", "again", "back", "up", "down", "off", "over", "out", "general", "memorial", "medical", "center", "medicine", "clinic", "office", "skilled", "long", "term", "acute", "hospice", "morgue", "spouse", "mother", "father", "daughters", "sons", "husband's", "wife's", "girl", "boy", "baby", "home's", "court", "jail", "prison", "first", "second", "third", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "all", "any", "some", "each", "every", "own", "same", "other", "another", "new", "old", "his/her", "s/p", "w/", "c/o", "d/c", "f/u", "b/l", "r/o", "h/o", "pmh", "hx", "dx", "tx", "rx", "sx", "a&ox3", "well", "mouth", "tube", "line", "ng", "og", "peg", "picc", "port", "gtt", "drip", "iv", "po", "pr", "sq", "im", "kg", "mg", "mcg", "ml", "cc"])
+_NOT_PLACE = frozenset(["the", "a", "an", "floor", "unit", "icu", "micu", "sicu", "ccu", "csru", "picu", "nicu", "pacu", "or", "er", "ed", "ew", "room", "rm", "bed", "home", "house", "rehab", "hospital", "hosp", "facility", "nursing", "for", "with", "and", "but", "after", "before", "via", "on", "at", "in", "of", "to", "by", "his", "her", "their", "him", "them", "pt", "patient", "me", "us", "you", "it", "this", "that", "from", "cath", "lab", "ct", "mri", "ir", "radiology", "xray", "x-ray", "surgery", "dialysis", "or", "bathroom", "bath", "chair", "commode", "sleep", "bedside", "stepdown", "step-down", "tele", "telemetry", "ward", "service", "team", "care", "level", "bay", "trauma", "her", "morning", "night", "day", "today", "tomorrow", "tonight", "am", "pm", "be", "see", "sit", "stay", "work", "school", "church", "family", "daughter", "son", "wife", "husband", "friends", "shower", "scan", "scans", "ultrasound", "echo", "endoscopy", "ep", "eeg", "ekg", "gi", "pt's", "ot", "pt/ot", "pcp", "md", "rn", "np", "monitor", "monitoring", "meds", "dinner", "lunch", "breakfast", "sit", "walk", "car", "wheelchair", "stretcher", "ambulance", "amb", "ems", "helicopter", "hand", "touch", "place", "places", "time", "times", "help", "him", "her", "them", "again", "back", "up", "down", "off", "over", "out", "general", "memorial", "medical", "center", "medicine", "clinic", "office", "skilled", "long", "term", "acute", "hospice", "morgue", "spouse", "mother", "father", "daughters", "sons", "husband's", "wife's", "girl", "boy", "baby", "home's", "court", "jail", "prison", "first", "second", "third", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "all", "any", "some", "each", "every", "own", "same", "other", "another", "new", "old", "his/her", "s/p", "w/", "c/o", "d/c", "f/u", "b/l", "r/o", "h/o", "pmh", "hx", "dx", "tx", "rx", "sx", "a&ox3", "well", "mouth", "tube", "line", "ng", "og", "peg", "picc", "port", "gtt", "drip", "iv", "po", "pr", "sq", "im", "kg", "mg", "mcg", "ml", "cc",
+    "if", "she", "he", "needs", "need", "will", "may", "can", "should", "would", "could", "possible", "try", "eval", "evaluate", "ask", "questions", "area", "fellow", "skin", "renal", "vascular", "thoracic", "ortho", "per"])
 
 
 def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
@@ -750,7 +752,8 @@ def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
         parts = words.group().rstrip(".").split()
         for n in range(len(parts), 0, -1):
             cand = " ".join(parts[:n])
-            if cand.lower() in towns:
+            if cand.lower() in towns and cand.lower() not in _clinical_words_cache.get(
+                    "words", frozenset()):
                 out.append(Ident(m.start(), m.start() + len(cand), "location", "town", False))
                 break
     if loose:
@@ -771,11 +774,7 @@ def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
     return out
 
 
-_WARD_NOT = frozenset("""rate dose pain level levels grade stage step week weeks month months
-hour hours days page line lines site sites times time size bottle bag bags unit units liter
-liters drops scale score number zone lead leads vial vials tabs amps rounds round tier sats
-fio2 peep mode setting settings pressure pressures volume volumes cycle cycles trial value
-class type phase part ratio ration bolus boluses total x""".split())
+_WARD_NOT = frozenset(["rate", "dose", "pain", "level", "levels", "grade", "stage", "step", "week", "weeks", "month", "months", "hour", "hours", "days", "page", "line", "lines", "site", "sites", "times", "time", "size", "bottle", "bag", "bags", "unit", "units", "liter", "liters", "drops", "scale", "score", "number", "zone", "lead", "leads", "vial", "vials", "tabs", "amps", "rounds", "round", "tier", "sats", "fio2", "peep", "mode", "setting", "settings", "pressure", "pressures", "volume", "volumes", "cycle", "cycles", "trial", "value", "class", "type", "phase", "part", "ratio", "ration", "bolus", "boluses", "total", "x", "high", "higher", "upper", "lower", "goal", "receive", "received", "least", "around", "about", "under", "over", "near", "than", "with", "within", "from"])
 _clinical_words_cache: dict[str, frozenset[str]] = {}
 
 
@@ -785,7 +784,9 @@ def _place_words(text: str, start: int, chunk: str, facility: bool) -> tuple[int
         # the facility word, and the words right before it that are not generic
         keep = [toks[-1]]
         for t in reversed(toks[:-1]):
-            if t.group().lower().strip(".") in _NOT_PLACE or t.group()[0].isdigit():
+            w = t.group().lower().strip(".")
+            if w in _NOT_PLACE or w in _NOT_NAMES or w[0].isdigit() or (t.group().islower() and (
+                    w.endswith(("ed", "ing", "ly", "ion", "ity", "s")) or len(w) > 12)):
                 break
             keep.append(t)
         keep.reverse()
