@@ -113,15 +113,18 @@ _DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "f
                 "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 _MIXED_NUMBER = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*\d)(?:\d|zero|one|two|three|four|five|six|"
                            r"seven|eight|nine){2,}(?![A-Za-z])", re.IGNORECASE)
-_LEETISH = re.compile(r"[A-Za-z][0-9@$!|€]+[A-Za-z]|\d(?:zero|one|two|three|four|five|six|seven|"
-                      r"eight|nine)|(?:zero|one|two|three|four|five|six|seven|eight|nine)\d",
-                      re.IGNORECASE)
+_LEETISH = re.compile(r"[A-Za-z][0-9@$!|€]+[A-Za-z]")
+_LETTER_DIGIT = re.compile(r"[0-9][A-Za-z]|[A-Za-z][0-9]")
+_SPELLED_NEXT_TO_DIGIT = re.compile(r"\d(?:zero|one|two|three|four|five|six|seven|eight|nine)|"
+                                    r"(?:zero|one|two|three|four|five|six|seven|eight|nine)\d",
+                                    re.IGNORECASE)
 
 
 def _needs_work(text: str) -> bool:
     if not _SIMPLE.fullmatch(text):
         return True
-    return bool(_SPACED.search(text) or _LEETISH.search(text) or _SOFT_BREAK.search(text))
+    return bool(_SPACED.search(text) or _LEETISH.search(text) or _SOFT_BREAK.search(text)
+                or (_LETTER_DIGIT.search(text) and _SPELLED_NEXT_TO_DIGIT.search(text)))
 
 
 def _soften_breaks(chars: _Chars) -> _Chars:
@@ -206,14 +209,15 @@ def _join_spaced(chars: _Chars) -> _Chars:
     return out
 
 
-def _undo_leet(chars: _Chars) -> _Chars:
+def _undo_leet(chars: _Chars, hint: str) -> _Chars:
     """Replace runs of leet characters that sit between letters ("r00m", "p@tient"); e-mail
     addresses and URLs are left as written ("rkowal55@gmail.com" is not "rkowalssagmail")."""
     n = len(chars)
     out = list(chars)
-    text = "".join(c for c, _, _ in chars)
-    protected = [(m.start(), m.end()) for m in _EMAIL_OR_URL.finditer(text)] if (
-        "@" in text or "://" in text or "www." in text) else []
+    protected: list[tuple[int, int]] = []
+    if "@" in hint or "://" in hint or "www." in hint:  # hint: this pass's input text
+        text = "".join(c for c, _, _ in chars)
+        protected = [(m.start(), m.end()) for m in _EMAIL_OR_URL.finditer(text)]
     i = 0
     while i < n:
         c = chars[i][0]
@@ -234,11 +238,11 @@ def _undo_leet(chars: _Chars) -> _Chars:
     return out
 
 
-def _spelled_digits(chars: _Chars) -> _Chars:
+def _spelled_digits(chars: _Chars, hint: str) -> _Chars:
     """"4one2" -> "412": a token mixing digits and spelled digits is a number."""
-    text = "".join(c for c, _, _ in chars)
-    if not any(c.isdigit() for c in text):
+    if not _LETTER_DIGIT.search(hint) or not _SPELLED_NEXT_TO_DIGIT.search(hint):
         return chars
+    text = "".join(c for c, _, _ in chars)
     out: _Chars = []
     last = 0
     for m in _MIXED_NUMBER.finditer(text):
@@ -268,8 +272,8 @@ def _one_pass(text: str) -> tuple[str, list[int], list[int]] | None:
     chars = _drop_symbols_in_words(chars)
     chars = _soften_breaks(chars)
     chars = _join_spaced(chars)
-    chars = _undo_leet(chars)
-    chars = _spelled_digits(chars)
+    chars = _undo_leet(chars, text)
+    chars = _spelled_digits(chars, text)
     out = "".join(c for c, _, _ in chars)
     if out == text:
         return None
