@@ -57,11 +57,10 @@ def labelled_posts() -> list[dict[str, Any]]:
 
 # --- the tools -----------------------------------------------------------------------------
 def clearpost_tool() -> tuple[Callable[[dict[str, Any]], bool], Spans, Spans]:
+    from clearpost.detectors import ner
     from clearpost.detectors.identifiers import extract_identifiers
     from clearpost.engine import check
     from clearpost.policy.loader import default_policy
-
-    from clearpost.detectors import ner
 
     pol = default_policy()
     ner.available()  # load the optional model once, outside the timed loop
