@@ -60,7 +60,7 @@ _TITLED = re.compile(
     rf"\b(?:{_PATIENT_TITLES})\.?\s+(?:[A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+)?|[A-Z]\b\.?)"
 )
 # Clinical notes and quick posts drop the case: "mrs cohen", "MR DEXTER".
-_TITLED_ANYCASE = re.compile(r"\b(?i:mr|mrs|ms|miss)\.?[ \t]+([A-Za-z][A-Za-z'\-]{1,})\b")
+_TITLED_ANYCASE = re.compile(r"\b((?i:mr|mrs|ms|miss))(?:\.[ \t]*|[ \t]+)([A-Za-z][A-Za-z'\-]{1,})\b")
 _CAP_WORD = re.compile(r"\b[A-Z][a-z]+(?:['\-][A-Za-z]+)?\b")
 _CAP_TOKEN = re.compile(r"(?<![\w@#])[A-Z][^\W\d_]*(?:['\-][^\W\d_]+)?(?![\w@])")
 _DOCTOR = re.compile(r"\b(?:Dr|Doctor|Nurse|NP|PA|RN)\.?\s+$")
@@ -135,8 +135,10 @@ def find_names(view: PostView) -> list[Ident]:
             taken.append((s, e))
 
     for m in _TITLED_ANYCASE.finditer(text):
-        tok = m.group(1)
-        proper = tok.istitle()
+        tok = m.group(2)
+        # "MR LOMISH", "mrs cohen": any case after Mr/Mrs ("MS" is also "mental status")
+        proper = tok.istitle() or (m.group(1).lower() in ("mr", "mrs") and len(tok) > 2
+                                   and tok.lower() not in _NOT_PLACE)
         if tok.lower() in _clinical_words(view.policy):
             continue
         if _is_name_token(tok, first_names, surnames, allow_wordlike=True,
@@ -219,6 +221,24 @@ def find_loose_names(text: str, policy: Policy, taken: list[tuple[int, int]]) ->
     run has two or more parts."""
     first_names, surnames = _name_sets(policy)
     out: list[Ident] = []
+    clinical = _clinical_words(policy)
+    # a known given name, any case, in a contact frame: "PER DAVID", "spoke with suzette",
+    # "bob visited", "CONTACT PERSON CAROLE HAYES"
+    for m in _CONTACT_NAME.finditer(text):
+        for g in (1, 2):
+            tok = m.group(g)
+            if not tok:
+                continue
+            low = tok.lower()
+            if (low in first_names or low in _WORDLIKE_NAMES) and low not in _NOT_NAMES \
+                    and low not in clinical and all(m.end(g) <= a or m.start(g) >= b
+                                                    for a, b in taken):
+                end = m.end(g)
+                nxt = re.match(r"[ \t]+([A-Za-z][A-Za-z'\-]+)", text[end:])
+                if nxt and nxt.group(1).lower() in surnames and nxt.group(1).lower() not in _NOT_NAMES:
+                    end += nxt.end()
+                out.append(Ident(m.start(g), end, "name", "name", True))
+                taken = [*taken, (m.start(g), end)]
     toks = list(_CAP_TOKEN.finditer(text))
     i = 0
     while i < len(toks):
@@ -268,6 +288,11 @@ def find_loose_names(text: str, policy: Policy, taken: list[tuple[int, int]]) ->
 
 
 _ORG_WORDS = frozenset(["inc", "corp", "co", "ltd", "llc", "plc", "group", "partners", "bank", "university", "college", "institute", "school", "hospital", "center", "centre", "clinic", "foundation", "times", "post", "journal", "news", "press", "company", "airlines", "airways", "records", "studios", "pictures", "entertainment", "media", "network", "systems", "solutions", "technologies", "labs", "services", "street", "avenue", "road", "park", "lake", "river", "mountain", "county", "city", "republic", "kingdom", "states", "united", "north", "south", "east", "west", "new", "york", "jersey", "san", "santa", "los", "las", "el", "club", "society", "association", "church", "cathedral", "museum", "gallery", "library", "theatre", "theater", "festival", "orchestra", "band", "trio", "quartet", "league", "cup", "tour", "show", "awards"])
+_CONTACT_NAME = re.compile(
+    r"\b(?i:per|contact(?: person)?|spoke (?:with|to)|talked (?:with|to)|reach(?:ed)?|"
+    r"call(?:ed)? from|update[ds]?|told|informed)[ \t]+([A-Za-z][a-z]+|[A-Z]+)\b"
+    r"|\b([A-Za-z][a-z]+|[A-Z]+)[ \t]+(?i:called|visited|states|stated|is here|was here|"
+    r"at bedside|in to visit|came in)\b")
 _ORG_AFTER = re.compile(r"\s+(?:Inc|Corp|Co|Ltd|LLC|Group|Partners|&)\b|'s\s+[A-Z]")
 _NAME_CUE = re.compile(r"(?i:name(?:'s| is|:)|i'm|i am|called|named|by|with|to|from|and|"
                        r"mr\.?|mrs\.?|ms\.?|dear|hi|hello|thanks?|met|meet|ask|tell|told)\s+$")
