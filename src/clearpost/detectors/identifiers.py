@@ -234,9 +234,10 @@ def find_loose_names(text: str, policy: Policy, taken: list[tuple[int, int]]) ->
                     and low not in clinical and all(m.end(g) <= a or m.start(g) >= b
                                                     for a, b in taken):
                 end = m.end(g)
-                nxt = re.match(r"[ \t]+([A-Za-z][A-Za-z'\-]+)", text[end:])
-                if nxt and nxt.group(1).lower() in surnames and nxt.group(1).lower() not in _NOT_NAMES:
-                    end += nxt.end()
+                after = re.match(r"[ \t]+([A-Za-z][A-Za-z'\-]+)", text[end:])
+                if after and after.group(1).lower() in surnames \
+                        and after.group(1).lower() not in _NOT_NAMES:
+                    end += after.end()
                 out.append(Ident(m.start(g), end, "name", "name", True))
                 taken = [*taken, (m.start(g), end)]
     toks = list(_CAP_TOKEN.finditer(text))
