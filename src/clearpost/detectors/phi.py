@@ -180,7 +180,7 @@ def detect(view: PostView) -> list[Hit]:
     if not decisive:
         return []
 
-    used = direct + (quasi if not direct or len(quasi_kinds) >= 2 else [])
+    used = _outermost(direct + (quasi if not direct or len(quasi_kinds) >= 2 else []))
     evidence = _evidence(used, care)
     kinds = sorted({i.kind for i in used})
     details = ", ".join(f'"{view.norm.original_text(i.start, i.end)}"' for i in used[:4])
@@ -286,6 +286,15 @@ def _specific_condition(view: PostView) -> bool:
 
 _DIAGNOSIS = re.compile(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"
                         r"ms|pe|gi bleed|stroke|sepsis|cancer)\b", re.IGNORECASE)
+
+
+def _outermost(idents: list[Ident]) -> list[Ident]:
+    """Each identifier once: "Abernathy" inside "Mrs. Abernathy" is the same detail."""
+    kept: list[Ident] = []
+    for i in sorted(idents, key=lambda i: (-(i.end - i.start), i.start)):
+        if not any(k.start <= i.start and i.end <= k.end for k in kept):
+            kept.append(i)
+    return sorted(kept, key=lambda i: i.start)
 
 
 def _join(parts: list[str]) -> str:
