@@ -11,8 +11,10 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-LOCALES = ["en_US", "en_GB", "es_MX", "es_ES", "it_IT", "de_DE", "fr_FR", "pl_PL", "pt_BR",
-           "ga_IE", "en_IE", "nl_NL", "sv_SE", "tr_TR", "en_IN", "yo_NG", "zu_ZA", "tw_GH"]
+# Every Faker locale whose names are written in Latin letters: patients come from everywhere.
+LOCALES = sorted(p.name for p in (Path(importlib.import_module("faker.providers.person").__file__
+                                       or ".").parent.iterdir()) if p.is_dir()
+                 and not p.name.startswith("_"))
 COMMON_WORDS = {
     "will", "faith", "hope", "joy", "grace", "bill", "mark", "rose", "may", "june", "april",
     "august", "summer", "autumn", "dawn", "eve", "sky", "star", "king", "young", "long",
@@ -40,10 +42,17 @@ def names(attr: str) -> set[str]:
         provider = mod.Provider
         for a in (attr, f"{attr}_male", f"{attr}_female", f"{attr}_nonbinary"):
             values = getattr(provider, a, None)
-            if values is None:
+            if values is None or isinstance(values, property):
                 continue
             out.update(v for v in (values.keys() if isinstance(values, dict) else values))
-    return {n.strip() for n in out if n.strip().isalpha() and len(n) > 1}
+    return {n.strip() for n in out
+            if n.strip().isalpha() and len(n) > 1 and all(_latin(c) for c in n.strip())}
+
+
+def _latin(c: str) -> bool:
+    import unicodedata
+
+    return c.isascii() or "LATIN" in unicodedata.name(c, "")
 
 
 def write(path: Path, values: set[str], header: str) -> None:

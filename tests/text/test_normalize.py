@@ -62,3 +62,28 @@ def test_every_char_maps_inside_the_original(raw: str) -> None:
     for i in range(len(n.text)):
         s, e = n.span(i, i + 1)
         assert 0 <= s <= e <= len(raw)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("pt in rm 4one2 coded", "pt in rm 412 coded"),
+    ("r00m 4one2", "room 412"),
+    ("one2three", "123"),
+])
+def test_spelled_digits_inside_numbers(raw: str, expected: str) -> None:
+    n = normalize(raw)
+    assert n.text == expected
+    assert n.original_text(0, len(n.text)) == raw
+
+
+@pytest.mark.parametrize("raw", ["mail rkowal55@gmail.com now", "see www.h3llo.com/p4ge",
+                                 "https://ex4mple.org/a1b2", "tone2 is a word", "2 one 3"])
+def test_addresses_and_plain_words_are_kept(raw: str) -> None:
+    assert normalize(raw).text == raw
+
+
+def test_spelled_digit_span_maps_to_the_whole_word() -> None:
+    raw = "room 4one2 now"
+    n = normalize(raw)
+    i = n.text.index("412")
+    assert n.original_text(i, i + 3) == "4one2"
+    assert n.original_text(i + 1, i + 2) == "one"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.detectors.base import Hit, PostView, Span, sentence_of
 from clearpost.detectors.identifiers import (
     Ident,
     find_addressed_patient,
@@ -30,12 +30,25 @@ from clearpost.detectors.identifiers import (
     find_surname_with_procedure,
     find_units,
 )
+from clearpost.text import Lexicon, Match
 
-_SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT)\b")
+_SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT|CCU|CVICU|TICU|NSICU|"
+                            r"CSRU|L&D|PEDS|ONC|TELE)\b")
 _PATIENT_AREA = re.compile(r"\b(?:waiting room|waiting area|infusion|chemo|bedside|patient room|"
                            r"exam room|recovery|icu|er)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
-                           r"kid|kiddo|family|mom|dad)\b", re.IGNORECASE)
+                           r"kid|kiddo|family|mom|dad|whose|gent|teen|baby|babies|twins|triplets|newborn|resident)\b",
+                           re.IGNORECASE)
+# The author saw this person at work: an insider's care setting ("our ER", "in clinic").
+_INSIDER = re.compile(
+    r"\b(?:(?:our|my|the) (?:er|ed|icu|micu|sicu|picu|nicu|floor|unit|clinic|ward|infusion suite|"
+    r"chemo suite|or|burn unit|trauma bay|waiting room)|in clinic|on the unit|on our (?:floor|unit)|"
+    r"came in|came into|brought in|rolled in|we admitted|i admitted|admitted (?:a|him|her)|"
+    r"we got in|got in a|saw (?:him|her|them) in|in (?:our|the) er|in for (?:his|her|a|an)|"
+    r"on (?:our|the) (?:floor|unit)|is on our|was in our|was on our|our (?:vip|celeb|celebrity|"
+    r"famous|regular|frequent flyer))\b",
+    re.IGNORECASE)
+_QUOTE = re.compile(r"^\s*(?:said|says|once said|used to say|wrote|taught us)\b", re.IGNORECASE)
 _PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
                             re.IGNORECASE)
 
@@ -49,20 +62,45 @@ _KIND_WORDS = {
 }
 
 
-def _care_spans(view: PostView) -> list[tuple[int, int, str]]:
-    spans = [(m.start, m.end, "care") for m in view.find("care_terms")]
-    spans += [(m.start, m.end, "setting") for m in view.find("care_settings")]
+# One Aho-Corasick pass finds every screen word: clinical vocabulary, settings, patient words.
+_SCREEN_LEXICONS = ("care_terms", "care_conditions", "drugs", "care_settings", "patient_refs",
+                    "patient_cues", "care_weak")
+
+
+def _screen_lexicon(view: PostView) -> Lexicon:
+    def build() -> Lexicon:
+        pol = view.policy
+        return Lexicon([(p, name) for name in _SCREEN_LEXICONS for p in pol.lexicon(name)])
+
+    result: Lexicon = view.policy.memo("phi-screen-lexicon", build)
+    return result
+
+
+def _screen(view: PostView) -> dict[str, list[Match]]:
+    found: dict[str, list[Match]] = {name: [] for name in _SCREEN_LEXICONS}
+    for m in _screen_lexicon(view).find_all(view.lower):
+        found[m.label].append(m)
+    return found
+
+
+def _care_spans(view: PostView, found: dict[str, list[Match]]) -> list[tuple[int, int, str]]:
+    spans = [(m.start, m.end, "care") for m in found["care_terms"] + found["care_conditions"]]
+    spans += [(m.start, m.end, "care") for m in found["drugs"] if len(m.phrase) > 3]
+    spans += [(m.start, m.end, "setting") for m in found["care_settings"]]
     spans += [(m.start(), m.end(), "setting") for m in _SETTING_CASED.finditer(view.text)]
-    return spans
+    return sorted(spans)
 
 
 def detect(view: PostView) -> list[Hit]:
-    care = _care_spans(view)
-    patients = view.find("patient_refs")
-    weak = view.find("care_weak")
+    found = _screen(view)
+    care = _care_spans(view, found)
+    patients = found["patient_refs"] + found["patient_cues"]
+    weak = found["care_weak"]
     people_in_media = view.has_media and view.has("people_cues")
     # Cheap screen: nothing about care and nobody who could be a patient.
-    if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))):
+    if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))
+            or _ROOM_HINT.search(view.lower) or _CARE_EVENT_SCREEN.search(view.lower)
+            or _UNIT_HINT.search(view.lower)):
         return []
     if view.has("fiction_cues"):
         return []
@@ -77,36 +115,72 @@ def detect(view: PostView) -> list[Hit]:
     idents += find_dates(view)
     idents += find_contacts_and_numbers(view)
     idents += find_descriptors(view)
+    idents = _drop_not_patients(view, idents)
 
     # A photo that shows patients (people in a patient area, or a patient in a care moment).
     if people_in_media and (_PATIENT_AREA.search(view.text) or (patients and care)):
         cue = view.media_cues[0]
         idents.append(Ident(cue.start, cue.end, "descriptor", "photo-of-patient", True))
 
+    insider = _INSIDER.search(view.text)
     # "my patient", "pt": the relationship itself is care context.
     relationship = any(m.phrase in _RELATIONSHIP for m in patients)
-    strong_care = bool(care) or relationship or (bool(patients) and bool(weak))
+    named_in_room = any(i.label in ("name-in-room",) for i in idents) or (
+        any(i.kind == "name" for i in idents) and any(i.label == "room" for i in idents))
+    unit_or_room = any(i.label in ("unit", "room") for i in idents)
+    care_event = _CARE_EVENT_WORDS.search(view.text)
+    strong_care = (bool(care) or relationship or (bool(patients) and bool(weak)) or named_in_room
+                   or bool(insider)
+                   or (unit_or_room and bool(patients or care_event or third_person_ref(view))))
+    addressed = _addressed_care(view, care)
+    if addressed is not None:
+        idents.append(addressed)
     has_direct_tie = any(i.label in ("work-knowledge", "photo-of-patient") for i in idents)
     # weak care words only count next to a direct identifier of a patient
-    named = any(i.direct and i.kind in ("name", "id-number") for i in idents)
+    named = any(i.direct and (i.kind == "id-number" or i.label in _PATIENT_NAME_LABELS)
+                for i in idents)
     if not strong_care and not has_direct_tie and not (weak and named):
         return []
 
     if _is_own_health(view, idents, patients):
         return []
+    if view.has("public_news") and not insider and not relationship and not has_direct_tie:
+        return []  # a public figure's health as already reported, not learnt at work
 
-    direct = [i for i in idents if i.direct and i.label != "url"]
+    one_patient = any(m.phrase not in ("patients", "pts") for m in patients)
+    person = bool(patients) or third_person_ref(view) or any(i.kind == "name" for i in idents)
+    direct = [i for i in idents if (i.direct and i.label not in ("url", "street-address", "room"))
+              or (i.label == "street-address" and (one_patient or _HOME.search(view.text)))
+              or (i.label == "room" and person)]
     quasi = [i for i in idents if not i.direct]
-    quasi_kinds = {i.label for i in quasi}
-    third_person = bool(patients) or bool(_THIRD_PERSON.search(view.text))
+    quasi_kinds = {_QUASI_GROUP.get(i.label, i.label) for i in quasi}
+    # "the firefighter", "a famous linebacker": a person (not "teaching", "teaches")
+    third_person = bool(patients) or third_person_ref(view) or any(
+        i.label in ("occupation", "celebrity")
+        and not view.lower[i.start:i.end].endswith(("ing", "es")) for i in idents)
+    specific = _specific_condition(view)
+    if specific and quasi_kinds & {"location", "date", "age", "occupation"}:
+        quasi_kinds.add("condition")  # a diagnosis with a where or when narrows it down
 
     decisive = bool(direct)
+    if not decisive and (relationship or insider):
+        # the one case an expensive model decides: an unknown capitalised word next to a
+        # patient ("my patient Oluwaseun"), which the gazetteers cannot place
+        ner_name = _ner_person(view, patients)
+        if ner_name is not None:
+            direct.append(ner_name)
+            decisive = True
     if not decisive and third_person and len(quasi_kinds) >= 2:
         decisive = not (_PUBLIC_HEALTH.search(view.text) and len(quasi_kinds) < 3)
+    if not decisive and insider and quasi_kinds & {"occupation", "celebrity"}:
+        decisive = True  # a recognisable person seen in the author's care setting
+    if not decisive and third_person and (care or insider) and any(
+            i.label == "incident-place" for i in quasi):
+        decisive = True  # who was hurt where: "the lady from the Dunkin on Route 4"
     if not decisive:
         return []
 
-    used = direct + (quasi if not direct or len(quasi_kinds) >= 2 else [])
+    used = _outermost(direct + (quasi if not direct or len(quasi_kinds) >= 2 else []))
     evidence = _evidence(used, care)
     kinds = sorted({i.kind for i in used})
     details = ", ".join(f'"{view.norm.original_text(i.start, i.end)}"' for i in used[:4])
@@ -116,7 +190,8 @@ def detect(view: PostView) -> list[Hit]:
         message += f" together with care details ({', '.join(care_words)})."
     else:
         message += " in a care context."
-    fix = ("Remove " + ", ".join(_KIND_WORDS[k] for k in kinds if k in _KIND_WORDS)
+    fix = ("Remove " + _join([_KIND_WORDS[k] + f" ({_quote_all(view, used, k)})"
+                              for k in kinds if k in _KIND_WORDS])
            + ", or share nothing about this patient. A story without who, where and when "
            "(\"a patient taught me something today\") is fine.")
     return [Hit(message=message, evidence=evidence, fix=fix,
@@ -124,6 +199,118 @@ def detect(view: PostView) -> list[Hit]:
                 explain={"direct": sorted({i.label for i in direct}),
                          "quasi": sorted(quasi_kinds),
                          "care": care_words})]
+
+
+_CARE_EVENT_WORDS = re.compile(
+    r"\b(?:passed|died|went home|going home|discharged|admitted|admission|coded|intubated|"
+    r"extubated|withdraw\w*|delivered|born|in labor|post-?op|pre-?op|on the vent|restrained|"
+    r"sedated|unresponsive|transferred)\b", re.IGNORECASE)
+_CARE_EVENT_SCREEN = re.compile(_CARE_EVENT_WORDS.pattern)  # on lower-cased text: no flag
+_ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|dear|thanks|thank you)"
+                        r",?\s+(?:[A-Z]|mr|mrs|ms))|^\s*[A-Z][a-z]+,\s", re.IGNORECASE)
+
+
+def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident | None:
+    """A post addressed to someone that names *their* care ("Hi Tamsin, ... your gum graft"):
+    the author knows this person's treatment, which confirms they are a patient."""
+    if not care or not _ADDRESSEE.search(view.text):
+        return None
+    for s, e, _ in care:
+        if re.search(r"\byour\s+(?:\w+\s+){0,2}$", view.lower[max(0, s - 25):s]):
+            return Ident(s, e, "descriptor", "work-knowledge", True)
+    return None
+
+
+# Names that only a patient gets in a post: a title, initials, a room, a theatre-board surname.
+_PATIENT_NAME_LABELS = frozenset({"titled-name", "initials", "name-in-room", "surname+procedure"})
+_UNIT_HINT = re.compile(r"\b(?:on|to|from) \d{1,2} ?(?:west|east|north|south|[a-d])\b")
+_ROOM_HINT = re.compile(r"\b(?:room|rm|bed|bay)\s*#?\s*\d")
+_HOME = re.compile(r"\b(?:home (?:health |care )?visit|lives (?:at|on)|pt'?s home|patient'?s home|"
+                   r"her home|his home|their home|house call)\b", re.IGNORECASE)
+_QUASI_GROUP = {"care-date": "date", "relative-date": "date", "unit": "location",
+                "place": "location", "town": "location", "incident-place": "location",
+                "zip": "location", "street-address": "location", "facility": "location"}
+_COLLEAGUE_ROLE = re.compile(r"^,?\s*(?:our|the|my)?\s*(?:new\s+)?(?:nurse manager|charge nurse|"
+                             r"manager|director|chief|colleague|coworker|co-worker|fellow|intern|"
+                             r"np|pa|rn|md|resident physician|attending|surgeon)\b", re.IGNORECASE)
+
+
+_UNKNOWN_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}(?:[ \-][A-Z][a-z]+)?\b")
+
+
+def _ner_person(view: PostView, patients: list[Match]) -> Ident | None:
+    """Ask spaCy (the `phi` extra, loaded once) about capitalised words near a patient word
+    that no recogniser explained. Without the model: None."""
+    from clearpost.detectors import ner
+    from clearpost.detectors.identifiers import is_plain_word
+
+    near = []
+    for m in _UNKNOWN_CAP.finditer(view.text):
+        if is_plain_word(view.policy, m.group()):
+            continue
+        if any(abs(m.start() - p.end) <= 25 or abs(p.start - m.end()) <= 25 for p in patients):
+            near.append(m)
+    if not near or not ner.available():
+        return None
+    start, end = sentence_of(view, near[0].start())
+    for s, e, label in ner.entities(view.text[start:end]):
+        if label == "PERSON" and any(start + s <= m.start() < start + e for m in near):
+            return Ident(start + s, start + e, "name", "ner-person", True)
+    return None
+
+
+def third_person_ref(view: PostView) -> bool:
+    return bool(_THIRD_PERSON.search(view.text))
+
+
+def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
+    """Names that are not patients: colleagues greeted or praised, people quoted."""
+    colleague_frame = view.has("colleague_frames")
+    out = []
+    for i in idents:
+        if i.kind == "name":
+            after = view.text[i.end:i.end + 40]
+            if _QUOTE.match(after) or _COLLEAGUE_ROLE.match(after):
+                continue
+            if colleague_frame and i.label in ("full-name", "first-name") and not (
+                    view.has("patient_refs") or view.has("patient_cues")):
+                continue
+        out.append(i)
+    return out
+
+
+def _specific_condition(view: PostView) -> bool:
+    """A named diagnosis (not just "sick"): from the ICD-10-CM lexicon or the clinical one."""
+    return bool(view.find("care_conditions")) or bool(_DIAGNOSIS.search(view.text))
+
+
+_DIAGNOSIS = re.compile(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"
+                        r"ms|pe|gi bleed|stroke|sepsis|cancer)\b", re.IGNORECASE)
+
+
+def _outermost(idents: list[Ident]) -> list[Ident]:
+    """Each identifier once: "Abernathy" inside "Mrs. Abernathy" is the same detail."""
+    kept: list[Ident] = []
+    for i in sorted(idents, key=lambda i: (-(i.end - i.start), i.start)):
+        if not any(k.start <= i.start and i.end <= k.end for k in kept):
+            kept.append(i)
+    return sorted(kept, key=lambda i: i.start)
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _quote_all(view: PostView, idents: list[Ident], kind: str) -> str:
+    seen: list[str] = []
+    for i in idents:
+        if i.kind == kind:
+            t = view.norm.original_text(i.start, i.end)
+            if t not in seen:
+                seen.append(t)
+    return ", ".join(f'"{t}"' for t in seen[:4])
 
 
 def _is_own_health(view: PostView, idents: list[Ident], patients: Sequence[object]) -> bool:

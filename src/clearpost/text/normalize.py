@@ -106,13 +106,25 @@ _SPACED = re.compile(r"(?:(?<=\s)|^)(?:\S {1,2}){3,}\S(?=[\s,.!?;:)]|$)")
 # A line break inside a sentence, or a thread continuation ("🧵\n2/ "): reads as a space.
 _SOFT_BREAK = re.compile(r"(?<=[A-Za-z0-9,])[ \t]*(?:🧵[ \t]*)?\n[ \t]*(?:\d{1,2}/[ \t]+)?(?=[a-z0-9])"
                          r"|[ \t]*🧵[ \t]*\n[ \t]*\d{1,2}/[ \t]+")
+_EMAIL_OR_URL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+                           r"|\bhttps?://\S+|\bwww\.\S+")
+# Digits spelled out inside a number: "4one2" -> "412".
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_MIXED_NUMBER = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*\d)(?:\d|zero|one|two|three|four|five|six|"
+                           r"seven|eight|nine){2,}(?![A-Za-z])", re.IGNORECASE)
 _LEETISH = re.compile(r"[A-Za-z][0-9@$!|€]+[A-Za-z]")
+_LETTER_DIGIT = re.compile(r"[0-9][A-Za-z]|[A-Za-z][0-9]")
+_SPELLED_NEXT_TO_DIGIT = re.compile(r"\d(?:zero|one|two|three|four|five|six|seven|eight|nine)|"
+                                    r"(?:zero|one|two|three|four|five|six|seven|eight|nine)\d",
+                                    re.IGNORECASE)
 
 
 def _needs_work(text: str) -> bool:
     if not _SIMPLE.fullmatch(text):
         return True
-    return bool(_SPACED.search(text) or _LEETISH.search(text) or _SOFT_BREAK.search(text))
+    return bool(_SPACED.search(text) or _LEETISH.search(text) or _SOFT_BREAK.search(text)
+                or (_LETTER_DIGIT.search(text) and _SPELLED_NEXT_TO_DIGIT.search(text)))
 
 
 def _soften_breaks(chars: _Chars) -> _Chars:
@@ -197,13 +209,21 @@ def _join_spaced(chars: _Chars) -> _Chars:
     return out
 
 
-def _undo_leet(chars: _Chars) -> _Chars:
-    """Replace runs of leet characters that sit between letters ("r00m", "p@tient")."""
+def _undo_leet(chars: _Chars, hint: str) -> _Chars:
+    """Replace runs of leet characters that sit between letters ("r00m", "p@tient"); e-mail
+    addresses and URLs are left as written ("rkowal55@gmail.com" is not "rkowalssagmail")."""
     n = len(chars)
     out = list(chars)
+    protected: list[tuple[int, int]] = []
+    if "@" in hint or "://" in hint or "www." in hint:  # hint: this pass's input text
+        text = "".join(c for c, _, _ in chars)
+        protected = [(m.start(), m.end()) for m in _EMAIL_OR_URL.finditer(text)]
     i = 0
     while i < n:
         c = chars[i][0]
+        if protected and any(a <= i < b for a, b in protected):
+            i += 1
+            continue
         if c in _LEET and i > 0 and _is_letter(chars[i - 1][0]):
             j = i
             while j < n and chars[j][0] in _LEET:
@@ -218,6 +238,33 @@ def _undo_leet(chars: _Chars) -> _Chars:
     return out
 
 
+def _spelled_digits(chars: _Chars, hint: str) -> _Chars:
+    """"4one2" -> "412": a token mixing digits and spelled digits is a number."""
+    if not _LETTER_DIGIT.search(hint) or not _SPELLED_NEXT_TO_DIGIT.search(hint):
+        return chars
+    text = "".join(c for c, _, _ in chars)
+    out: _Chars = []
+    last = 0
+    for m in _MIXED_NUMBER.finditer(text):
+        tok = m.group()
+        if tok.isdigit() or not any(ch.isalpha() for ch in tok):
+            continue
+        out.extend(chars[last:m.start()])
+        k = m.start()
+        while k < m.end():
+            if text[k].isdigit():
+                out.append(chars[k])
+                k += 1
+                continue
+            word = next(w for w in sorted(_DIGIT_WORDS, key=len, reverse=True)
+                        if text[k:k + len(w)].lower() == w)
+            out.append((_DIGIT_WORDS[word], chars[k][1], chars[k + len(word) - 1][2]))
+            k += len(word)
+        last = m.end()
+    out.extend(chars[last:])
+    return out
+
+
 def _one_pass(text: str) -> tuple[str, list[int], list[int]] | None:
     if not _needs_work(text):
         return None
@@ -225,7 +272,8 @@ def _one_pass(text: str) -> tuple[str, list[int], list[int]] | None:
     chars = _drop_symbols_in_words(chars)
     chars = _soften_breaks(chars)
     chars = _join_spaced(chars)
-    chars = _undo_leet(chars)
+    chars = _undo_leet(chars, text)
+    chars = _spelled_digits(chars, text)
     out = "".join(c for c, _, _ in chars)
     if out == text:
         return None

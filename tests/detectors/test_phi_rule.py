@@ -1,0 +1,91 @@
+"""The phi rule: identifiers tied to care, the exclusions, evidence, fix and redaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearpost.engine import check
+
+
+def phi(text: str, **post: object):
+    res = check({"text": text, **post}, rules=["phi"])
+    found = [f for f in res.findings if f.rule == "phi"]
+    return (found[0] if found else None), res
+
+
+@pytest.mark.parametrize("text", [
+    "Mrs. Abernathy in bed 7 finally walked after her colectomy",          # titled name + room
+    "pt K.D. coded twice overnight, family flying in",                     # initials
+    "Our 94 y/o on the step-down unit is refusing her insulin",            # age over 89
+    "Anyone have the path report for MRN 55120934?",                       # record number
+    "Please call the pt's daughter at 646-555-0199 about hospice",         # phone
+    "@runner_jo your biopsy came back clean, see you at follow-up",        # reply: work knowledge
+    "Hi Dana, sorry your root canal hurt, we'll fix the crown Monday",     # addressed care
+    "Admitted a 52yo school bus driver from Pelham last night with sepsis",  # quasi-identifiers
+    "the firefighter from the Route 9 crash is still intubated",           # unique descriptor
+    "Garcia in 7B finally extubated!!",                                    # name in a room
+    "The famous linebacker was in our ER last night with a hand injury",   # public figure at work
+    "Only patient I've ever had with Castleman disease, diagnosed Tuesday",  # rare + date
+])
+def test_fires(text: str) -> None:
+    finding, _ = phi(text, author={"role": "nurse"})
+    assert finding is not None, text
+    assert finding.level == "block"
+
+
+@pytest.mark.parametrize("text", [
+    "Three years since my own mastectomy and I'm running again",           # own health
+    "Congrats to Dr. Halvorsen on her promotion!",                         # colleague
+    "Welcome Tanya Brooks, our new nurse manager, to the team!",           # colleague
+    "Flu shots are free Friday, call 212-555-0100 for times",              # public health
+    "The senator's office announced his prostate surgery went well",       # public news
+    "Grey's Anatomy had a patient in room 412 with sepsis, so unrealistic",  # TV
+    "In my novel, Mrs. Vance in bed 3 dies of sepsis",                     # fiction
+    "A patient made me laugh so hard today",                               # generic story
+    "Grand rounds on sepsis in room 412 at noon",                          # near miss: no person
+    "Our new clinic at 450 Lexington Ave has free parking for patients",   # org address
+    "Colon cancer is rising in people under 50",                           # public health
+])
+def test_does_not_fire(text: str) -> None:
+    finding, _ = phi(text, author={"role": "nurse"})
+    assert finding is None, (text, finding and finding.explain)
+
+
+def test_evidence_kinds_fix_and_redaction() -> None:
+    text = "Mrs. Abernathy in bed 7 finally walked after her colectomy"
+    finding, res = phi(text)
+    assert finding is not None
+    by_kind = {e.kind: e.text for e in finding.evidence}
+    assert by_kind["name"] == "Mrs. Abernathy"
+    assert by_kind["location"] == "bed 7"
+    assert by_kind["care"] == "colectomy"
+    for e in finding.evidence:
+        assert text[e.start:e.end] == e.text
+    assert '"Mrs. Abernathy"' in finding.fix and '"bed 7"' in finding.fix
+    assert "Abernathy" not in res.redacted and "[NAME]" in res.redacted
+    assert "[LOCATION]" in res.redacted
+
+
+@pytest.mark.parametrize(("text", "hidden"), [
+    ("M r s . K o w a l s k i in bed 9 refused her insulin again", "K o w a l s k i"),
+    ("p@tient in r00m 412 coded at 0300", "r00m 412"),
+    ("pt in rm 4one2 coded at 0300, family on the way", "4one2"),
+    ("Gar🌸cia in 7B finally extubated!!", "Gar🌸cia"),
+])
+def test_evasion_is_caught_and_redacted_in_the_original(text: str, hidden: str) -> None:
+    finding, res = phi(text)
+    assert finding is not None, text
+    assert hidden not in res.redacted
+    for e in finding.evidence:
+        assert text[e.start:e.end] == e.text
+
+
+def test_screen_skips_posts_without_care_or_identifiers() -> None:
+    from clearpost.detectors import phi as phi_mod
+    from clearpost.detectors.base import PostView
+    from clearpost.model import Post
+    from clearpost.policy.loader import default_policy
+
+    view = PostView(Post(text="Beautiful sunset from the pier tonight"), default_policy())
+    assert phi_mod.detect(view) == []
+    assert phi_mod._screen(view) == {name: [] for name in phi_mod._SCREEN_LEXICONS}
