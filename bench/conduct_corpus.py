@@ -39,7 +39,10 @@ def load() -> tuple[list[tuple[str, str]], list[tuple[str, str | None]]]:
 
 
 def bm25_method(docs: list[tuple[str, str]]) -> Best:
-    index = BM25Index(docs)
+    from clearpost.policy.corpus import org_name_words
+    from clearpost.policy.loader import default_policy
+
+    index = BM25Index(docs, extra_stop=org_name_words(default_policy()))
 
     def best(claim: str) -> tuple[str, float]:
         found = index.best(claim)

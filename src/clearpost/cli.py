@@ -562,12 +562,12 @@ def corpus_match(text: Annotated[str, typer.Argument(help="A claim to look up.")
                  policy: PolicyOpt = None) -> None:
     """Show the published item closest to a claim (BM25), and whether it counts as a match."""
     from clearpost.detectors.confidential import MIN_COVERAGE
-    from clearpost.policy.corpus import corpus_dirs, load_items, read_items
+    from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words, read_items
     from clearpost.text.bm25 import BM25Index
 
     pol = _load_policy(policy)
     items = load_items(pol) + (read_items(index) if index is not None else [])
-    found = BM25Index((i.source, i.text) for i in items).best(text)
+    found = BM25Index(((i.source, i.text) for i in items), extra_stop=org_name_words(pol)).best(text)
     if found is None:
         where = ", ".join(str(d) for d in corpus_dirs(pol)) or "no corpus directory"
         print(f"No published item shares words with this claim ({len(items)} items in {where}).")

@@ -110,13 +110,15 @@ def test_bm25_matching_set() -> None:
     import json
 
     from clearpost.detectors.confidential import MIN_COVERAGE
-    from clearpost.policy.corpus import read_items
+    from clearpost.policy.corpus import org_name_words, read_items
+    from clearpost.policy.loader import default_policy
     from clearpost.text.bm25 import BM25Index
 
     items = read_items(FIXTURES / "published")
     names = {i.source: p.name for i, p in zip(items, sorted((FIXTURES / "published").glob("*.md")),
                                                strict=True)}
-    index = BM25Index((i.source, i.text) for i in items)
+    index = BM25Index(((i.source, i.text) for i in items),
+                      extra_stop=org_name_words(default_policy()))
     rows = [json.loads(line) for line in (FIXTURES / "corpus_matching.jsonl").read_text().splitlines()]
     right = 0
     for row in rows:

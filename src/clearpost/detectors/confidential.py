@@ -8,7 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation, sentence_of
-from clearpost.policy.corpus import corpus_dirs, load_items
+from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words
 from clearpost.text.bm25 import BM25Index, CorpusMatch
 
 _PASSWORD = re.compile(
@@ -240,7 +240,8 @@ def _published_match(view: PostView, positions: list[int],
     dirs = corpus_dirs(view.policy)
     key = "corpus-bm25:" + "|".join(str(d) for d in dirs)
     index: BM25Index = view.policy.memo(key, lambda: BM25Index(
-        (item.source, item.text) for item in load_items(view.policy)))
+        ((item.source, item.text) for item in load_items(view.policy)),
+        extra_stop=org_name_words(view.policy)))
     if not len(index):
         return None
     spans = {sentence_of(view, pos) for pos in positions}

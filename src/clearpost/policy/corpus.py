@@ -111,3 +111,12 @@ def add_files(files: list[Path], target: Path) -> list[Path]:
         Path(tmp.name).replace(dest)
         written.append(dest)
     return written
+
+
+def org_name_words(policy: Any) -> frozenset[str]:
+    """The words of the organization's own names: every published item says them, so a
+    corpus match must not rest on them (passed to BM25 as extra stop words)."""
+    org = policy.org
+    names = [org.name, *org.aliases, *org.weak_aliases, *org.institutes, *org.schools,
+             *org.official_handles, *org.hashtags]
+    return frozenset(w for n in names for w in re.findall(r"[a-z0-9]+", n.lower()) if len(w) > 1)

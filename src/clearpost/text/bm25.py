@@ -19,14 +19,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "im", "ive", "were", "weve", "its", "dont", "cant", "wont", "new", "news", "today", "big", "soon", "next", "year", "week", "month", "msk", "mskcc", "memorial", "sloan", "kettering", "cancer", "center"])
+_STOP = frozenset(["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "im", "ive", "were", "weve", "its", "dont", "cant", "wont", "new", "news", "today", "big", "soon", "next", "year", "week", "month", "cancer", "center"])
 
 
-def terms(text: str) -> list[str]:
-    """Lower-case content words, crudely stemmed (plural and -ing/-ed endings)."""
+def terms(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
+    """Lower-case content words, crudely stemmed (plural and -ing/-ed endings).
+
+    `extra_stop`: words to ignore as well, such as the organization's own names (every
+    release names the organization, so they carry no evidence of a match).
+    """
     out = []
     for w in _WORD.findall(text.lower()):
-        if w in _STOP or len(w) < 2:
+        if w in _STOP or w in extra_stop or len(w) < 2:
             continue
         for suffix in ("ing", "ed", "es", "s"):
             if len(w) > len(suffix) + 3 and w.endswith(suffix):
@@ -46,12 +50,14 @@ class CorpusMatch:
 class BM25Index:
     """Okapi BM25 (k1=1.5, b=0.75) over (source, text) documents."""
 
-    def __init__(self, docs: Iterable[tuple[str, str]], k1: float = 1.5, b: float = 0.75) -> None:
+    def __init__(self, docs: Iterable[tuple[str, str]], k1: float = 1.5, b: float = 0.75,
+                 extra_stop: frozenset[str] = frozenset()) -> None:
+        self.extra_stop = extra_stop
         self.sources: list[str] = []
         self.tfs: list[Counter[str]] = []
         self.lengths: list[int] = []
         for source, text in docs:
-            toks = terms(text)
+            toks = terms(text, extra_stop)
             self.sources.append(source)
             self.tfs.append(Counter(toks))
             self.lengths.append(len(toks))
@@ -66,7 +72,7 @@ class BM25Index:
         return len(self.sources)
 
     def scores(self, query: str) -> list[float]:
-        q = set(terms(query))
+        q = set(terms(query, self.extra_stop))
         out = []
         for tf, length in zip(self.tfs, self.lengths, strict=True):
             s = 0.0
@@ -85,7 +91,7 @@ class BM25Index:
         i = max(range(len(scores)), key=scores.__getitem__)
         if scores[i] <= 0:
             return None
-        q = set(terms(query))
+        q = set(terms(query, self.extra_stop))
         weight = {t: self.idf.get(t, self.default_idf) for t in q}
         total = sum(weight.values())
         covered = sum(w for t, w in weight.items() if t in self.tfs[i])
