@@ -6,31 +6,20 @@ section id) and the contact the pack names for it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from rank_bm25 import BM25Okapi
 
 from clearpost.policy.loader import Policy
+from clearpost.text.bm25 import terms
 
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "should", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with", "you", "your"])
 MAX_QUESTION = 2000
 
 
 def tokens(text: str) -> list[str]:
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOP:
-            continue
-        # A light stemmer: plurals and -ing/-ed forms meet their stem ("photos" ~ "photo").
-        for suffix in ("ing", "ed", "es", "s"):
-            if len(word) > len(suffix) + 3 and word.endswith(suffix):
-                word = word[: -len(suffix)]
-                break
-        out.append(word)
-    return out
+    """The same content words and light stemming as the corpus matcher (clearpost.text.bm25)."""
+    return terms(text)
 
 
 @dataclass(frozen=True)
