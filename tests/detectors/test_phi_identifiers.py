@@ -127,3 +127,81 @@ def test_ner_is_optional_and_adds_people() -> None:
     found = {i.text for i in extract_identifiers("Yesterday Toshimi Arata called about it.",
                                                  ner=True)}
     assert any("Arata" in t for t in found)
+
+
+# --- clinical-note shapes (synthetic), each with the near miss it must leave alone -----------
+@pytest.mark.parametrize(("text", "span"), [
+    ("MR ZELNICK HAD A GOOD NIGHT", "MR ZELNICK"),
+    ("mr tobiasz slept well", "mr tobiasz"),
+    ("gi: mrs. Field ate some toast", "mrs. Field"),
+    ("PER SON, MS VANTERPOOL IS DNR", "MS VANTERPOOL"),
+    ("ASKED FOR CHAPLAIN - RABBI WEXLER CAME", "RABBI WEXLER"),
+    ("HAS TWO SONS,SON MARCO CALLED", "MARCO"),
+    ("visited by her daughter Grace this am", "Grace"),
+    ("FAMILY: ODALYS VENTURA (DAUGHTER) IS PROXY", "ODALYS VENTURA"),
+])
+def test_note_names(text: str, span: str) -> None:
+    assert span in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "MS CHANGES NOTED OVERNIGHT",         # mental status
+    "her son will call tomorrow",         # "will" is a verb here
+    "Mr. and Mrs. Smith",                 # the names are found, never "and"
+])
+def test_note_name_near_misses(text: str) -> None:
+    found = kinds(text)
+    assert not any(t.lower().split()[-1] in ("changes", "will", "and") for t in found)
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("PT SENT TO ED AT KMC FOR CT", "KMC"),
+    ("arrived via amb from brenholt ew", "brenholt"),
+    ("lives alone in Hollisport, daughter nearby", "Hollisport"),
+    ("transferred from Ardent Memorial Hospital 9/13", "Ardent Memorial Hospital"),
+    ("TAKEN TO SACRED HEART HOSPITAL", "SACRED HEART HOSPITAL"),
+    ("insulin per U Wessex scale", "U Wessex"),
+])
+def test_note_places(text: str, span: str) -> None:
+    assert span in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "CHANGED FROM A/C TO PS THIS AFTERNOON",  # a ventilator mode, not a hospital
+    "Pt in SR rate 80s, no ectopy",           # a rhythm
+    "went to the nursing home",               # a generic facility
+    "returned to NSR after the bolus",
+])
+def test_note_place_near_misses(text: str) -> None:
+    assert not any(i.kind == "location" for i in extract_identifiers(text, ner=False))
+
+
+def test_a_name_found_once_marks_its_other_mentions() -> None:
+    text = "MR ZELNICK SLEPT. PLAN: UPDATE ZELNICK FAMILY AT 5PM."
+    found = [i.text for i in extract_identifiers(text, ner=False)]
+    assert "ZELNICK" in found and "MR ZELNICK" in found
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("PMH: CABG '92, CVA 74'.", "'92"),
+    ("PMH: CABG '92, CVA 74'.", "74'"),
+    ("prostate CA'88, GERD", "'88"),
+    ("PMH: MI 81, HTN", "81"),
+    ("echo 8/87 showing EF 20%", "8/87"),
+    ("S/P UTI 6/85. PRESENTED", "6/85"),
+])
+def test_history_years(text: str, span: str) -> None:
+    assert span in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "PS 10/5, FIO2 40%",      # ventilator settings
+    "on 5/40% mask",          # oxygen
+    "BP 120/80 HR 72",
+])
+def test_history_year_near_misses(text: str) -> None:
+    assert not any(i.kind == "date" for i in extract_identifiers(text, ner=False))
+
+
+def test_slash_separated_phone() -> None:
+    assert kinds("wife (201/555/0134) confirms").get("201/555/0134") == "phone"

@@ -59,8 +59,10 @@ _PATIENT_TITLES = (r"Mr|Mrs|Ms|Miss|Mx|Mister|Ambassador|Senator|Judge|Coach|Off
 _TITLED = re.compile(
     rf"\b(?:{_PATIENT_TITLES})\.?\s+(?:[A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+)?|[A-Z]\b\.?)"
 )
+_TITLED_INITIAL = re.compile(r"\b(?i:mr|mrs|ms)\.?[ \t]+[A-Za-z]\.(?![A-Za-z])")
 # Clinical notes and quick posts drop the case: "mrs cohen", "MR DEXTER".
-_TITLED_ANYCASE = re.compile(r"\b((?i:mr|mrs|ms|miss))(?:\.[ \t]*|[ \t]+)([A-Za-z][A-Za-z'\-]{1,})\b")
+_TITLED_ANYCASE = re.compile(r"\b((?i:mr|mrs|ms|miss|rabbi|pastor|reverend|rev|chaplain))"
+                             r"(?:\.[ \t]*|[ \t]+)([A-Za-z][A-Za-z'\-]{1,})\b")
 _CAP_WORD = re.compile(r"\b[A-Z][a-z]+(?:['\-][A-Za-z]+)?\b")
 _CAP_TOKEN = re.compile(r"(?<![\w@#])[A-Z][^\W\d_]*(?:['\-][^\W\d_]+)?(?![\w@])")
 _DOCTOR = re.compile(r"\b(?:Dr|Doctor|Nurse|NP|PA|RN)\.?\s+$")
@@ -78,9 +80,16 @@ _RELATION = (r"sons?|daughters?|wife|husband|mother|father|mom|dad|brothers?|sis
              r"spouse|stepson|stepdaughter|dtr|dau|dgtr|hus|hsb|sis|bro|neice|gdtr|gson|"
              r"significant other|s\.o\.|friend|caregiver|hcp|health care proxy|poa")
 _REL_NAME = re.compile(
-    rf"\b(?i:{_RELATION})\b[ \t]*[,:\-]*[ \t]*(?:(?i:is|named|called)[ \t]+)?"
-    r"([A-Za-z][A-Za-z'\-]+)(?:[ \t]+([A-Z][A-Za-z'\-]+))?"
+    rf"\b(?i:{_RELATION})\b(?=[ \t]*[,:\-]*[ \t]*(?:(?i:is|named|called)[ \t]+)?[\"']?"
+    r"([A-Za-z][A-Za-z'\-]+)(?:[ \t]+([A-Z][A-Za-z'\-]+))?)"
 )
+# A name with the relation after it: "URSLA MORETTI (DAUGHTER)", "Charlie (significant other)".
+_NAME_REL = re.compile(
+    r"(?<![\w'])([A-Za-z][A-Za-z'\-]+(?:[ \t]+[A-Za-z][A-Za-z'\-]+)?)[ \t]*"
+    rf"\((?i:{_RELATION}|s\.?o\.?)\)"
+)
+_FUNCTION_WORDS = frozenset(["the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "is",
+                            "was", "has", "had", "will", "for", "with", "by", "as"])
 # Given names that are also everyday words: names only right after a title or a relation.
 _WORDLIKE_NAMES = frozenset({"bill", "rob", "rose", "pat", "nick", "frank", "mark", "will",
                              "drew", "dean", "hank", "ed", "art", "sue", "ray", "don", "ben",
@@ -106,6 +115,8 @@ def _name_sets(policy: Policy) -> tuple[frozenset[str], frozenset[str]]:
 def _is_name_token(tok: str, first: frozenset[str], last: frozenset[str], *,
                    allow_wordlike: bool, allow_unknown_cap: bool) -> bool:
     low = tok.lower()
+    if allow_wordlike and low in _WORDLIKE_NAMES and tok.istitle():
+        return True  # "daughter Grace" (but "her son will call"): a capitalised name
     if low in _NOT_NAMES or len(low) < 2:
         return False
     if low in first or low in last:
@@ -124,6 +135,8 @@ def find_names(view: PostView) -> list[Ident]:
     first_names, surnames = _name_sets(view.policy)
     for m in _TITLED.finditer(text):
         out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
+    for m in _TITLED_INITIAL.finditer(text):  # "MS S. CARE", "mrs k."
+        out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
     taken = [(i.start, i.end) for i in out]
 
     def free(s: int, e: int) -> bool:
@@ -137,12 +150,20 @@ def find_names(view: PostView) -> list[Ident]:
     for m in _TITLED_ANYCASE.finditer(text):
         tok = m.group(2)
         # "MR LOMISH", "mrs cohen": any case after Mr/Mrs ("MS" is also "mental status")
-        proper = tok.istitle() or (m.group(1).lower() in ("mr", "mrs") and len(tok) > 2
+        title = m.group(1).lower()
+        proper = tok.istitle() or (title not in ("ms", "miss") and len(tok) > 2
                                    and tok.lower() not in _NOT_PLACE)
-        if tok.lower() in _clinical_words(view.policy):
+        if title in ("mr", "mrs") and tok.istitle() and tok.lower() not in _FUNCTION_WORDS:
+            add(m.start(), m.end(), "titled-name")  # "mrs. Park": a capitalised word is a name
             continue
+        if title in ("ms", "miss") and len(tok) > 4 and _unknown_word(view.policy, tok):
+            proper = True  # "MS SANTANGELO" (but "MS CHANGES": mental status)
+        if tok.lower() in _clinical_words(view.policy) and not tok.istitle():
+            continue  # "Mr. Foley", "Mrs. Burns" are people; "MS lethargic" is a finding
         if _is_name_token(tok, first_names, surnames, allow_wordlike=True,
-                          allow_unknown_cap=proper):
+                          allow_unknown_cap=proper) or (proper and not tok.istitle()
+                                                        and tok.lower() not in _NOT_NAMES
+                                                        and not _is_common_word(view.policy, tok)):
             end = m.end()
             nxt = re.match(r"[ \t]+([A-Za-z][A-Za-z'\-]+)", text[end:])
             if nxt and tok.lower() in first_names and nxt.group(1).lower() not in _NOT_NAMES \
@@ -164,6 +185,19 @@ def find_names(view: PostView) -> list[Ident]:
             if more and _is_name_token(more.group(1), first_names, surnames, allow_wordlike=True,
                                        allow_unknown_cap=False):
                 add(end + more.start(1), end + more.end(1), "relative-name")
+    for m in _NAME_REL.finditer(text):
+        toks = m.group(1).split()
+        # the last word is always the name's; a first word must be a name too ("SISTER &
+        # CHARLIE (S.O.)" keeps only CHARLIE)
+        if toks[0].lower() in _NOT_NAMES or (_is_common_word(view.policy, toks[0])
+                                             and toks[0].lower() not in first_names):
+            toks = toks[1:]
+        if toks and all(_is_name_token(t, first_names, surnames, allow_wordlike=True,
+                                       allow_unknown_cap=not text.isupper())
+                        or (not _is_common_word(view.policy, t) and t.lower() not in _NOT_NAMES)
+                        for t in toks):
+            add(m.end(1) - len(" ".join(toks)) if len(toks) == 1 else m.start(1), m.end(1),
+                "relative-name")
 
     caps = list(_CAP_WORD.finditer(text))
     for i, m in enumerate(caps):
@@ -206,6 +240,17 @@ def _clinical_words(policy: Policy) -> frozenset[str]:
     return result
 
 
+def _common_words(policy: Policy) -> frozenset[str]:
+    result: frozenset[str] = policy.memo(
+        "common-words", lambda: frozenset(policy.lexicon("common_words")))
+    return result
+
+
+def _is_common_word(policy: Policy, word: str) -> bool:
+    """An everyday English word (from public English text; see train/build_phi_lexicons.py)."""
+    return word.lower() in _common_words(policy)
+
+
 def is_plain_word(policy: Policy, word: str) -> bool:
     """A capitalised word that is not an unknown name: a common, clinical or known-name word
     (known names are found by the gazetteer recognisers already)."""
@@ -238,7 +283,7 @@ def find_loose_names(text: str, policy: Policy, taken: list[tuple[int, int]]) ->
                 if after and after.group(1).lower() in surnames \
                         and after.group(1).lower() not in _NOT_NAMES:
                     end += after.end()
-                out.append(Ident(m.start(g), end, "name", "name", True))
+                out.append(Ident(m.start(g), end, "name", "contact-name", True))
                 taken = [*taken, (m.start(g), end)]
     toks = list(_CAP_TOKEN.finditer(text))
     i = 0
@@ -516,7 +561,44 @@ _CARE_EVENT = re.compile(
 )
 
 
+# Extract mode, past history in clinical shorthand: "CABG '92", "CVA 74'", "MI 81,", "AVR 8/88".
+_HISTORY_YEAR = re.compile(
+    r"\b(?i:cabg|mi|ami|nqwmi|imi|cva|tia|ptca|pci|avr|mvr|dvt|pe|chf|aaa(?: repair)?|ca|stent|"
+    r"repair|resection|surgery|dx|diagnosed|hx|s/p|redo cabg)[ \t]*(?:(?i:in)[ \t]+|x\d[ \t]+)?"
+    r"('?\d{2}'?)(?=[ \t]*(?:[,.;)\n]|(?i:and)\b|$))"
+)
+# Month and two-digit year where the year cannot be a day: "echo 8/87", "s/p mastectomies 11/92".
+# "on the 11th", "it's the 3rd": a day of the month (extract mode)
+_ORDINAL_DAY = re.compile(r"\b(?i:the|on)[ \t]+((?:[12]?\d|3[01])(?i:st|nd|rd|th))\b(?![ \t]+(?i:floor|grade|percentile|time|day|week|dose|cycle|round))")
+_MONTH_YEAR = re.compile(r"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:3[2-9]|[4-9]\d)(?![/%\d]|\.\d)")
+_APOSTROPHE_YEAR = re.compile(r"(?<=[A-Za-z])'\d{2}\b(?!')|(?<![\w'/.])\d{2}'(?=[\s.,;:)]|$)")
+
+
+def _history_years(text: str) -> list[Ident]:
+    out = [Ident(m.start(1), m.end(1), "date", "year", False) for m in _HISTORY_YEAR.finditer(text)]
+    out += [Ident(m.start(1), m.end(1), "date", "date", False) for m in _ORDINAL_DAY.finditer(text)]
+    out += [Ident(m.start(), m.end(), "date", "date", False) for m in _MONTH_YEAR.finditer(text)]
+    out += [Ident(m.start(), m.end(), "date", "year", False)
+            for m in _APOSTROPHE_YEAR.finditer(text)]
+    return out
+
+
 _DASHED_DATE = re.compile(r"(?<![\w\-])(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:\d{2}|\d{4})(?![\w\-])")
+
+
+# "PS 10/5", "pain 6/10", "1/2 NS": a setting, a score or a fraction, not a date (extract mode)
+_SETTING_BEFORE = re.compile(r"\b(?i:ps|psv|peep|cpap|bipap|ips|simv|imv|ac|vent|fio2|ratio|ci|"
+                             r"co/ci|bp|pain|crackles|rales|strength|mask|ventilation|support)"
+                             r"[\s:=]*(?:at|of|to)?[\s:=]*$")
+_SETTING_AFTER = re.compile(r"[\s]*(?i:ns\b|%|peep|ips|way|hours?\b|hr\b|amp|strength|tabs?\b|"
+                            r"up\b|bilat|cp\b|pain)")
+
+
+def _is_setting(text: str, start: int, end: int) -> bool:
+    if not re.fullmatch(r"\d{1,2}/\d{1,2}", text[start:end]):
+        return False
+    return bool(_SETTING_BEFORE.search(text[max(0, start - 24):start])
+                or _SETTING_AFTER.match(text, end))
 
 
 def _is_calendar_date(s: str) -> bool:
@@ -606,7 +688,8 @@ _PHONE_CUE = re.compile(r"(?i:phone|cell|mobile|tel|telephone|call|text|fax|page
                         r"number|no\.|#|contact|whatsapp|sms|dial|line)[^\n\d]{0,25}$")
 _PHONE_LOOSE = re.compile(r"(?<![\w/.\-])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?"
                           r"\d{2,5}(?:[\s.\-]\d{2,8}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/\-])"
-                          r"|(?<![\w/.\-])\+?\d{4,13}(?![\w/\-])")
+                          r"|(?<![\w/.\-])\+?\d{4,13}(?![\w/\-])"
+                          r"|(?<![\w/.\-])\d{3}/\d{3}/\d{4}(?![\w/\-])")
 _TIME_RANGE = re.compile(r"[0-2]\d[0-5]\d\s?-\s?[0-2]\d[0-5]\d")
 
 
@@ -752,14 +835,124 @@ _MOVE = re.compile(
 # A ward or building with a number after a move: "to Quartermain 6", "from Osler 4".
 _WARD = re.compile(r"\b(?i:to|from|on|at|in)[ \t]+([A-Za-z][a-z]{3,}|[A-Z]{4,})[ \t]?\d{1,2}\b(?![:./\d])")
 _FACILITY = re.compile(
-    r"\b([A-Za-z][\w'\-.]*(?:[ \t]+[A-Za-z][\w'\-.]*){0,2}[ \t]+(?i:hospital|hosp|memorial|"
+    r"\b([A-Za-z][\w'\-.]*(?:[ \t]+[A-Za-z][\w'\-.]*){0,2}(?:[ \t]+(?i:hospital|hosp|memorial|"
     r"medical center|med ctr|medical ctr|med center|general|rehab|rehabilitation|nursing home|vamc|"
-    r"va|health center|healthcare|manor|assisted living|hospice|county jail|correctional|campus))\b"
-    r"|\b((?i:university|univ|u) (?i:of) [A-Za-z]+|(?:St\.?|ST\.) [A-Z][a-zA-Z]+(?:'s)?)"
+    r"va|health center|healthcare|manor|assisted living|hospice|county jail|correctional|campus))+)\b"
+    r"|\b((?i:university|univ|u) (?i:of) [A-Za-z]+|U\.? [A-Z][a-z]{3,}|(?:St\.?|ST\.) [A-Z][a-zA-Z]+(?:'s)?)"
 )
 # Words that end a place name or are not one ("transferred to the floor").
 _NOT_PLACE = frozenset(["the", "a", "an", "floor", "unit", "icu", "micu", "sicu", "ccu", "csru", "picu", "nicu", "pacu", "or", "er", "ed", "ew", "room", "rm", "bed", "home", "house", "rehab", "hospital", "hosp", "facility", "nursing", "for", "with", "and", "but", "after", "before", "via", "on", "at", "in", "of", "to", "by", "his", "her", "their", "him", "them", "pt", "patient", "me", "us", "you", "it", "this", "that", "from", "cath", "lab", "ct", "mri", "ir", "radiology", "xray", "x-ray", "surgery", "dialysis", "or", "bathroom", "bath", "chair", "commode", "sleep", "bedside", "stepdown", "step-down", "tele", "telemetry", "ward", "service", "team", "care", "level", "bay", "trauma", "her", "morning", "night", "day", "today", "tomorrow", "tonight", "am", "pm", "be", "see", "sit", "stay", "work", "school", "church", "family", "daughter", "son", "wife", "husband", "friends", "shower", "scan", "scans", "ultrasound", "echo", "endoscopy", "ep", "eeg", "ekg", "gi", "pt's", "ot", "pt/ot", "pcp", "md", "rn", "np", "monitor", "monitoring", "meds", "dinner", "lunch", "breakfast", "sit", "walk", "car", "wheelchair", "stretcher", "ambulance", "amb", "ems", "helicopter", "hand", "touch", "place", "places", "time", "times", "help", "him", "her", "them", "again", "back", "up", "down", "off", "over", "out", "general", "memorial", "medical", "center", "medicine", "clinic", "office", "skilled", "long", "term", "acute", "hospice", "morgue", "spouse", "mother", "father", "daughters", "sons", "husband's", "wife's", "girl", "boy", "baby", "home's", "court", "jail", "prison", "first", "second", "third", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "all", "any", "some", "each", "every", "own", "same", "other", "another", "new", "old", "his/her", "s/p", "w/", "c/o", "d/c", "f/u", "b/l", "r/o", "h/o", "pmh", "hx", "dx", "tx", "rx", "sx", "a&ox3", "well", "mouth", "tube", "line", "ng", "og", "peg", "picc", "port", "gtt", "drip", "iv", "po", "pr", "sq", "im", "kg", "mg", "mcg", "ml", "cc",
     "if", "she", "he", "needs", "need", "will", "may", "can", "should", "would", "could", "possible", "try", "eval", "evaluate", "ask", "questions", "area", "fellow", "skin", "renal", "vascular", "thoracic", "ortho", "per"])
+
+
+# Extract mode: an unknown short acronym where a place goes ("sent to GH", "at GBMC").
+_ACRONYM_PLACE = re.compile(
+    r"(?:\b(?i:to|at|from|into|in)[ \t]+(?i:the[ \t]+)?|@[ \t]*)([A-Za-z]{2,5})\b(?![/&'\-]\w)")
+_ACRONYM_BEFORE = re.compile(
+    r"\b(?i:transfer\w*|trans|tx'?d?|txf'?d|sent|brought|taken|went|go|going|come|came|arriv\w*|"
+    r"admit\w*|adm|return\w*|enroute|en route|presented|present|seen|followed|leave|left|"
+    r"i'm|i am|is|was|had|has|she had|he had|far|so far|pt|patient|transport\w*|ems|amb|"
+    r"ambulance|w/u|by|care|team|arrival|->)(?:\W+(?i:to|at)\W+(?i:the\W+)?(?i:ed|er|ew))?"
+    r"\W*(?i:to|at|from|into|in|by)?\W*(?i:the\W*)?$"
+)
+_ACRONYM_AFTER = re.compile(
+    r"[ \t]+(?i:er|ew|ed|cath|hospital|hosp|clinic|attorneys?|for (?:further|follow|eval))\b")
+# An employer ("works for Vista Health", "CEO OF ACMECO"): its name says where a person is.
+_EMPLOYER = re.compile(r"\b(?i:works?|worked|working|employed|ceo|owner|owns|business)[ \t]+"
+                       r"(?i:for|at|of|with)?[ \t]*(?i:the[ \t]+)?([A-Za-z][\w'&\-]*)")
+# Town-name endings ("Lansdowne", "Randallstown", "rockport") after a place preposition.
+_PLACE_SUFFIX = re.compile(
+    r"[a-z]{3,}(?:town|ville|burg|burgh|port|mere|owne|field|wood|ford|dale|boro|borough|ton|"
+    r"mont|ham|shire|haven|ridge|brook|hurst|wick|chester|bury|stead|more|mouth|crest|"
+    r"land|ington)$"
+)
+_REGIONS = (
+    "al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj "
+    "nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc usa us uk alabama alaska "
+    "arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho "
+    "illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan "
+    "minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania "
+    "tennessee texas utah vermont virginia washington wisconsin wyoming england ireland "
+    "scotland finland poland iceland greenland netherlands switzerland")
+# states and countries: above the level of geography that identifies anyone
+_US_STATES = frozenset(_REGIONS.split())
+
+
+def _unknown_word(policy: Policy, word: str) -> bool:
+    """Not an everyday, clinical or state word: "GH", "Kernan", "Quartermain"."""
+    low = word.lower()
+    return not (low in _NOT_PLACE or low in _NOT_NAMES or low in _US_STATES
+                or _is_common_word(policy, low) or low in _clinical_words(policy)
+                or low in _clinical_abbreviations(policy))
+
+
+def _place_stop_words(policy: Policy) -> frozenset[str]:
+    """Clinical words and shorthand: never the name of a place ("returned to NSR")."""
+    result: frozenset[str] = policy.memo(
+        "place-stop-words", lambda: _clinical_words(policy) | _clinical_abbreviations(policy))
+    return result
+
+
+def _clinical_abbreviations(policy: Policy) -> frozenset[str]:
+    result: frozenset[str] = policy.memo(
+        "clinical-abbreviations", lambda: frozenset(policy.lexicon("clinical_abbreviations")))
+    return result
+
+
+def find_unknown_places(text: str, policy: Policy) -> list[Ident]:
+    """Extract mode: places known only by their position. An acronym after "to/at/from" that
+    is no word or clinical shorthand ("to GH", "at GBMC"), and a word with a town's ending
+    after a place preposition ("in Lansdowne", "of Reisterstown")."""
+    out = []
+    mixed = not (text.isupper() or text.islower())
+    for m in _EMPLOYER.finditer(text):
+        words = m.group(1).split()
+        if _unknown_word(policy, words[0]) and (words[0][0].isupper() or not mixed):
+            out.append(Ident(m.start(1), m.start(1) + len(words[0]), "location", "employer", False))
+    for m in _ACRONYM_PLACE.finditer(text):
+        tok = m.group(1)
+        if not ((tok.isupper() or not mixed) and len(tok) <= 4 and _unknown_word(policy, tok)):
+            continue
+        # clinical shorthand is everywhere ("changed to PS", "sent clot to BB"): only where a
+        # person is moved, is, or is cared for, or where a unit of the place follows
+        if _ACRONYM_BEFORE.search(text[max(0, m.start() - 28):m.start()]) \
+                or _ACRONYM_AFTER.match(text, m.end(1)):
+            out.append(Ident(m.start(1), m.end(1), "location", "acronym-place", False))
+    for m in _ANY_WORD.finditer(text):
+        word = m.group().rstrip(".'")
+        if len(word) < 6 or not _PLACE_SUFFIX.search(word.lower()):
+            continue
+        if not (word[0].isupper() or not mixed):
+            continue
+        if _PLACE_PREP.search(text[max(0, m.start() - 9):m.start()]) \
+                and _unknown_word(policy, word):
+            out.append(Ident(m.start(), m.start() + len(word), "location", "town-shape", False))
+    return out
+
+
+def propagate(text: str, found: list[Ident], policy: Policy) -> list[Ident]:
+    """A name or place found once marks every other mention of it in the same text ("PER
+    DAVID ... DAVID IS SPEAKING", "to Quartermain 6 ... QUARTERMAIN 2 WHEN BED AVAIL"), as
+    de-identification tools do. Only unknown words of four or more letters travel."""
+    # the recognisers that read a context ("MR ...", "DAUGHTER ...", "to ... 6"), not the
+    # loose name-shape guesses, which would spread their mistakes
+    labels = {"titled-name", "full-name", "relative-name", "first-name", "contact-name", "ward",
+              "town", "acronym-place", "town-shape", "employer"}
+    words: dict[str, tuple[str, str]] = {}
+    for i in found:
+        if i.label not in labels:
+            continue
+        for w in re.findall(r"[A-Za-z][A-Za-z'\-]{2,}", text[i.start:i.end]):
+            low = w.lower()
+            if (len(low) >= 4 or i.label == "acronym-place") and _unknown_word(policy, low) \
+                    and not re.fullmatch(_PATIENT_TITLES, w, re.IGNORECASE):
+                words[low] = (i.kind, i.label)
+    if not words:
+        return []
+    pattern = re.compile(r"(?<![A-Za-z])(" + "|".join(map(re.escape, words)) + r")(?![A-Za-z])",
+                         re.IGNORECASE)
+    return [Ident(m.start(), m.end(), words[m.group().lower()][0], "propagated",
+                  words[m.group().lower()][0] == "name") for m in pattern.finditer(text)]
 
 
 def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
@@ -804,25 +997,51 @@ _WARD_NOT = frozenset(["rate", "dose", "pain", "level", "levels", "grade", "stag
 _clinical_words_cache: dict[str, frozenset[str]] = {}
 
 
+_FACILITY_TAIL = frozenset(["hospital", "hosp", "memorial", "medical", "med", "center", "ctr",
+                            "centre", "general", "rehab", "rehabilitation", "nursing", "home",
+                            "vamc", "va", "health", "healthcare", "manor", "assisted", "living",
+                            "hospice", "county", "jail", "correctional", "campus"])
+_GENERIC_FACILITY = frozenset(["hospital", "hosp", "medical", "med", "center", "ctr", "centre",
+                               "rehab", "rehabilitation", "nursing", "home", "health",
+                               "healthcare", "assisted", "living", "hospice", "campus", "va"])
+_FACILITY_NAME_WORDS = frozenset(["memorial", "general", "st", "saint", "mount", "mt", "holy",
+                                  "sacred", "heart", "cross", "university", "univ", "u", "of",
+                                  "community", "regional", "children's", "childrens", "county",
+                                  "mercy", "good", "samaritan", "shepherd", "presbyterian",
+                                  "methodist", "baptist", "lutheran", "veterans", "state"])
+
+
 def _place_words(text: str, start: int, chunk: str, facility: bool) -> tuple[int, int]:
     toks = list(re.finditer(r"[\w'\-.]+", chunk))
     if facility:
-        # the facility word, and the words right before it that are not generic
-        keep = [toks[-1]]
-        for t in reversed(toks[:-1]):
+        # the facility words ("medical center"), then the words of its name before them;
+        # "Memorial", "General", "St", "Holy" name a hospital here, not a ward
+        keep = []
+        i = len(toks) - 1
+        while i >= 0 and toks[i].group().lower().strip(".") in _FACILITY_TAIL:
+            keep.append(toks[i])
+            i -= 1
+        named = False
+        while i >= 0:
+            t = toks[i]
             w = t.group().lower().strip(".")
-            if w in _NOT_PLACE or w in _NOT_NAMES or w[0].isdigit() or (t.group().islower() and (
-                    w.endswith(("ed", "ing", "ly", "ion", "ity", "s")) or len(w) > 12)):
+            if w not in _FACILITY_NAME_WORDS and w not in _US_STATES and (
+                    w in _NOT_PLACE or w in _NOT_NAMES or w[0].isdigit() or (t.group().islower() and (
+                        w.endswith(("ed", "ing", "ly", "ion", "ity", "s")) or len(w) > 12))):
                 break
             keep.append(t)
+            named = True
+            i -= 1
+        named = named or any(t.group().lower() not in _GENERIC_FACILITY for t in keep)
         keep.reverse()
-        if len(keep) == 1:
+        if not named:
             return start, start
     else:
         keep = []
+        clinical = _clinical_words_cache.get("words", frozenset())
         for t in toks:
             w = t.group().lower().strip(".")
-            if w in _NOT_PLACE or w[0].isdigit() or (t.group().islower() and (
+            if w in _NOT_PLACE or w in clinical or w[0].isdigit() or (t.group().islower() and (
                     w.endswith(("ed", "ing", "ly", "ion", "ity")) or len(w) > 12)):
                 break
             keep.append(t)
@@ -890,7 +1109,7 @@ def extract_identifiers(text: str, policy: Policy | None = None, *,
     from clearpost.policy.loader import default_policy
 
     pol = policy or default_policy()
-    _clinical_words_cache["words"] = _clinical_words(pol)
+    _clinical_words_cache["words"] = _place_stop_words(pol)
     view = PostView(Post(text=text), pol)
     t = view.text
     found: list[Ident] = []
@@ -901,21 +1120,31 @@ def extract_identifiers(text: str, policy: Policy | None = None, *,
     found += _ages(t, loose=True)
     found += _rooms(t)
     found += [Ident(m.start(), m.end(), "date", "date", False) for m in _DATE.finditer(t)
-              if _is_calendar_date(m.group())]
+              if _is_calendar_date(m.group()) and not _is_setting(t, m.start(), m.end())]
     found += [Ident(m.start(), m.end(), "date", "date", False) for m in _DASHED_DATE.finditer(t)]
     found += [Ident(m.start(), m.end(), "date", "year", False) for m in _YEAR.finditer(t)]
     found += find_places(t, _towns(pol), loose=True)
+    found += find_unknown_places(t, pol)
+    found += _history_years(t)
+    found += propagate(t, found, pol)
     if ner is not False and _is_prose(t):
         from clearpost.detectors import ner as spacy_ner
 
         if ner or spacy_ner.available():
             found += _ner_idents(t, pol, spacy_ner.entities(t))
+    # overlapping finds are one identifier ("University of Maryland" + "Maryland Hospital"):
+    # their union, named after the longest
+    merged: list[Ident] = []
+    for i in sorted(found, key=lambda i: (i.start, -(i.end - i.start))):
+        if merged and i.start < merged[-1].end:
+            last = merged[-1]
+            longest = last if last.end - last.start >= i.end - i.start else i
+            merged[-1] = Ident(last.start, max(last.end, i.end), longest.kind, longest.label,
+                               longest.direct)
+        else:
+            merged.append(i)
     out: list[IdentifierSpan] = []
-    kept: list[tuple[int, int]] = []
-    for i in sorted(found, key=lambda i: (-(i.end - i.start), i.start)):
-        if any(i.start < e and s < i.end for s, e in kept):
-            continue
-        kept.append((i.start, i.end))
+    for i in merged:
         s, e = view.norm.span(i.start, i.end)
         out.append(IdentifierSpan(s, e, i.kind, i.label, text[s:e]))
-    return sorted(out, key=lambda x: x.start)
+    return out
