@@ -60,6 +60,9 @@ _TITLED = re.compile(
     rf"\b(?:{_PATIENT_TITLES})\.?\s+(?:[A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+)?|[A-Z]\b\.?)"
 )
 _TITLED_INITIAL = re.compile(r"\b(?i:mr|mrs|ms)\.?[ \t]+[A-Za-z]\.(?![A-Za-z])")
+# "mrs k in 7", "Mr. D in bed 4": a titled name or initial placed in a room
+_TITLED_IN_ROOM = re.compile(r"\b((?i:mr|mrs|ms|miss)\.?[ \t]+[A-Za-z][\w'\-]*)[ \t]+(?i:in|on)[ \t]+"
+                             r"(?i:room[ \t]+|rm[ \t]+|bed[ \t]+)?\d{1,4}[A-Za-z]?\b")
 # Clinical notes and quick posts drop the case: "mrs cohen", "MR DEXTER".
 _TITLED_ANYCASE = re.compile(r"\b((?i:mr|mrs|ms|miss|rabbi|pastor|reverend|rev|chaplain))"
                              r"(?:\.[ \t]*|[ \t]+)([A-Za-z][A-Za-z'\-]{1,})\b")
@@ -137,6 +140,8 @@ def find_names(view: PostView) -> list[Ident]:
         out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
     for m in _TITLED_INITIAL.finditer(text):  # "MS S. CARE", "mrs k."
         out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
+    for m in _TITLED_IN_ROOM.finditer(text):  # the name only: the room is found on its own
+        out.append(Ident(m.start(1), m.end(1), "name", "name-in-room", True))
     taken = [(i.start, i.end) for i in out]
 
     def free(s: int, e: int) -> bool:
@@ -386,7 +391,8 @@ _WORK_KNOWLEDGE = re.compile(
     r"your (?:procedure|surgery|stay|treatment|exam|cleaning|session))|"
     r"your \d{1,2}/\d{1,2} visit|when you were (?:here|admitted|in (?:the|our))|"
     r"thanks? (?:you )?for (?:visiting|coming (?:in|to)|choosing (?:our|us)|trusting us with)|"
-    r"at your (?:last )?(?:visit|appointment|appt|procedure|surgery|exam)|"
+    r"at your (?:last |next )?(?:visit|appointment|appt|procedure|surgery|exam|scan|infusion|"
+    r"chemo|treatment|check-?up|follow-?up|consult|biopsy|mammogram|colonoscopy)|"
     r"(?:our|my) records show|according to (?:our|your) (?:records|chart)|"
     r"your (?:treatment|procedure|surgery|root canal|crown|implant|therapy|session)s? (?:with|at|here)|"
     r"(?:hope|glad) (?:your|the) (?:recovery|procedure|surgery|treatment)|"
@@ -809,6 +815,10 @@ _INCIDENT_PLACE = re.compile(
     r"|\b(?:Route|Rt\.?|I-|Highway|Hwy) ?\d{1,3}\b[^.!?\n]{0,20}\b(?:crash|wreck|accident|pileup)"
     r"|\b[A-Z][\w']+(?: [A-Z][\w']+)* (?:crash|fire|shooting|explosion|collapse)\b"
     r"|\b(?:Channel|Engine|Ladder|Station) \d{1,3}\b"
+    # one event: "last week's bus crash", "Friday's warehouse fire", "the subway shooting"
+    r"|\b(?:\w+'s|the) (?:bus|car|motorcycle|moped|train|subway|bike|boat|plane|helicopter|truck|"
+    r"building|house|apartment|warehouse|highway|school) (?:crash|wreck|accident|fire|collapse|"
+    r"explosion|shooting|stabbing|pileup)\b"
     r"|\b(?:on|at|near|off) (?:Route|Rt\.?|I-|Highway|Hwy|Interstate) ?\d{1,3}\b"
     r"|\b(?:on|at|near|off) (?:[A-Z][\w']+ ){1,2}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|"
     r"Highway|Hwy|Parkway|Pkwy|Expressway|Turnpike|Bridge|Tunnel)\b"

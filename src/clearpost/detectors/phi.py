@@ -46,8 +46,15 @@ _INSIDER = re.compile(
     r"came in|came into|brought in|rolled in|we admitted|i admitted|admitted (?:a|him|her)|"
     r"we got in|got in a|saw (?:him|her|them) in|in (?:our|the) er|in for (?:his|her|a|an)|"
     r"on (?:our|the) (?:floor|unit)|is on our|was in our|was on our|our (?:vip|celeb|celebrity|"
-    r"famous|regular|frequent flyer))\b",
+    r"famous|regular|frequent flyer)|(?:we|i) (?:treated|operated on|scoped|scanned|resuscitated|"
+    r"intubated|delivered)|(?:we|i) took care of|(?:we|i) cared for)\b",
     re.IGNORECASE)
+# "Kevin Durant visited the peds floor and signed jerseys for every kid"
+_VISITOR = re.compile(r"^\s+(?:\w+\s+)?(?:visited|stopped by|dropped by|came by|surprised|"
+                      r"dropped in|stopped in)\b", re.IGNORECASE)
+_VISITOR_ACT = re.compile(r"\b(?:signed|autograph\w*|donated|handed out|gave out|brought gifts|"
+                          r"performed|sang|read to|toys|for every (?:kid|child|patient)|"
+                          r"for (?:the|all the|our) (?:kids|children|patients))\b", re.IGNORECASE)
 _QUOTE = re.compile(r"^\s*(?:said|says|once said|used to say|wrote|taught us)\b", re.IGNORECASE)
 _PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
                             re.IGNORECASE)
@@ -100,7 +107,8 @@ def detect(view: PostView) -> list[Hit]:
     # Cheap screen: nothing about care and nobody who could be a patient.
     if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))
             or _ROOM_HINT.search(view.lower) or _CARE_EVENT_SCREEN.search(view.lower)
-            or _UNIT_HINT.search(view.lower)):
+            or _UNIT_HINT.search(view.lower) or _INSIDER.search(view.text)
+            or _TITLED_ROOM_HINT.search(view.lower)):
         return []
     if view.has("fiction_cues"):
         return []
@@ -137,8 +145,8 @@ def detect(view: PostView) -> list[Hit]:
         idents.append(addressed)
     has_direct_tie = any(i.label in ("work-knowledge", "photo-of-patient") for i in idents)
     # weak care words only count next to a direct identifier of a patient
-    named = any(i.direct and (i.kind == "id-number" or i.label in _PATIENT_NAME_LABELS)
-                for i in idents)
+    named = any(i.direct and (i.kind == "id-number" or i.label in _PATIENT_NAME_LABELS
+                              or i.label == "age>89") for i in idents)
     if not strong_care and not has_direct_tie and not (weak and named):
         return []
 
@@ -172,7 +180,11 @@ def detect(view: PostView) -> list[Hit]:
             decisive = True
     if not decisive and third_person and len(quasi_kinds) >= 2:
         decisive = not (_PUBLIC_HEALTH.search(view.text) and len(quasi_kinds) < 3)
-    if not decisive and insider and quasi_kinds & {"occupation", "celebrity"}:
+    if not decisive and relationship and one_patient and care and any(
+            i.label in ("town", "place") for i in quasi):
+        decisive = True  # one named-by-role patient and where they live: a Safe Harbor place
+    if not decisive and (insider or (relationship and one_patient)) \
+            and quasi_kinds & {"occupation", "celebrity"}:
         decisive = True  # a recognisable person seen in the author's care setting
     if not decisive and third_person and (care or insider) and any(
             i.label == "incident-place" for i in quasi):
@@ -223,6 +235,7 @@ def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident |
 
 # Names that only a patient gets in a post: a title, initials, a room, a theatre-board surname.
 _PATIENT_NAME_LABELS = frozenset({"titled-name", "initials", "name-in-room", "surname+procedure"})
+_TITLED_ROOM_HINT = re.compile(r"\b(?:mr|mrs|ms|miss)\.? \S+ (?:in|on) (?:room |rm |bed )?\d")
 _UNIT_HINT = re.compile(r"\b(?:on|to|from) \d{1,2} ?(?:west|east|north|south|[a-d])\b")
 _ROOM_HINT = re.compile(r"\b(?:room|rm|bed|bay)\s*#?\s*\d")
 _HOME = re.compile(r"\b(?:home (?:health |care )?visit|lives (?:at|on)|pt'?s home|patient'?s home|"
@@ -272,6 +285,8 @@ def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
             after = view.text[i.end:i.end + 40]
             if _QUOTE.match(after) or _COLLEAGUE_ROLE.match(after):
                 continue
+            if _VISITOR.match(after) and _VISITOR_ACT.search(view.text):
+                continue  # a guest who came to cheer patients up, not a patient
             if colleague_frame and i.label in ("full-name", "first-name") and not (
                     view.has("patient_refs") or view.has("patient_cues")):
                 continue
@@ -285,7 +300,10 @@ def _specific_condition(view: PostView) -> bool:
 
 
 _DIAGNOSIS = re.compile(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"
-                        r"ms|pe|gi bleed|stroke|sepsis|cancer)\b", re.IGNORECASE)
+                        r"ms|pe|gi bleed|stroke|sepsis|cancer)\b"
+                        # an eponym names one disease: "Wilms tumor", "Ewing's sarcoma"
+                        r"|\b(?-i:[A-Z][a-z]+)(?:'s)? (?:tumou?r|disease|syndrome|sarcoma|palsy)\b",
+                        re.IGNORECASE)
 
 
 def _outermost(idents: list[Ident]) -> list[Ident]:
