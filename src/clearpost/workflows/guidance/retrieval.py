@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rank_bm25 import BM25Okapi
-
 from clearpost.policy.loader import Policy
-from clearpost.text.bm25 import terms
+from clearpost.text.bm25 import BM25Index, terms
 
 MAX_QUESTION = 2000
 
@@ -59,10 +57,11 @@ def ask(policy: Policy, question: str, faq: list[dict[str, Any]], *, k: int = 3)
         docs.append(Doc("faq", f"faq-{entry['id']}", entry["question"], entry["answer"],
                         contact or "strategist", sections))
     query = tokens(question)
-    corpus = [tokens(f"{d.title} {d.title} {d.text}") for d in docs]
+    # the corpus matcher's scorer: one BM25 in the project (titles count twice)
+    index = BM25Index((d.ref, f"{d.title} {d.title} {d.text}") for d in docs)
     hits: list[dict[str, Any]] = []
     if query:
-        scores = BM25Okapi(corpus).get_scores(query)
+        scores = index.scores(question)
         ranked = sorted(range(len(docs)), key=lambda i: -scores[i])
         for i in ranked[:k]:
             if scores[i] <= 0:
