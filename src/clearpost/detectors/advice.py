@@ -32,7 +32,8 @@ _DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|g|grams?|tabs?|tab
                    r"at night|each))?", re.IGNORECASE)
 _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|statin|olol|"
                           r"cillin|mycin|floxacin|tidine|prazole|platin|taxel|rubicin|xaban|"
-                          r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline)\b",
+                          r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline|vir|"
+                          r"dronate|sone|solone|caine|xetine|pramine|azepam|glitazone)\b",
                           re.IGNORECASE)
 _OFFER = re.compile(
     r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
@@ -80,7 +81,8 @@ def detect(view: PostView) -> list[Hit]:
                     explain={"pattern": "offer-to-diagnose"})]
     directives = list(_DIRECTIVE.finditer(text))
     doses = list(_DOSE.finditer(text))
-    objects = view.find("advice_objects")
+    # medical content: the advice vocabulary and every drug the PHI lexicon knows
+    objects = view.find("advice_objects") + [m for m in view.find("drugs") if len(m.phrase) > 3]
     drugs = list(_DRUG_SUFFIX.finditer(text))
     if not objects and not drugs and not doses:
         return []

@@ -18,7 +18,7 @@ _PASSWORD = re.compile(
     r"|\bmine's\s+([^\s]{6,})"
     r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,50}?\buser(?:name)?\s*:?\s*\S+\s*/\s*(\S{4,})"
     r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,60}?:\s*\S+\s*/\s*(\S{4,})"
-    r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd)\s*[:#]?\s*"
+    r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd|pw|pass)\s*[:#]?\s*"
     r"((?=[^\s]*\d)[0-9A-Za-z!@#$%^&*]{4,})"
     r"|\b(?:wifi key|network key|wpa key|key)\s*[:#]?\s*((?=\S*\d)(?=\S*[A-Za-z])"
     r"[0-9A-Za-z!@#$%^&*]{6,})"
@@ -174,7 +174,7 @@ WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant
                         "cant tell anyone", "not allowed to say", "can't talk about it yet",
                         "cant talk about it yet", "not supposed to share"})
 _WORK_SUBJECT = re.compile(
-    r"\b(?:leadership|management|(?:our|my|the) (?:\w+ )?(?:hospital|department|dept|center|lab|team|unit|"
+    r"\b(?:leadership|management|(?:our|my|the) (?:\w+ ){0,2}(?:hospital|department|dept|center|lab|team|unit|"
     r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"
     r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement|"
     r"(?:our|my) (?:\w+ )?(?:folks|people|staff|nurses|colleagues|coworkers|residents|doctors|"
