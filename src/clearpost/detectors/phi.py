@@ -55,6 +55,7 @@ _VISITOR = re.compile(r"^\s+(?:\w+\s+)?(?:visited|stopped by|dropped by|came by|
 _VISITOR_ACT = re.compile(r"\b(?:signed|autograph\w*|donated|handed out|gave out|brought gifts|"
                           r"performed|sang|read to|toys|for every (?:kid|child|patient)|"
                           r"for (?:the|all the|our) (?:kids|children|patients))\b", re.IGNORECASE)
+_INSIDER_SCREEN = re.compile(_INSIDER.pattern)  # on lower-cased text: 5x faster than IGNORECASE
 _QUOTE = re.compile(r"^\s*(?:said|says|once said|used to say|wrote|taught us)\b", re.IGNORECASE)
 _PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
                             re.IGNORECASE)
@@ -107,7 +108,7 @@ def detect(view: PostView) -> list[Hit]:
     # Cheap screen: nothing about care and nobody who could be a patient.
     if not (care or patients or weak or (people_in_media and _PATIENT_AREA.search(view.text))
             or _ROOM_HINT.search(view.lower) or _CARE_EVENT_SCREEN.search(view.lower)
-            or _UNIT_HINT.search(view.lower) or _INSIDER.search(view.text)
+            or _UNIT_HINT.search(view.lower) or _INSIDER_SCREEN.search(view.lower)
             or _TITLED_ROOM_HINT.search(view.lower)):
         return []
     if view.has("fiction_cues"):
