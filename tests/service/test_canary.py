@@ -222,6 +222,7 @@ def run_cli(dirs: dict[str, Path], *args: str, patch: str = "") -> subprocess.Co
                 "HOME": str(dirs["home"]), "XDG_CACHE_HOME": str(dirs["cache"])})
     code = ("import logging, sys\n"
             f"logging.basicConfig(filename={str(dirs['logs'] / 'cli.log')!r}, level=logging.DEBUG)\n"
+            "logging.getLogger('clearpost.canary').debug('positive control: cli log written')\n"
             f"{patch}\n"
             "from clearpost.cli import main\n"
             "main(sys.argv[1:])\n")
@@ -356,7 +357,9 @@ def test_the_canary_is_nowhere_but_in_encrypted_submissions(served, monkeypatch,
     assert sum(name in p for p in plain) >= 5, "the submissions were not stored (encrypted)"
     log_text = (dirs["logs"] / "service.log").read_text()
     assert "positive control" in log_text and "POST /api/v1/reports" in log_text
-    assert "RuntimeError" in log_text  # the crash was logged, by type
+    # Both crashes were logged, by type only: no traceback (it would quote the post).
+    assert log_text.count(": RuntimeError") == 2 and "Traceback" not in log_text
+    assert "positive control" in (dirs["logs"] / "cli.log").read_text()
 
     # 5. The search.
     captured = capfd.readouterr()
@@ -366,6 +369,7 @@ def test_the_canary_is_nowhere_but_in_encrypted_submissions(served, monkeypatch,
     assert any(k.endswith("huey.db") for k in blobs)
     if served["backend"] == "sqlite":
         assert any(k.endswith("clearpost.db") for k in blobs)
+        assert any(k.endswith("clearpost.db-wal") for k in blobs)  # the WAL is read too
     hits = find([name, mrn], blobs)
     assert not hits, "the canary leaked:\n" + "\n".join(hits)
     # Nothing left in TMPDIR but `.ses`: a 51-byte id (a time and a UUID) that a native
