@@ -307,12 +307,23 @@ def test_the_canary_is_nowhere_but_in_encrypted_submissions(served, monkeypatch,
         assert r.status_code == 201, r.text
         r = c.post("/api/v1/questions", headers=emp, json={"text": f"May I post about {canary}?"})
         assert r.status_code == 201, r.text
+        r = c.post("/api/v1/ask", headers=emp, json={"question": f"Can I share {canary}?"})
+        assert r.status_code == 200, r.text
+        r = c.post("/api/v1/profile-check", headers=emp, json={
+            "profile": {"about": canary, "display_name": f"Mr. {name}"}})
+        assert r.status_code == 200, r.text
 
         cookie, csrf = served["app"].state.sessions.issue(org.employee.id)
         page = {"Cookie": f"clearpost_session={cookie}"}
         r = c.post("/check", headers=page, data={"text": canary, "csrf": csrf},
                    files={"photos": ("ward.jpg", photo.read_bytes(), "image/jpeg")})
         assert r.status_code == 200 and "block" in r.text.lower(), r.status_code
+        for form in ({"q": canary}, {"question": f"May I post about {canary}?"}):
+            r = c.post("/ask", headers=page, data={"csrf": csrf, **form})
+            assert r.status_code in (200, 303), (r.status_code, r.text[:300])
+        r = c.post("/profile", headers=page, data={"csrf": csrf, "about": canary,
+                                                   "display_name": f"Mr. {name}"})
+        assert r.status_code == 200, (r.status_code, r.text[:300])
         r = c.post("/report", headers=page, data={
             "csrf": csrf, "description": canary, "pasted_text": canary,
             "link": "https://example.org/post/2"})
@@ -354,7 +365,7 @@ def test_the_canary_is_nowhere_but_in_encrypted_submissions(served, monkeypatch,
             (Report, ("description_enc", "pasted_text_enc")), (MediaApproval, ("caption_enc",)),
             (Question, ("text_enc",))) for col in cols
             for v in s.execute(select(getattr(m, col))).scalars()]
-    assert sum(name in p for p in plain) >= 5, "the submissions were not stored (encrypted)"
+    assert sum(name in p for p in plain) >= 6, "the submissions were not stored (encrypted)"
     log_text = (dirs["logs"] / "service.log").read_text()
     assert "positive control" in log_text and "POST /api/v1/reports" in log_text
     # Both crashes were logged, by type only: no traceback (it would quote the post).
