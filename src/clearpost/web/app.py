@@ -201,7 +201,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "policy": rt.policy.label}
 
+    # The last added runs first: security headers on every answer, the 500s included.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders, docs_prefix=f"{API_PREFIX}/docs")
-    app.add_middleware(ContainErrors, handlers=app.exception_handlers)  # outermost: added last
+    app.add_middleware(ContainErrors, handlers=app.exception_handlers)
+    from clearpost.web.pages.templating import STATIC_URL
+
+    app.add_middleware(SecurityHeaders, docs_prefix=f"{API_PREFIX}/docs",
+                       cacheable_prefix=STATIC_URL + "/")
     return app
