@@ -25,6 +25,31 @@ def test_security_headers_on_api_pages_and_errors(client) -> None:  # type: igno
         assert "max-age=" in r.headers["strict-transport-security"]  # the client uses https
 
 
+def test_nothing_is_cached_but_static_files(client, tokens) -> None:  # type: ignore[no-untyped-def]
+    """ASVS V8.2.1: results quote the post and items hold reports: no-store everywhere."""
+    r = client.post("/api/v1/check", json={"text": "Mr. Quill in room 4 had chemo"},
+                    headers=tokens["employee"])
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    for path in ("/api/v1/health", "/signin", "/api/v1/nope", "/nope"):
+        assert client.get(path).headers["cache-control"] == "no-store", path
+    r = client.get("/ui/static/pages.css")
+    assert r.status_code == 200 and "no-store" not in r.headers.get("cache-control", "")
+
+
+def test_a_crash_is_a_problem_with_the_security_headers(client, tokens, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import clearpost.web.api.guidance as guidance
+
+    def boom(post: Any, policy: Any) -> Any:
+        raise RuntimeError(f"failed on {post.text}")
+
+    monkeypatch.setattr(guidance, "check", boom)
+    # No raise_server_exceptions needed: the exception stops at ContainErrors.
+    r = client.post("/api/v1/check", json={"text": "Mr. Quill"}, headers=tokens["employee"])
+    assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
+    assert "Quill" not in r.text
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["cache-control"] == "no-store"
+
+
 def test_no_hsts_over_plain_http(backend) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 

@@ -79,3 +79,15 @@ def test_restore_of_a_non_backup_is_a_one_line_error(tmp_path: Path, content: by
     r = _cli(tmp_path, "restore", str(bad), "--yes")
     assert r.returncode >= 3 and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_the_postgres_password_stays_off_the_command_line() -> None:
+    """pg_dump/pg_restore get the password in PGPASSWORD: argv is readable by any local user."""
+    from clearpost.workflows.backup.service import _pg_url
+
+    url, env = _pg_url("postgresql+psycopg://clearpost:s3cr%40t-pw@db.example.org:5432/cp")
+    assert "s3cr" not in url and url == "postgresql://clearpost@db.example.org:5432/cp"
+    assert env["PGPASSWORD"] == "s3cr@t-pw"
+    url, env = _pg_url("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    assert url == "postgresql://postgres@127.0.0.1:5432/test"
+    assert env.get("PGPASSWORD") == os.environ.get("PGPASSWORD")  # none given: left as it was

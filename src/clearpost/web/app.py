@@ -63,6 +63,45 @@ class _TooLarge(Exception):
     pass
 
 
+class ContainErrors:
+    """Answer an unhandled exception with the app's 500 handler, and let it go no further.
+
+    Starlette's outermost middleware answers with that handler too, but then re-raises, so
+    that the server logs it: uvicorn logs the whole traceback, whose last line is the
+    exception's message, which may quote the post being checked. Here it stops; the handler
+    logs the exception's type only (problems.py).
+    """
+
+    def __init__(self, app: ASGIApp, handlers: dict[Any, Any]) -> None:
+        self.app, self.handlers = app, handlers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            handler = self.handlers.get(Exception) or self.handlers.get(500)
+            if started or handler is None:
+                log.error("internal error on %s %s: %s", scope.get("method"), scope.get("path"),
+                          type(exc).__name__)
+                if not started:
+                    await problems.internal_error_response(scope)(scope, receive, send)
+                return
+            from starlette.requests import Request
+
+            response = await handler(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 async def _send_413(send: Send, limit: int) -> None:
     import json
 
@@ -162,6 +201,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "policy": rt.policy.label}
 
+    # The last added runs first: security headers on every answer, the 500s included.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders, docs_prefix=f"{API_PREFIX}/docs")
+    app.add_middleware(ContainErrors, handlers=app.exception_handlers)
+    from clearpost.web.pages.templating import STATIC_URL
+
+    app.add_middleware(SecurityHeaders, docs_prefix=f"{API_PREFIX}/docs",
+                       cacheable_prefix=STATIC_URL + "/")
     return app

@@ -32,6 +32,14 @@ def problem_response(request: Request, status: int, title: str, detail: str,
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+def internal_error_response(scope: Any) -> JSONResponse:
+    """The 500 answer when no request handler could run (ASGI scope only)."""
+    body = {"type": "about:blank", "title": "Internal error", "status": 500,
+            "detail": "the server failed; the error was logged without request data",
+            "instance": scope.get("path", "")}
+    return JSONResponse(body, status_code=500, media_type=MEDIA_TYPE)
+
+
 def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
     # The offending input is left out on purpose: it may be post text, which is never echoed.
     errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""),

@@ -156,13 +156,17 @@ class SecurityHeaders:
     """Adds the security headers to every response (pure ASGI middleware).
 
     HSTS only when the request came over TLS (directly, or through a proxy uvicorn trusts).
-    The interactive API docs get no CSP: Swagger UI needs inline script.
+    The interactive API docs get no CSP: Swagger UI needs inline script. Nothing is cached
+    (`Cache-Control: no-store`: results quote the post, items hold reports) except under
+    `cacheable_prefix` (the pages' static files).
     """
 
-    def __init__(self, app: Any, *, docs_prefix: str, hsts: bool = True) -> None:
+    def __init__(self, app: Any, *, docs_prefix: str, hsts: bool = True,
+                 cacheable_prefix: str = "/ui/static/") -> None:
         self.app = app
         self.docs_prefix = docs_prefix
         self.hsts = hsts
+        self.cacheable_prefix = cacheable_prefix
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -182,6 +186,8 @@ class SecurityHeaders:
                          (b"permissions-policy", b"camera=(), microphone=(), geolocation=()")]
                 if not path.startswith(self.docs_prefix):
                     extra.append((b"content-security-policy", CSP.encode()))
+                if not path.startswith(self.cacheable_prefix):
+                    extra.append((b"cache-control", b"no-store"))
                 if tls and self.hsts:
                     extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
                 headers += [(k, v) for k, v in extra if k not in present]

@@ -6,6 +6,7 @@ adds the page routes and renders errors as pages for browsers (API clients keep 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from clearpost.web.pages.templating import STATIC_URL, render
 from clearpost.web.security import SessionSigner
 from clearpost.workflows.errors import WorkflowError
 from clearpost.workflows.runtime import Runtime
+
+log = logging.getLogger("clearpost.web")
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -98,6 +101,9 @@ def install(app: FastAPI, runtime: Runtime) -> None:
 
     async def on_error(request: Request, exc: Exception) -> Response:
         if wants_page(request):
+            # Only the type: an exception message may quote the post being checked.
+            log.error("internal error on %s %s: %s", request.method, request.url.path,
+                      type(exc).__name__)
             return error_page(request, 500)
         if previous_500 is not None:
             return await previous_500(request, exc)  # type: ignore[misc]

@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -106,15 +106,24 @@ def restore(database_url: str, backup_file: Path) -> BackupResult:
     return BackupResult(dest, events)
 
 
-def _pg_url(database_url: str) -> str:
+def _pg_url(database_url: str) -> tuple[str, dict[str, str]]:
+    """The libpq URL without the password, and the environment that carries it: a password
+    on the command line is readable by every local user (`ps`)."""
     u = make_url(database_url)
-    return u.set(drivername="postgresql").render_as_string(hide_password=False)
+    env = dict(os.environ)
+    if u.password is not None:
+        env["PGPASSWORD"] = str(u.password)
+    bare = URL.create("postgresql", username=u.username, host=u.host, port=u.port,
+                      database=u.database, query=u.query)
+    return bare.render_as_string(hide_password=False), env
 
 
-def _run(cmd: list[str]) -> None:
+def _run(cmd: list[str], env: dict[str, str]) -> None:
     if shutil.which(cmd[0]) is None:
         raise BackupError(f"{cmd[0]} is not installed; install the PostgreSQL client tools")
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    # B404/B603: pg_dump/pg_restore run from an argument list, never a shell: fixed options,
+    # our own file names and the configured database URL.
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)  # nosec B603
     if proc.returncode != 0:
         raise BackupError(f"{cmd[0]} failed: {proc.stderr.strip().splitlines()[-1:]}")
 
@@ -122,7 +131,8 @@ def _run(cmd: list[str]) -> None:
 def _pg_dump(database_url: str, out: Path) -> BackupResult:
     tmp = out.with_name(f".{out.name}.partial")
     try:
-        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={tmp}", _pg_url(database_url)])
+        url, env = _pg_url(database_url)
+        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={tmp}", url], env)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -130,8 +140,9 @@ def _pg_dump(database_url: str, out: Path) -> BackupResult:
 
 
 def _pg_restore(database_url: str, backup_file: Path) -> BackupResult:
+    url, env = _pg_url(database_url)
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-          f"--dbname={_pg_url(database_url)}", str(backup_file)])
+          f"--dbname={url}", str(backup_file)], env)
     return BackupResult(backup_file, _verify_url(database_url))
 
 
