@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     #: SQLAlchemy URL; None means a SQLite file under `data_dir` (nothing to set up).
     database_url: str | None = None
     data_dir: Path = Path("var")
+    #: PostgreSQL: seconds to wait for a connection to the server, and for a free connection
+    #: of the pool, before a request fails with 503 (SQLite ignores both).
+    db_connect_timeout_s: int = Field(default=3, ge=1)
+    db_pool_timeout_s: float = Field(default=10, gt=0)
     #: A policy pack directory; None is the built-in pack.
     policy_dir: Path | None = None
 

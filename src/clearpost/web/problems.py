@@ -8,13 +8,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clearpost.model import PostInputError
+from clearpost.store.db import CommitOutcomeUnknown, is_disconnect
 from clearpost.workflows.errors import WorkflowError
 
 log = logging.getLogger("clearpost.web")
 MEDIA_TYPE = "application/problem+json"
+#: Errors that mean "the database is unreachable or the link broke", answered with 503.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout, CommitOutcomeUnknown)
+RETRY_AFTER_S = 2
 
 
 class Problem(Exception):
@@ -49,6 +55,38 @@ def _validation_detail(exc: RequestValidationError) -> tuple[str, list[dict[str,
     return f"{where}: {first['msg']}", errors
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    return isinstance(exc, (PoolTimeout, CommitOutcomeUnknown)) or is_disconnect(exc)
+
+
+def database_problem(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After, saying whether the change was saved; a bad statement stays a 500."""
+    if not database_unavailable(exc):
+        return internal_error(request, exc)
+    unknown = isinstance(exc, CommitOutcomeUnknown)
+    cause = exc.__cause__ if unknown else exc
+    orig = getattr(cause, "orig", None) or cause
+    # The type only: SQLAlchemy's message quotes the statement and its parameters.
+    log.warning("database unavailable on %s %s: %s%s", request.method, request.url.path,
+                type(orig).__name__, " during COMMIT" if unknown else "")
+    if unknown:
+        detail = ("the database connection broke while saving; the change may or may not have "
+                  "been saved: read the item again before retrying")
+    else:
+        detail = ("the database is unavailable; nothing was changed. Try again in a few seconds")
+    return problem_response(request, 503, "Database unavailable", detail,
+                            {"Retry-After": str(RETRY_AFTER_S)},
+                            saved=None if unknown else False)
+
+
+def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    # Only the type is logged: an exception message may quote submitted text.
+    log.error("internal error on %s %s: %s", request.method, request.url.path,
+              type(exc).__name__)
+    return problem_response(request, 500, "Internal error",
+                            "the server failed; the error was logged without request data")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -73,10 +111,12 @@ def install(app: FastAPI) -> None:
         return problem_response(request, exc.status_code, titles.get(exc.status_code, "Error"),
                                 str(exc.detail), getattr(exc, "headers", None))
 
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        return database_problem(request, exc)
+
+    for error in DATABASE_ERRORS:
+        app.add_exception_handler(error, _database)
+
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
-        # Only the type is logged: an exception message may quote submitted text.
-        log.error("internal error on %s %s: %s", request.method, request.url.path,
-                  type(exc).__name__)
-        return problem_response(request, 500, "Internal error",
-                                "the server failed; the error was logged without request data")
+        return internal_error(request, exc)

@@ -47,7 +47,9 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool = True) -> Runtime:
-        engine = db.make_engine(settings.sqlalchemy_url())
+        engine = db.make_engine(settings.sqlalchemy_url(),
+                                connect_timeout_s=settings.db_connect_timeout_s,
+                                pool_timeout_s=settings.db_pool_timeout_s)
         if migrate:
             db.upgrade(engine)
         policy = load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
@@ -61,8 +63,11 @@ class Runtime:
 
     @contextmanager
     def ctx(self, actor: Actor) -> Iterator[Ctx]:
-        """One transaction acting as `actor`: committed on success, rolled back on error."""
-        with self.factory() as session, session.begin():
+        """One transaction acting as `actor`: committed on success, rolled back on error.
+
+        Raises db.CommitOutcomeUnknown when the database connection broke during COMMIT.
+        """
+        with self.factory() as session, db.unit_of_work(session):
             yield Ctx(session, actor, self.policy, self.cipher)
 
     def dispose(self) -> None:

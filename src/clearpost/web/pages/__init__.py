@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from clearpost.store.db import CommitOutcomeUnknown
+from clearpost.web import problems
 from clearpost.web.pages.session import (
     CsrfFailed,
     PageForbidden,
@@ -38,6 +40,8 @@ _MESSAGES = {
     404: "There is no page at this address. It may have moved, or the link may be mistyped.",
     405: "This page does not accept that kind of request.",
     413: "What you sent is too large.",
+    503: "The database is unavailable for a moment: nothing was changed. Try again in a few "
+         "seconds.",
     500: "Something went wrong on our side. Try again; if it keeps happening, tell an administrator.",
 }
 
@@ -55,6 +59,7 @@ def error_page(request: Request, status: int, message: str | None = None) -> Res
     except Exception:  # a broken database must still give an error page
         user = None
     ctx = page_context(request, user, title={404: "Page not found", 403: "No access",
+                                             503: "Try again shortly",
                                              500: "Something went wrong"}.get(status, "Error"))
     ctx.update({"status": status, "message": message or _MESSAGES.get(status, "Error.")})
     return render(request, "error.html", ctx, status_code=status)
@@ -119,7 +124,19 @@ def install(app: FastAPI, runtime: Runtime) -> None:
             return error_page(request, exc.status, exc.detail)
         return await previous_workflow(request, exc)  # type: ignore[misc]
 
+    async def on_database(request: Request, exc: Exception) -> Response:
+        if wants_page(request) and problems.database_unavailable(exc):
+            unknown = isinstance(exc, CommitOutcomeUnknown)
+            response = error_page(request, 503, (
+                "The database connection broke while saving: your change may or may not have "
+                "been saved. Open the item again before retrying.") if unknown else None)
+            response.headers["Retry-After"] = str(problems.RETRY_AFTER_S)
+            return response
+        return problems.database_problem(request, exc)
+
     app.add_exception_handler(WorkflowError, on_workflow)
+    for error in problems.DATABASE_ERRORS:
+        app.add_exception_handler(error, on_database)
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(Exception, on_error)
 
