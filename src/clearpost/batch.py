@@ -9,11 +9,14 @@ posts, so the per-post overhead of the pool is a fraction of a check.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing as mp
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -29,6 +32,7 @@ MAX_LINE_BYTES = 1_000_000
 POOL_THRESHOLD = 400
 
 _worker_policy: Policy | None = None
+log = logging.getLogger("clearpost.batch")
 
 
 def _check_line(raw: bytes, lineno: int, where: str, policy: Policy) -> Result:
@@ -60,8 +64,28 @@ def _check_chunk(args: tuple[list[tuple[int, bytes]], str]) -> list[Result | str
     return out
 
 
-def _init_worker(policy_dir: str | None, inherited: Policy | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: have the kernel kill this worker when the process that started it dies.
+
+    Without it, workers of a killed parent wait forever on their task queue (their siblings
+    hold its other end open), idle but holding the policy's memory.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _init_worker(policy_dir: str | None, inherited: Policy | None,
+                 parent: int | None = None) -> None:
     global _worker_policy
+    if parent is not None:
+        _die_with_parent(parent)
     # Ctrl-C goes to the parent alone, which stops the pool; a worker dying of it mid-task
     # would leave the pool waiting for a result that never comes.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -114,7 +138,8 @@ def _pool_map(chunks: Iterable[list[tuple[int, bytes]]], where: str, policy: Pol
     ctx = mp.get_context("fork")
     inherited = policy  # fork: the child gets the loaded policy for free
     with ctx.Pool(n_workers, initializer=_init_worker,
-                  initargs=(str(policy_dir) if policy_dir else None, inherited)) as pool:
+                  initargs=(str(policy_dir) if policy_dir else None, inherited,
+                            os.getpid())) as pool:
         for chunk_results in pool.imap(_check_chunk, ((c, where) for c in chunks), chunksize=1):
             for item in chunk_results:
                 if isinstance(item, str):
@@ -161,7 +186,9 @@ def check_dicts(posts: Iterable[dict[str, Any]], policy: Policy, *,
     """Check decoded posts on a local process pool (all cores by default), in input order.
 
     Each item is a Result, or the one-line error of a post that is not valid. With one
-    worker it runs in this process.
+    worker it runs in this process. A worker that dies (killed, out of memory) does not
+    lose or repeat anything: the pool is started again and the chunks not yet answered are
+    checked again, in order; after MAX_POOL_RESTARTS deaths the run stops with WorkerDied.
     """
     n_workers = workers or default_workers()
     rule_ids = tuple(sorted(rules)) if rules is not None else None
@@ -169,18 +196,55 @@ def check_dicts(posts: Iterable[dict[str, Any]], policy: Policy, *,
         for p in posts:
             yield check_dict(p, policy, rule_ids)
         return
-    # Bounded in flight (not pool.imap, whose feeder thread would drain the whole input):
+    # Bounded in flight (not a map over the whole input, whose feeder would drain it all):
     # memory stays flat on an archive of millions, and the input is read in this thread.
-    ctx = mp.get_context("fork")
-    pending: deque[Any] = deque()
-    with ctx.Pool(n_workers, initializer=_init_worker,
-                  initargs=(str(policy_dir) if policy_dir else None, policy)) as pool:
-        for chunk in _chunks(iter(posts), chunk_size):
-            pending.append(pool.apply_async(_check_dict_chunk, ((chunk, rule_ids),)))
-            if len(pending) >= n_workers * 3:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    chunks = _chunks(iter(posts), chunk_size)
+    pending: deque[tuple[list[dict[str, Any]], Future[list[Result | str]]]] = deque()
+    restarts = 0
+    pool = _new_pool(n_workers, policy_dir, policy)
+    try:
+        while True:
+            while len(pending) < n_workers * 3:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                pending.append((chunk, pool.submit(_check_dict_chunk, (chunk, rule_ids))))
+            if not pending:
+                return
+            chunk, future = pending[0]
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                restarts += 1
+                if restarts > MAX_POOL_RESTARTS:
+                    raise WorkerDied(f"a checking process died {restarts} times; the run "
+                                     "stopped (out of memory?)") from None
+                log.warning("a checking process died; starting the pool again and checking "
+                            "the %d chunk(s) it had not answered again", len(pending))
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = _new_pool(n_workers, policy_dir, policy)
+                pending = deque((c, pool.submit(_check_dict_chunk, (c, rule_ids)))
+                                for c, _ in pending)
+                continue
+            pending.popleft()
+            yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+MAX_POOL_RESTARTS = 3
+
+
+class WorkerDied(RuntimeError):
+    """The process pool lost workers too often to go on."""
+
+
+def _new_pool(n_workers: int, policy_dir: Path | None, policy: Policy) -> ProcessPoolExecutor:
+    # fork: the workers inherit the loaded policy (passed on, never pickled).
+    return ProcessPoolExecutor(n_workers, mp_context=mp.get_context("fork"),
+                               initializer=_init_worker,
+                               initargs=(str(policy_dir) if policy_dir else None, policy,
+                                         os.getpid()))
 
 
 def check_dicts_ray(posts: Iterable[dict[str, Any]], *, policy_dir: Path | None = None,

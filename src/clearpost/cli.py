@@ -410,6 +410,7 @@ def audit(
     from clearpost.archives.base import ArchiveError
     from clearpost.audit.report import FORMATS
     from clearpost.audit.run import AuditCancelled, AuditOptions, run_audit
+    from clearpost.batch import WorkerDied
 
     outs = list(out or [])
     for o in outs:
@@ -482,6 +483,9 @@ def audit(
     except (KeyboardInterrupt, AuditCancelled):
         fail(f"interrupted; nothing was written. Run the same command with --resume to "
              f"continue from {ckpt}", 130)
+    except WorkerDied as exc:
+        fail(f"{exc}; nothing was written. Run the same command with --resume to continue "
+             f"from {ckpt}")
     from clearpost.audit.report import write_report
 
     for o in outs:
