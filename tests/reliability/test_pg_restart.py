@@ -296,3 +296,55 @@ def _check_database(tmp: Path, url: str, key: str, item_ids: list[int],
             assert report.ok, report.problems
     finally:
         rt.dispose()
+
+
+def test_outage_answers_in_process(tmp_path: Path) -> None:
+    """The same outage seen through the app in-process: /check on a token whose cache entry
+    has expired still works, a token never seen gets a 503, pages get an HTML 503."""
+    why = pgcluster.available()
+    if why:
+        pytest.skip(why)
+    from fastapi.testclient import TestClient
+
+    from clearpost.store.crypto import Cipher
+    from clearpost.web.app import create_app
+    from clearpost.web.security import TTLCache
+    from clearpost.workflows.runtime import Runtime
+    from tests.reliability.service_proc import make_settings
+
+    key = Cipher.generate_key()
+    with pgcluster.PgCluster() as pg:
+        pg.start()
+        url = pg.create_database("clearpost_outage")
+        org = seed(tmp_path, url, key)
+        rt = Runtime.build(make_settings(tmp_path, url, key), migrate=False)
+        app = create_app(runtime=rt)
+        try:
+            with TestClient(app, base_url="https://testserver") as client:
+                app.state.token_cache = TTLCache(ttl_s=0.2)
+                seen = {"Authorization": f"Bearer {org.tokens['employee']}"}
+                unseen = {"Authorization": f"Bearer {org.tokens['physician']}"}
+                post = {"text": "Proud of the team!", "author": {"role": "employee"}}
+                assert client.post("/api/v1/check", json=post, headers=seen).status_code == 200
+                r = client.post("/api/v1/auth/login", json={"email": org.emails["manager"],
+                                                            "password": org.passwords["manager"]})
+                assert r.status_code == 200
+                pg.stop("fast")
+                time.sleep(0.3)  # past the cache's time to live
+                r = client.post("/api/v1/check", json=post, headers=seen)
+                assert r.status_code == 200, r.text
+                t0 = time.monotonic()
+                r = client.post("/api/v1/check", json=post, headers=unseen)
+                assert r.status_code == 503 and time.monotonic() - t0 < FAIL_FAST_S
+                assert r.headers["content-type"].startswith("application/problem+json")
+                assert r.json()["saved"] is False and r.headers["retry-after"]
+                r = client.get("/api/v1/health")
+                assert r.status_code == 503
+                r = client.get("/my", headers={"Accept": "text/html"})
+                assert r.status_code == 503 and r.headers["retry-after"]
+                assert "text/html" in r.headers["content-type"] and "Traceback" not in r.text
+                pg.start()
+                assert client.get("/api/v1/health").status_code == 200
+                assert client.post("/api/v1/check", json=post, headers=unseen).status_code == 200
+        finally:
+            rt.dispose()

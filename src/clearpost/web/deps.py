@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from clearpost.store.models import User
-from clearpost.web.problems import Problem
+from clearpost.web.problems import Problem, database_unavailable
 from clearpost.web.security import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_ok
 from clearpost.workflows.context import Actor
 from clearpost.workflows.permissions import Action
@@ -36,12 +36,24 @@ def _session_lookup(rt: Runtime, user_id: int) -> Actor | None:
         return Actor.of(user) if user is not None and user.active else None
 
 
+#: While the database is unreachable, a token seen within this long still signs its user in,
+#: so that /check (which needs no database) keeps working through an outage. Nothing can be
+#: revoked while the database is down, so this only extends the cache's usual 30 s.
+STALE_TOKEN_GRACE_S = 600.0
+
+
 async def _actor_from_token(request: Request, rt: Runtime, token: str) -> Actor | None:
     cache = request.app.state.token_cache
     hashed = users.token_hash(token)
     actor: Actor | None = cache.get(hashed)
     if actor is None:
-        actor = await run_in_threadpool(_token_lookup, rt, token)
+        try:
+            actor = await run_in_threadpool(_token_lookup, rt, token)
+        except Exception as exc:
+            stale: Actor | None = cache.get_stale(hashed, STALE_TOKEN_GRACE_S)
+            if stale is not None and database_unavailable(exc):
+                return stale
+            raise
         if actor is None:
             return None
         cache.put(hashed, actor)

@@ -89,6 +89,14 @@ class TTLCache:
             return None
         return hit[1]
 
+    def get_stale(self, key: str, grace_s: float) -> Any:
+        """An entry up to `grace_s` past its expiry (for when the source cannot be asked)."""
+        with self._lock:
+            hit = self._data.get(key)
+        if hit is None or hit[0] + grace_s < time.monotonic():
+            return None
+        return hit[1]
+
     def put(self, key: str, value: Any) -> None:
         with self._lock:
             if len(self._data) >= self.size:
