@@ -60,12 +60,23 @@ def load_posts() -> list[dict[str, Any]]:
     return posts
 
 
-def _rss_and_cpu(pid: int) -> tuple[int, float]:
+def _rss_and_cpu(pids: list[int]) -> tuple[int, float]:
+    """Summed over the server's processes (with --workers, the workers and their parent)."""
     import psutil
 
-    proc = psutil.Process(pid)
-    t = proc.cpu_times()
-    return proc.memory_info().rss, t.user + t.system
+    rss, cpu = 0, 0.0
+    procs = []
+    for pid in pids:
+        p = psutil.Process(pid)
+        procs += [p, *p.children(recursive=True)]
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+            rss += proc.memory_info().rss
+            cpu += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return rss, cpu
 
 
 def _locust_stats(prefix: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -84,6 +95,8 @@ def main() -> int:
     ap.add_argument("--warmup", type=float, default=60.0, help="seconds before memory counts")
     ap.add_argument("--sample", type=float, default=5.0, help="seconds between memory samples")
     ap.add_argument("--max-growth", type=float, default=0.10)
+    ap.add_argument("--workers", type=int, default=1,
+                    help="1: `clearpost serve`; N: uvicorn --workers N and `clearpost worker`")
     args = ap.parse_args()
     if args.minutes * 60 < args.warmup + 120:
         ap.error("the run must last the warm-up plus two minutes (first and last minute)")
@@ -110,19 +123,19 @@ def main() -> int:
     try:
         org = seed(work, url, key)
         posts = load_posts()
-        # Target mix, as requests/s: /check 75 %, reads 15 %, writes 10 % (a write task is
+        # Target mix, as requests/s: /check 80 %, reads 12 %, writes 8 % (a write task is
         # 2 to 3 requests). Each user type paces itself with constant_throughput.
         n_check, n_read = round(args.users * 0.7), round(args.users * 0.2)
         n_write = args.users - n_check - n_read
         target = args.rps * 1.1  # aim a little above the minimum
-        rates = {"check": target * 0.75 / n_check, "read": target * 0.15 / n_read,
-                 "write": target * 0.10 / 2.5 / n_write}
+        rates = {"check": target * 0.80 / n_check, "read": target * 0.12 / n_read,
+                 "write": target * 0.08 / 2.5 / n_write}
         setup = {"tokens": org.tokens, "emails": org.emails, "passwords": org.passwords,
                  "account_id": org.account_id, "posts": posts, "rates": rates,
                  "weights": {"check": n_check, "read": n_read, "write": n_write}}
         (work / "setup.json").write_text(json.dumps(setup))
 
-        server = Server(settings_env(work, url, key), log)
+        server = Server(settings_env(work, url, key), log, workers=args.workers)
         server.wait_ready()
         seconds = int(args.minutes * 60)
         prefix = work / "locust"
@@ -136,7 +149,8 @@ def main() -> int:
         t0 = time.monotonic()
         samples: list[tuple[float, int, float, float]] = []  # t, rss, server cpu s, load
         while locust.poll() is None:
-            rss, cpu = _rss_and_cpu(server.proc.pid)
+            rss, cpu = _rss_and_cpu([server.proc.pid]
+                                    + ([server.helper.pid] if server.helper else []))
             samples.append((time.monotonic() - t0, rss, cpu, os.getloadavg()[0]))
             time.sleep(args.sample)
         elapsed = time.monotonic() - t0
@@ -158,7 +172,8 @@ def main() -> int:
     loads = [s[3] for s in samples]
     mib = 1024 * 1024
 
-    print(f"\nsoak: {args.minutes:g} min on {args.db}, {args.users} locust users, "
+    how = "clearpost serve" if args.workers <= 1 else f"uvicorn --workers {args.workers}"
+    print(f"\nsoak: {args.minutes:g} min on {args.db}, {how}, {args.users} locust users, "
           f"{os.cpu_count()} CPUs, data in {work}")
     print("\n| request | count | failures | median ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|")
     for r in sorted(rows, key=lambda r: -int(r["Request Count"])):

@@ -86,11 +86,19 @@ class Server:
     """`clearpost serve` in a subprocess; `stop()` ends it (SIGTERM, then SIGKILL)."""
 
     def __init__(self, env: dict[str, str], log: IO[bytes], port: int | None = None,
-                 nice: int = 0) -> None:
+                 workers: int = 1) -> None:
+        """workers > 1: the multi-process deployment of docs/service.md instead (uvicorn
+        --factory app_from_env --workers N, plus one `clearpost worker` for the queue)."""
         self.port = port or free_port()
-        cmd = [sys.executable, "-m", "clearpost.cli", "serve", "--port", str(self.port)]
-        if nice:
-            cmd = ["nice", "-n", str(nice), *cmd]
+        self.helper: subprocess.Popen[bytes] | None = None
+        if workers <= 1:
+            cmd = [sys.executable, "-m", "clearpost.cli", "serve", "--port", str(self.port)]
+        else:
+            cmd = [sys.executable, "-m", "uvicorn", "clearpost.web.app:app_from_env", "--factory",
+                   "--workers", str(workers), "--host", "127.0.0.1", "--port", str(self.port),
+                   "--log-level", "warning", "--no-access-log"]
+            self.helper = subprocess.Popen([sys.executable, "-m", "clearpost.cli", "worker"],
+                                           env=env, stdout=log, stderr=subprocess.STDOUT)
         self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
 
@@ -107,10 +115,11 @@ class Server:
         raise TimeoutError("clearpost serve did not start listening")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
+        for proc in (self.proc, self.helper):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=15)

@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 BASELINE_S, OUTAGE_S, AFTER_S = 3.0, 5.0, 8.0
 RECOVERY_LIMIT_S = 5.0
 FAIL_FAST_S = 1.0
-ITEMS = 800
+ITEMS = 600
 
 
 @dataclass
