@@ -135,17 +135,74 @@ def _chain(head: list[tuple[int, bytes]], rest: Iterator[tuple[int, bytes]]) -> 
 
 def _pool_map(chunks: Iterable[list[tuple[int, bytes]]], where: str, policy: Policy,
               policy_dir: Path | None, n_workers: int) -> Iterator[Result]:
-    ctx = mp.get_context("fork")
-    inherited = policy  # fork: the child gets the loaded policy for free
-    with ctx.Pool(n_workers, initializer=_init_worker,
-                  initargs=(str(policy_dir) if policy_dir else None, inherited,
-                            os.getpid())) as pool:
-        for chunk_results in pool.imap(_check_chunk, ((c, where) for c in chunks), chunksize=1):
-            for item in chunk_results:
-                if isinstance(item, str):
-                    pool.terminate()
-                    raise PostInputError(item)
-                yield item
+    for chunk_results in _ordered_pool(_check_chunk, ((c, where) for c in chunks), policy,
+                                       policy_dir, n_workers):
+        for item in chunk_results:
+            if isinstance(item, str):
+                raise PostInputError(item)  # closing the generator stops the pool
+            yield item
+
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+
+def _ordered_pool(fn: Callable[[A], R], args: Iterable[A], policy: Policy,
+                  policy_dir: Path | None, n_workers: int) -> Iterator[R]:
+    """`fn(a)` for each of `args` on a process pool, answers in order, few in flight.
+
+    Bounded (not a map over the whole input, whose feeder thread would drain it all): memory
+    stays flat on millions of posts, and the input is read in this thread. A worker that dies
+    (killed, out of memory) loses nothing and repeats nothing: the pool is started again and
+    the calls not yet answered are made again, in order; after MAX_POOL_RESTARTS deaths in
+    one run it raises WorkerDied.
+    """
+    source = iter(args)
+    pending: deque[tuple[A, Future[R]]] = deque()
+    restarts = 0
+    pool = _new_pool(n_workers, policy_dir, policy)
+    try:
+        while True:
+            while len(pending) < n_workers * 3:
+                arg = next(source, _END)
+                if arg is _END:
+                    break
+                pending.append((arg, pool.submit(fn, arg)))  # type: ignore[arg-type]
+            if not pending:
+                return
+            try:
+                result = pending[0][1].result()
+            except BrokenProcessPool:
+                restarts += 1
+                if restarts > MAX_POOL_RESTARTS:
+                    raise WorkerDied(f"a checking process died {restarts} times; the run "
+                                     "stopped (out of memory?)") from None
+                log.warning("a checking process died; starting the pool again and checking "
+                            "the %d chunk(s) it had not answered again", len(pending))
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = _new_pool(n_workers, policy_dir, policy)
+                pending = deque((a, pool.submit(fn, a)) for a, _ in pending)
+                continue
+            pending.popleft()
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_END = object()
+MAX_POOL_RESTARTS = 3
+
+
+class WorkerDied(RuntimeError):
+    """The process pool lost workers too often to go on."""
+
+
+def _new_pool(n_workers: int, policy_dir: Path | None, policy: Policy) -> ProcessPoolExecutor:
+    # fork: the workers inherit the loaded policy (passed on, never pickled).
+    return ProcessPoolExecutor(n_workers, mp_context=mp.get_context("fork"),
+                               initializer=_init_worker,
+                               initargs=(str(policy_dir) if policy_dir else None, policy,
+                                         os.getpid()))
 
 
 def check_posts(posts: Iterable[dict[str, Any]], policy: Policy, *,
@@ -186,9 +243,8 @@ def check_dicts(posts: Iterable[dict[str, Any]], policy: Policy, *,
     """Check decoded posts on a local process pool (all cores by default), in input order.
 
     Each item is a Result, or the one-line error of a post that is not valid. With one
-    worker it runs in this process. A worker that dies (killed, out of memory) does not
-    lose or repeat anything: the pool is started again and the chunks not yet answered are
-    checked again, in order; after MAX_POOL_RESTARTS deaths the run stops with WorkerDied.
+    worker it runs in this process. A worker that dies does not lose or repeat anything
+    (see _ordered_pool); after MAX_POOL_RESTARTS deaths the run stops with WorkerDied.
     """
     n_workers = workers or default_workers()
     rule_ids = tuple(sorted(rules)) if rules is not None else None
@@ -196,55 +252,9 @@ def check_dicts(posts: Iterable[dict[str, Any]], policy: Policy, *,
         for p in posts:
             yield check_dict(p, policy, rule_ids)
         return
-    # Bounded in flight (not a map over the whole input, whose feeder would drain it all):
-    # memory stays flat on an archive of millions, and the input is read in this thread.
-    chunks = _chunks(iter(posts), chunk_size)
-    pending: deque[tuple[list[dict[str, Any]], Future[list[Result | str]]]] = deque()
-    restarts = 0
-    pool = _new_pool(n_workers, policy_dir, policy)
-    try:
-        while True:
-            while len(pending) < n_workers * 3:
-                chunk = next(chunks, None)
-                if chunk is None:
-                    break
-                pending.append((chunk, pool.submit(_check_dict_chunk, (chunk, rule_ids))))
-            if not pending:
-                return
-            chunk, future = pending[0]
-            try:
-                results = future.result()
-            except BrokenProcessPool:
-                restarts += 1
-                if restarts > MAX_POOL_RESTARTS:
-                    raise WorkerDied(f"a checking process died {restarts} times; the run "
-                                     "stopped (out of memory?)") from None
-                log.warning("a checking process died; starting the pool again and checking "
-                            "the %d chunk(s) it had not answered again", len(pending))
-                pool.shutdown(wait=True, cancel_futures=True)
-                pool = _new_pool(n_workers, policy_dir, policy)
-                pending = deque((c, pool.submit(_check_dict_chunk, (c, rule_ids)))
-                                for c, _ in pending)
-                continue
-            pending.popleft()
-            yield from results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-MAX_POOL_RESTARTS = 3
-
-
-class WorkerDied(RuntimeError):
-    """The process pool lost workers too often to go on."""
-
-
-def _new_pool(n_workers: int, policy_dir: Path | None, policy: Policy) -> ProcessPoolExecutor:
-    # fork: the workers inherit the loaded policy (passed on, never pickled).
-    return ProcessPoolExecutor(n_workers, mp_context=mp.get_context("fork"),
-                               initializer=_init_worker,
-                               initargs=(str(policy_dir) if policy_dir else None, policy,
-                                         os.getpid()))
+    chunks = ((chunk, rule_ids) for chunk in _chunks(iter(posts), chunk_size))
+    for results in _ordered_pool(_check_dict_chunk, chunks, policy, policy_dir, n_workers):
+        yield from results
 
 
 def check_dicts_ray(posts: Iterable[dict[str, Any]], *, policy_dir: Path | None = None,

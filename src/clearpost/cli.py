@@ -179,7 +179,7 @@ def _check_media_paths(p: Any) -> None:
 
 
 def _check_jsonl(path: Path, pol: Any, policy_dir: Path | None, workers: int) -> int:
-    from clearpost.batch import check_jsonl_stream
+    from clearpost.batch import WorkerDied, check_jsonl_stream
 
     if str(path) == "-":
         stream = sys.stdin.buffer
@@ -197,7 +197,7 @@ def _check_jsonl(path: Path, pol: Any, policy_dir: Path | None, workers: int) ->
             out.write(json.dumps(result.to_json_dict(), ensure_ascii=False) + "\n")
             if LEVEL_RANK[result.verdict] > LEVEL_RANK[worst]:
                 worst = result.verdict
-    except PostInputError as exc:
+    except (PostInputError, WorkerDied) as exc:
         out.flush()
         fail(str(exc))
     finally:

@@ -172,3 +172,36 @@ def test_a_killed_audit_resumes_to_the_same_report(
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2, err.decode()[-800:]
     assert _report(out) == ref
+
+
+def test_a_killed_worker_during_check_jsonl_loses_no_line(tmp_path: Path) -> None:
+    """`clearpost check --jsonl` runs on the same pool: every line still answered, in order."""
+    import random
+
+    from bench.audit import make_text
+
+    rng = random.Random(11)
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("".join(json.dumps({"text": make_text(rng)}) + "\n" for _ in range(POSTS)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    cmd = [sys.executable, "-m", "clearpost.cli", "check", "--jsonl", str(posts)]
+    ref = subprocess.run([*cmd, "--workers", "1"], capture_output=True, env=env, timeout=120,
+                         check=False)
+    assert ref.returncode in (0, 1, 2), ref.stderr.decode()[-500:]
+    out = (tmp_path / "out.jsonl").open("wb")
+    proc = subprocess.Popen([*cmd, "--workers", str(WORKERS)], stdout=out,
+                            stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 40
+        while (tmp_path / "out.jsonl").stat().st_size < 100_000:  # some hundreds of results
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        os.kill(_children(proc.pid)[0], signal.SIGKILL)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        out.close()
+    assert proc.returncode == ref.returncode, err.decode()[-500:]
+    got = (tmp_path / "out.jsonl").read_bytes()
+    assert got.count(b"\n") == POSTS and got == ref.stdout
