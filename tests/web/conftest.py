@@ -122,7 +122,8 @@ class Session:
         self.context = browser.new_context(viewport=viewport, base_url=server.url)
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(15_000)
+        # generous: CI machines are shared, and a loaded one took over 15 s for one form post
+        self.page.set_default_timeout(45_000)
         login = server.logins[role]
         self.page.goto("/signin")
         self.page.get_by_label("Work e-mail").fill(login.email)
