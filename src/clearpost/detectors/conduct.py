@@ -462,13 +462,13 @@ def rules_offensive(view: PostView) -> bool:
     return bool(_rule_signals(view) or view.find("profanity"))
 
 
-def offensive(view: PostView) -> tuple[bool, float]:
+def offensive(view: PostView, *, context: bool = True) -> tuple[bool, float]:
     """Offensive or not (the OLID sense: profanity or a targeted offence), with the score.
 
     A cascade: clear cases by rule (slurs, threats, insults, group hate, profanity); then the
     linear `offensive` model; when its score is in the uncertain band and the `conduct-ml`
-    extra is installed, the MiniLM head decides instead (clearpost.detectors.models).
-    Used by bench/conduct.py.
+    extra is installed, the MiniLM head decides instead (clearpost.detectors.models;
+    ``context=False`` skips it). Used by bench/conduct.py.
     """
     if rules_offensive(view):
         return True, 1.0
@@ -478,7 +478,7 @@ def offensive(view: PostView) -> tuple[bool, float]:
     if model is None:
         return False, 0.0
     score = model.score(view.text)
-    ctx = context_offensive(view.text, score)
+    ctx = context_offensive(view.text, score) if context else None
     if ctx is not None:
         head = context_head()
         assert head is not None
