@@ -5,6 +5,8 @@ feature strings (clearpost.text.features), their float32 weights, a bias and a t
 Scoring is a dictionary look-up per feature and a sigmoid, in pure Python: no scikit-learn at
 run time, ~20-60 µs per post. Models load lazily, once per process, on first use.
 
+The contextual stage (``offensive_ctx.npz``, optional `conduct-ml` extra) is at the end.
+
 Models (recipe, data hashes and scores: src/clearpost/models/RECIPE.md):
   offensive  offensive vs not (OLID level A + Davidson + own hospital posts)
   targeted   targeted insult or threat vs untargeted profanity (OLID level B)
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -114,7 +116,7 @@ CONTEXT_NAME = "offensive_ctx"
 
 @dataclass(frozen=True)
 class ContextHead:
-    weights: np.ndarray  # (384 + 1,) float32: embedding, then the scaled linear logit
+    weights: np.ndarray = field(repr=False)  # (384 + 1,) float32: embedding, scaled logit
     bias: float
     threshold: float
     band_lo: float
