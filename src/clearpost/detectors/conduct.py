@@ -131,13 +131,19 @@ def _person_near(view: PostView, window: str) -> bool:
 def _identifiable(view: PostView) -> bool:
     """Someone identifiable: a titled or full name, or a specific role ("the anesthesiologist
     who works Tuesdays", "our unit manager")."""
-    if _IDENTIFIABLE.search(view.text):
-        return True
+    return _identifiable_span(view) is not None
+
+
+def _identifiable_span(view: PostView) -> tuple[int, int] | None:
+    m = _IDENTIFIABLE.search(view.text)
+    if m:
+        return m.start(), m.end()
     pat: re.Pattern[str] = view.policy.memo("role-np-re", lambda: re.compile(
         r"\b(?:the|my|our|that|this)\s+(?:[a-z-]+\s+){0,2}(?:" + "|".join(
             re.escape(n.lower()) for n in sorted(view.policy.lexicon("person_nouns"), key=len,
                                                  reverse=True)) + r")\b"))
-    return bool(pat.search(view.lower))
+    r = pat.search(view.lower)
+    return (r.start(), r.end()) if r else None
 
 
 def _insult_re(view: PostView) -> re.Pattern[str]:
@@ -384,7 +390,7 @@ _TARGET = re.compile(
 
 def _model_signals(view: PostView) -> list[tuple[Span, str]]:
     if not _worth_a_model(view):
-        return []
+        return _context_insult(view)
     from clearpost.detectors.models import conduct_scores
 
     scores = conduct_scores(view.text)
@@ -400,7 +406,36 @@ def _model_signals(view: PostView) -> list[tuple[Span, str]]:
             if _TARGET.search(before) and not _NOT_A_PERSON.search(before) \
                     and not _SELF.search(before):
                 return [(Span(m.start, m.end, "insult"), "insult")]
-    return []
+    return _context_insult(view)
+
+
+#: The MiniLM head decides alone here (no insult word from the lexicons), so it must be sure;
+#: and it runs only when the linear `offensive` score is already high (the OLID-trained linear
+#: model scores ordinary hospital posts up to ~0.74: "Mr. X in room N finally ate…").
+CONTEXT_INSULT_MIN = 0.90
+CONTEXT_GATE_MIN = 0.75
+
+
+def _context_insult(view: PostView) -> list[tuple[Span, str]]:
+    """An insult in words no pattern knows ("the new supervisor has the brains of a wet
+    sponge"): the post names an identifiable person or role, nothing reports someone else's
+    words, the linear `offensive` score is high (>= CONTEXT_GATE_MIN) and the MiniLM head
+    (`conduct-ml` extra) is sure. Without the extra, nothing fires here."""
+    target = _identifiable_span(view)
+    if target is None or _REPORTED.search(view.lower):
+        return []
+    from clearpost.detectors.models import context_head, context_offensive, get_model
+
+    model = get_model("offensive")
+    if model is None or context_head() is None:
+        return []
+    linear = model.score(view.text)
+    if linear < CONTEXT_GATE_MIN:
+        return []
+    ctx = context_offensive(view.text, linear, band=False)
+    if ctx is None or ctx < CONTEXT_INSULT_MIN:
+        return []
+    return [(Span(target[0], target[1], "insult"), "insult")]
 
 
 _NOT_A_PERSON = re.compile(r"\b(?:my|our|the|this|that)\s+(?:dog|cat|puppy|kitten|pet|bird|phone|"
@@ -422,20 +457,32 @@ def _group_mentions(view: PostView) -> list[re.Match[str]]:
             if not _group_context_ok(view.lower, m.start(), m.end())]
 
 
-def offensive(view: PostView) -> tuple[bool, float]:
+def rules_offensive(view: PostView) -> bool:
+    """The cascade's first stage: a rule (slur, threat, insult, group hate, profanity) fires."""
+    return bool(_rule_signals(view) or view.find("profanity"))
+
+
+def offensive(view: PostView, *, context: bool = True) -> tuple[bool, float]:
     """Offensive or not (the OLID sense: profanity or a targeted offence), with the score.
 
-    Clear cases by rule (slurs, threats, insults, group hate, profanity); otherwise the
-    offensive model at its best-F1 threshold. Used by bench/conduct.py.
+    A cascade: clear cases by rule (slurs, threats, insults, group hate, profanity); then the
+    linear `offensive` model; when its score is in the uncertain band and the `conduct-ml`
+    extra is installed, the MiniLM head decides instead (clearpost.detectors.models;
+    ``context=False`` skips it). Used by bench/conduct.py.
     """
-    if _rule_signals(view) or view.find("profanity"):
+    if rules_offensive(view):
         return True, 1.0
-    from clearpost.detectors.models import get_model
+    from clearpost.detectors.models import context_head, context_offensive, get_model
 
     model = get_model("offensive")
     if model is None:
         return False, 0.0
     score = model.score(view.text)
+    ctx = context_offensive(view.text, score) if context else None
+    if ctx is not None:
+        head = context_head()
+        assert head is not None
+        return ctx >= head.threshold, ctx
     return score >= model.threshold, score
 
 
