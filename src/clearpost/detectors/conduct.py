@@ -406,7 +406,7 @@ def _model_signals(view: PostView) -> list[tuple[Span, str]]:
             if _TARGET.search(before) and not _NOT_A_PERSON.search(before) \
                     and not _SELF.search(before):
                 return [(Span(m.start, m.end, "insult"), "insult")]
-    return _context_insult(view)
+    return _context_insult(view, scores.offensive)
 
 
 #: The MiniLM head decides alone here (no insult word from the lexicons), so it must be sure;
@@ -416,7 +416,7 @@ CONTEXT_INSULT_MIN = 0.90
 CONTEXT_GATE_MIN = 0.75
 
 
-def _context_insult(view: PostView) -> list[tuple[Span, str]]:
+def _context_insult(view: PostView, linear: float | None = None) -> list[tuple[Span, str]]:
     """An insult in words no pattern knows ("the new supervisor has the brains of a wet
     sponge"): the post names an identifiable person or role, nothing reports someone else's
     words, the linear `offensive` score is high (>= CONTEXT_GATE_MIN) and the MiniLM head
@@ -426,10 +426,13 @@ def _context_insult(view: PostView) -> list[tuple[Span, str]]:
         return []
     from clearpost.detectors.models import context_head, context_offensive, get_model
 
-    model = get_model("offensive")
-    if model is None or context_head() is None:
+    if context_head() is None:
         return []
-    linear = model.score(view.text)
+    if linear is None:  # not scored yet by the linear stage
+        model = get_model("offensive")
+        if model is None:
+            return []
+        linear = model.score(view.text)
     if linear < CONTEXT_GATE_MIN:
         return []
     ctx = context_offensive(view.text, linear, band=False)

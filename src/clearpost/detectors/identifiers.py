@@ -190,7 +190,7 @@ def find_names(view: PostView) -> list[Ident]:
             if more and _is_name_token(more.group(1), first_names, surnames, allow_wordlike=True,
                                        allow_unknown_cap=False):
                 add(end + more.start(1), end + more.end(1), "relative-name")
-    for m in _NAME_REL.finditer(text):
+    for m in (_NAME_REL.finditer(text) if "(" in text else ()):
         toks = m.group(1).split()
         # the last word is always the name's; a first word must be a name too ("SISTER &
         # CHARLIE (S.O.)" keeps only CHARLIE)
