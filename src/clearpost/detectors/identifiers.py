@@ -892,8 +892,7 @@ def _unknown_word(policy: Policy, word: str) -> bool:
     """Not an everyday, clinical or state word: "GH", "Kernan", "Quartermain"."""
     low = word.lower()
     return not (low in _NOT_PLACE or low in _NOT_NAMES or low in _US_STATES
-                or _is_common_word(policy, low) or low in _clinical_words(policy)
-                or low in _clinical_abbreviations(policy))
+                or _is_common_word(policy, low) or low in _place_stop_words(policy))
 
 
 def _place_stop_words(policy: Policy) -> frozenset[str]:
@@ -965,9 +964,10 @@ def propagate(text: str, found: list[Ident], policy: Policy) -> list[Ident]:
                   words[m.group().lower()][0] == "name") for m in pattern.finditer(text)]
 
 
-def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
+def find_places(text: str, policy: Policy, loose: bool) -> list[Ident]:
     """Geography below state level: known towns after a place preposition ("from Yonkers"),
     and in extract mode the place a patient was moved to or from ("transferred to Kernan")."""
+    towns, stop = _towns(policy), _place_stop_words(policy)
     out: list[Ident] = []
     # in extract mode a town may be written lower-case ("lives in rockport")
     for m in (_ANY_WORD if loose else _CAP_TOKEN).finditer(text):
@@ -981,15 +981,13 @@ def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
         parts = words.group().rstrip(".").split()
         for n in range(len(parts), 0, -1):
             cand = " ".join(parts[:n])
-            if cand.lower() in towns and cand.lower() not in _clinical_words_cache.get(
-                    "words", frozenset()):
+            if cand.lower() in towns and cand.lower() not in stop:
                 out.append(Ident(m.start(), m.start() + len(cand), "location", "town", False))
                 break
     if loose:
-        clinical = _clinical_words_cache.get("words", frozenset())
         for m in _WARD.finditer(text):
             w = m.group(1).lower()
-            if w not in _NOT_PLACE and w not in _NOT_NAMES and w not in clinical \
+            if w not in _NOT_PLACE and w not in _NOT_NAMES and w not in stop \
                     and w not in _WARD_NOT:
                 out.append(Ident(m.start(1), m.end(1), "location", "ward", False))
         for pat in (_MOVE, _FACILITY):
@@ -997,14 +995,13 @@ def find_places(text: str, towns: frozenset[str], loose: bool) -> list[Ident]:
                 if pat is _FACILITY and m.group(2):
                     out.append(Ident(m.start(2), m.end(2), "location", "facility", False))
                     continue
-                s, e = _place_words(text, m.start(1), m.group(1), facility=pat is _FACILITY)
+                s, e = _place_words(m.start(1), m.group(1), stop, facility=pat is _FACILITY)
                 if e > s:
                     out.append(Ident(s, e, "location", "facility", False))
     return out
 
 
 _WARD_NOT = frozenset(["rate", "dose", "pain", "level", "levels", "grade", "stage", "step", "week", "weeks", "month", "months", "hour", "hours", "days", "page", "line", "lines", "site", "sites", "times", "time", "size", "bottle", "bag", "bags", "unit", "units", "liter", "liters", "drops", "scale", "score", "number", "zone", "lead", "leads", "vial", "vials", "tabs", "amps", "rounds", "round", "tier", "sats", "fio2", "peep", "mode", "setting", "settings", "pressure", "pressures", "volume", "volumes", "cycle", "cycles", "trial", "value", "class", "type", "phase", "part", "ratio", "ration", "bolus", "boluses", "total", "x", "high", "higher", "upper", "lower", "goal", "receive", "received", "least", "around", "about", "under", "over", "near", "than", "with", "within", "from"])
-_clinical_words_cache: dict[str, frozenset[str]] = {}
 
 
 _FACILITY_TAIL = frozenset(["hospital", "hosp", "memorial", "medical", "med", "center", "ctr",
@@ -1021,7 +1018,7 @@ _FACILITY_NAME_WORDS = frozenset(["memorial", "general", "st", "saint", "mount",
                                   "methodist", "baptist", "lutheran", "veterans", "state"])
 
 
-def _place_words(text: str, start: int, chunk: str, facility: bool) -> tuple[int, int]:
+def _place_words(start: int, chunk: str, stop: frozenset[str], facility: bool) -> tuple[int, int]:
     toks = list(re.finditer(r"[\w'\-.]+", chunk))
     if facility:
         # the facility words ("medical center"), then the words of its name before them;
@@ -1048,10 +1045,9 @@ def _place_words(text: str, start: int, chunk: str, facility: bool) -> tuple[int
             return start, start
     else:
         keep = []
-        clinical = _clinical_words_cache.get("words", frozenset())
         for t in toks:
             w = t.group().lower().strip(".")
-            if w in _NOT_PLACE or w in clinical or w[0].isdigit() or (t.group().islower() and (
+            if w in _NOT_PLACE or w in stop or w[0].isdigit() or (t.group().islower() and (
                     w.endswith(("ed", "ing", "ly", "ion", "ity")) or len(w) > 12)):
                 break
             keep.append(t)
@@ -1063,7 +1059,7 @@ def _place_words(text: str, start: int, chunk: str, facility: bool) -> tuple[int
 # --- quasi-identifiers: places, jobs, family, celebrity ----------------------------------------
 def find_descriptors(view: PostView) -> list[Ident]:
     out = [Ident(m.start, m.end, "location", "place", False) for m in view.find("places")]
-    out += [i for i in find_places(view.text, _towns(view.policy), loose=False)
+    out += [i for i in find_places(view.text, view.policy, loose=False)
             if not any(i.start < o.end and o.start < i.end for o in out)]
     out += [Ident(m.start(), m.end(), "location", "place", False)
             for m in _TOWN_PHRASE.finditer(view.text)]
@@ -1119,7 +1115,6 @@ def extract_identifiers(text: str, policy: Policy | None = None, *,
     from clearpost.policy.loader import default_policy
 
     pol = policy or default_policy()
-    _clinical_words_cache["words"] = _place_stop_words(pol)
     view = PostView(Post(text=text), pol)
     t = view.text
     found: list[Ident] = []
@@ -1133,7 +1128,7 @@ def extract_identifiers(text: str, policy: Policy | None = None, *,
               if _is_calendar_date(m.group()) and not _is_setting(t, m.start(), m.end())]
     found += [Ident(m.start(), m.end(), "date", "date", False) for m in _DASHED_DATE.finditer(t)]
     found += [Ident(m.start(), m.end(), "date", "year", False) for m in _YEAR.finditer(t)]
-    found += find_places(t, _towns(pol), loose=True)
+    found += find_places(t, pol, loose=True)
     found += find_unknown_places(t, pol)
     found += _history_years(t)
     found += propagate(t, found, pol)
