@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from clearpost.detectors.base import Hit, PostView, Span
-from clearpost.text import Match
+from clearpost.text import Lexicon, Match
 
 _DIRECTIVE = re.compile(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
@@ -72,6 +72,15 @@ _DISCLAIMER = re.compile(r"\bnot (?:medical )?advice\b|\bgeneral (?:info|informa
                          re.IGNORECASE)
 
 
+def _medical_lexicon(view: PostView) -> Lexicon:
+    """Medical content in one pass: the advice vocabulary and every drug name of four or more
+    letters that the PHI lexicon knows (valacyclovir, letrozole)."""
+    pol = view.policy
+    lex: Lexicon = pol.memo("advice-medical", lambda: Lexicon(
+        [*pol.lexicon("advice_objects"), *(d for d in pol.lexicon("drugs") if len(d) > 3)]))
+    return lex
+
+
 def detect(view: PostView) -> list[Hit]:
     text = view.text
     offer = _OFFER.search(text)
@@ -81,8 +90,7 @@ def detect(view: PostView) -> list[Hit]:
                     explain={"pattern": "offer-to-diagnose"})]
     directives = list(_DIRECTIVE.finditer(text))
     doses = list(_DOSE.finditer(text))
-    # medical content: the advice vocabulary and every drug the PHI lexicon knows
-    objects = view.find("advice_objects") + [m for m in view.find("drugs") if len(m.phrase) > 3]
+    objects = _medical_lexicon(view).find_all(view.lower)
     drugs = list(_DRUG_SUFFIX.finditer(text))
     if not objects and not drugs and not doses:
         return []
