@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr | None = None
     cookie_secure: bool = True
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    #: While the database is unreachable, an API token seen within this long still signs its
+    #: user in, so that /check (which needs no database) keeps working through an outage; a
+    #: token revoked just before the outage may work that long (docs/security.md). 0: never.
+    stale_token_grace_s: float = Field(default=600.0, ge=0, le=86_400)
 
     #: Requests per user per minute (0 disables the limit).
     rate_limit_per_minute: int = Field(default=600, ge=0)

