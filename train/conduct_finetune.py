@@ -26,7 +26,8 @@ import json
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,14 +52,16 @@ PROBE_TEXTS = ("@USER you are a pathetic liar and everyone knows it",
 @dataclass
 class Config:
     epochs: int = 3
-    rank: int = 8
+    rank: int = 16
     alpha: float = 16.0
     lr: float = 1e-3
     head_lr: float = 2e-3
     batch: int = 32
     dropout: float = 0.1
     weight_decay: float = 0.01
-    threads: int = 2
+    threads: int = 1  # results depend on it (float summation order); 1 is ~25 min here
+    emoji_words: bool = False  # emoji as their names (clearpost.text.minilm.emoji_to_words)
+    full: bool = False  # train the dense matrices themselves; export int8 deltas, not LoRA
 
 
 @dataclass
@@ -108,14 +111,22 @@ def build(cfg: Config):  # type: ignore[no-untyped-def]
     class LoRALinear(nn.Module):
         def __init__(self, prefix: str) -> None:
             super().__init__()
-            self.register_buffer("w", frozen(prefix + ".weight"))  # (out, in)
-            self.register_buffer("b", frozen(prefix + ".bias"))
+            self.base_w = frozen(prefix + ".weight")  # (out, in), kept for the export's delta
+            self.base_b = frozen(prefix + ".bias")
+            if cfg.full:
+                self.w = nn.Parameter(self.base_w.clone())
+                self.b = nn.Parameter(self.base_b.clone())
+                return
+            self.register_buffer("w", self.base_w)
+            self.register_buffer("b", self.base_b)
             out_f, in_f = self.w.shape
             self.lora_a = nn.Parameter(torch.randn(cfg.rank, in_f) / math.sqrt(in_f))
             self.lora_b = nn.Parameter(torch.zeros(out_f, cfg.rank))
             self.scale = cfg.alpha / cfg.rank
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if cfg.full:
+                return x @ self.w.T + self.b
             return (x @ self.w.T + self.b) + (x @ self.lora_a.T @ self.lora_b.T) * self.scale
 
     def norm(prefix: str) -> nn.LayerNorm:
@@ -218,6 +229,13 @@ def export_arrays(model) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-de
     for i, layer in enumerate(model.layers):
         for m in MODULES:
             mod = getattr(layer, m)
+            if not hasattr(mod, "lora_a"):  # full fine-tuning: int8 delta per output row
+                delta = (mod.w.detach() - mod.base_w).numpy()
+                scale = np.maximum(np.abs(delta).max(axis=1), 1e-12) / 127.0
+                out[f"l{i}.{m}.dq"] = np.round(delta / scale[:, None]).astype(np.int8)
+                out[f"l{i}.{m}.ds"] = scale.astype(np.float32)
+                out[f"l{i}.{m}.bias"] = mod.b.detach().numpy().astype(np.float32)
+                continue
             out[f"l{i}.{m}.a"] = mod.lora_a.detach().numpy().astype(np.float16)
             out[f"l{i}.{m}.b"] = (mod.lora_b.detach().numpy() * mod.scale).astype(np.float16)
         for ln in ("ln1", "ln2"):
@@ -228,9 +246,106 @@ def export_arrays(model) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-de
     return out
 
 
+def weights_sha256() -> str:
+    from clearpost.text.minilm import model_dir
+
+    path = model_dir()
+    return data.sha256(path / "model.safetensors") if path else "(not installed)"
+
+
+def _cache_path(cfg: Config, rows: list[data.Row]) -> Path:
+    import hashlib
+
+    # The settings as Config's repr, leaving out options at their default False (so that
+    # caches made before an option existed still match).
+    shown = {k: v for k, v in vars(cfg).items() if v is not False}
+    key = "Config(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
+    h = hashlib.sha256(f"({key}, {SEED!r}, {TRAIN_MAX_TOKENS!r})".encode())
+    from clearpost.text.minilm import model_dir
+
+    path = model_dir()
+    h.update(data.sha256(path / "model.safetensors").encode() if path else b"")
+    for r in rows:
+        h.update(f"{r.source}:{r.id}:{r.offensive}:".encode() + r.text.encode("utf-8", "surrogatepass"))
+    return data.ROOT / "train" / ".cache" / f"finetune-{h.hexdigest()[:24]}.npz"
+
+
+def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type: ignore[no-untyped-def]
+                val_ids: list[list[int]], y_val: np.ndarray, cfg: Config,
+                ) -> tuple[dict[str, np.ndarray], int, float]:
+    """Train; keep the epoch with the best validation macro-F1 (model alone)."""
+    import torch
+
+    t0 = time.time()
+    y_fit = torch.tensor([float(v) for v in y_fit_list])
+    # Adapter factors (or, with cfg.full, the dense matrices) at cfg.lr; norms and head faster.
+    big = [p for n, p in model.named_parameters() if "lora" in n or n.endswith((".w", ".b"))]
+    lora = big
+    rest = [p for n, p in model.named_parameters()
+            if p.requires_grad and not any(p is q for q in big)]
+    opt = torch.optim.AdamW([{"params": lora, "lr": cfg.lr},
+                             {"params": rest, "lr": cfg.head_lr}],
+                            weight_decay=cfg.weight_decay)
+    steps = cfg.epochs * math.ceil(len(fit_ids) / cfg.batch)
+    warm = max(1, steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
+    gen = np.random.default_rng(SEED)
+    best: tuple[float, int, dict[str, np.ndarray]] | None = None
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        # Batches of similar length (little padding), in shuffled order.
+        order = sorted(range(len(fit_ids)), key=lambda i: (len(fit_ids[i]), gen.random()))
+        chunks = [order[s:s + cfg.batch] for s in range(0, len(order), cfg.batch)]
+        gen.shuffle(chunks)  # type: ignore[arg-type]
+        total, seen = 0.0, 0
+        for k, chunk in enumerate(chunks):
+            _, arr, mask = next(batches(fit_ids, chunk, len(chunk)))
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(model(arr, mask),
+                                                                        y_fit[chunk])
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += float(loss.detach()) * len(chunk)
+            seen += len(chunk)
+            if k % 100 == 0:
+                print(f"  epoch {epoch} batch {k}/{len(chunks)} loss {total / seen:.4f} "
+                      f"({time.time() - t0:.0f} s)", flush=True)
+        pv = predict(model, val_ids)
+        f = max(macro_f1(y_val, pv >= t) for t in np.arange(0.2, 0.81, 0.02))
+        print(f"epoch {epoch}: validation macro-F1 {f:.4f} ({time.time() - t0:.0f} s)", flush=True)
+        if best is None or f > best[0]:
+            best = (f, epoch, export_arrays(model))
+    assert best is not None
+    return best[2], best[1], best[0]
+
+
+#: Candidate uncertain bands of the linear score; [0, 1.01) means the model decides alone.
+BANDS = [(lo / 100, hi / 100) for lo in range(0, 56, 5) for hi in [*range(60, 101, 5), 101]]
+BAND_SLACK = 0.003  # the narrowest band within this much of the best is kept (speed)
+
+
+def choose_cascade(y: np.ndarray, ft: np.ndarray, lin: np.ndarray, rule: np.ndarray,
+                   linear_threshold: float) -> tuple[tuple[float, float], float, float, float]:
+    """Band and threshold on validation rows: rules, then the fine-tuned model inside the band
+    of the (out-of-fold) linear score, the linear model outside. -> band, threshold, F1, share."""
+    cands = []
+    for band in BANDS:
+        inside = (lin >= band[0]) & (lin < band[1])
+        for t in np.arange(0.2, 0.81, 0.02):
+            pred = rule | np.where(inside, ft >= t, lin >= linear_threshold)
+            cands.append((macro_f1(y, pred), float(inside.mean()), band, round(float(t), 2)))
+    top = max(c[0] for c in cands)
+    f, share, band, threshold = min((c for c in cands if c[0] >= top - BAND_SLACK),
+                                    key=lambda c: (c[1], c[2], -c[0]))
+    return band, threshold, f, share
+
+
 def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
              linear_score, rule_flags,  # type: ignore[no-untyped-def]
-             linear_threshold: float) -> FinetuneResult:
+             linear_threshold: float, oof_linear) -> FinetuneResult:  # type: ignore[no-untyped-def]
     import torch
 
     torch.manual_seed(SEED)
@@ -241,69 +356,38 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
     val_mask = np.array([i % 10 == 0 for i in range(len(train_rows))])
     fit_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if not v]
     val_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if v]
-    enc = lambda rows: [e.ids for e in tok.encode_batch([r.text for r in rows])]  # noqa: E731
+    from clearpost.text.minilm import emoji_to_words
+
+    prep = emoji_to_words if cfg.emoji_words else (lambda t: t)
+
+    def enc(rows: list[data.Row]) -> list[list[int]]:
+        return [e.ids for e in tok.encode_batch([prep(r.text) for r in rows])]
+
     fit_ids, val_ids, test_ids = enc(fit_rows), enc(val_rows), enc(test_rows)
-    y_fit = torch.tensor([float(r.offensive or 0) for r in fit_rows])
     y_val = np.array([r.offensive or 0 for r in val_rows])
     y_test = np.array([r.offensive or 0 for r in test_rows])
-    lora = [p for n, p in model.named_parameters() if "lora" in n]
-    rest = [p for n, p in model.named_parameters() if p.requires_grad and "lora" not in n]
-    opt = torch.optim.AdamW([{"params": lora, "lr": cfg.lr},
-                             {"params": rest, "lr": cfg.head_lr}],
-                            weight_decay=cfg.weight_decay)
-    steps = cfg.epochs * math.ceil(len(fit_rows) / cfg.batch)
-    warm = max(1, steps // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
-    gen = np.random.default_rng(SEED)
-    # Batches of similar length (cheap padding), shuffled: bucket by length, shuffle buckets.
-    best: tuple[float, int, dict[str, np.ndarray], np.ndarray] | None = None
-    for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        order = sorted(range(len(fit_ids)), key=lambda i: (len(fit_ids[i]), gen.random()))
-        chunks = [order[s:s + cfg.batch] for s in range(0, len(order), cfg.batch)]
-        gen.shuffle(chunks)  # type: ignore[arg-type]
-        total, seen = 0.0, 0
-        for k, chunk in enumerate(chunks):
-            _, arr, mask = next(batches(fit_ids, chunk, len(chunk)))
-            logits = model(arr, mask)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y_fit[chunk])
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            total += float(loss.detach()) * len(chunk)
-            seen += len(chunk)
-            if k % 50 == 0:
-                print(f"  epoch {epoch} batch {k}/{len(chunks)} loss {total / seen:.4f} "
-                      f"({time.time() - t0:.0f} s)", flush=True)
-        pv = predict(model, val_ids)
-        f, t = max((macro_f1(y_val, pv >= t), float(t)) for t in np.arange(0.2, 0.81, 0.02))
-        print(f"epoch {epoch}: validation macro-F1 {f:.4f} at {t:.2f} ({time.time() - t0:.0f} s)",
-              flush=True)
-        if best is None or f > best[0]:
-            best = (f, epoch, export_arrays(model), pv)
-    assert best is not None
-    _, epoch, arrays, pv = best
-    # The cascade: rules, then the linear model outside the band, the fine-tuned model inside.
-    val_texts = [r.text for r in val_rows]
-    lin_v = np.array([linear_score(t) for t in val_texts])
-    rule_v = rule_flags(val_texts)
-    cands = []
-    for lo in [x / 100 for x in range(0, 56, 5)]:
-        for hi in [x / 100 for x in range(60, 101, 5)] + [1.01]:
-            inside = (lin_v >= lo) & (lin_v < hi)
-            for t in np.arange(0.2, 0.81, 0.02):
-                pred = rule_v | np.where(inside, pv >= t, lin_v >= linear_threshold)
-                cands.append((macro_f1(y_val, pred), float(inside.mean()), (lo, hi), round(float(t), 2)))
-    top = max(c[0] for c in cands)
-    f_val, share, band, threshold = min((c for c in cands if c[0] >= top - 0.003),
-                                        key=lambda c: (c[1], c[2]))
-    print(f"cascade on validation: macro-F1 {f_val:.4f} (best {top:.4f}), band {band} "
-          f"({share:.1%} of rows), threshold {threshold}", flush=True)
-    # Held-out: the model as exported (float16 factors) is what numpy runs; torch scores here.
+    cache = _cache_path(cfg, train_rows)
+    if cache.is_file():  # the same data, weights and settings were trained before
+        with np.load(cache) as z:
+            arrays = {k: z[k] for k in z.files if k not in ("epoch", "val", "seconds")}
+            epoch, val_f1 = int(z["epoch"]), float(z["val"])
+            train_s = float(z["seconds"]) if "seconds" in z.files else float("nan")
+        print(f"reusing {cache.name} (epoch {epoch}, validation macro-F1 {val_f1:.4f})")
+    else:
+        arrays, epoch, val_f1 = train_model(model, fit_ids, [r.offensive or 0 for r in fit_rows],
+                                            val_ids, y_val, cfg)
+        train_s = time.time() - t0
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, epoch=epoch, val=val_f1, seconds=train_s, **arrays)
+    # What numpy runs at clearpost's run time: the float16-rounded factors.
     load_arrays(model, arrays)
+    pv = predict(model, val_ids)
+    lin_v = oof_linear(val_mask)
+    band, threshold, f_val, share = choose_cascade(y_val, pv, lin_v,
+                                                   rule_flags([r.text for r in val_rows]),
+                                                   linear_threshold)
+    print(f"cascade on validation: macro-F1 {f_val:.4f}, band {band} ({share:.1%} of rows), "
+          f"threshold {threshold}", flush=True)
     arrays["probe"] = predict(model, enc([data.Row("probe", str(i), t)
                                           for i, t in enumerate(PROBE_TEXTS)])).astype(np.float64)
     pt = predict(model, test_ids)
@@ -318,16 +402,16 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
                                                        zero_division=0)
     scores = {"macro_f1": round(macro_f1(y_test, pred), 4), "precision": round(float(prec), 4),
               "recall": round(float(rec), 4), "f1": round(float(f1), 4),
-              "model_alone_macro_f1": round(max(macro_f1(y_test, pt >= t)
-                                                for t in [threshold]), 4),
+              "rules_and_model_macro_f1": round(macro_f1(y_test, rule_t | (pt >= threshold)), 4),
               "linear_macro_f1": round(macro_f1(y_test, rule_t | (lin_t >= linear_threshold)), 4)}
     print(f"held-out OLID: {scores}; fine-tuned model runs on {inside.mean():.1%} of rows",
           flush=True)
     return FinetuneResult(arrays=arrays, threshold=threshold, band=band, epoch=epoch,
-                          scores=scores, val_scores={"macro_f1": round(f_val, 4)},
+                          scores=scores, val_scores={"macro_f1": round(f_val, 4),
+                                                     "model_alone_macro_f1": round(val_f1, 4)},
                           n_train=len(fit_rows), n_val=len(val_rows), n_test=len(test_rows),
                           band_share=round(float(inside.mean()), 4), config=cfg,
-                          seconds=round(time.time() - t0, 1))
+                          seconds=round(train_s, 1))
 
 
 def load_arrays(model, arrays: dict[str, np.ndarray]) -> None:  # type: ignore[no-untyped-def]
@@ -338,6 +422,11 @@ def load_arrays(model, arrays: dict[str, np.ndarray]) -> None:  # type: ignore[n
         for i, layer in enumerate(model.layers):
             for m in MODULES:
                 mod = getattr(layer, m)
+                if f"l{i}.{m}.dq" in arrays:
+                    q, sc = arrays[f"l{i}.{m}.dq"], arrays[f"l{i}.{m}.ds"]
+                    mod.w.copy_(mod.base_w + torch.tensor(q.astype(np.float32) * sc[:, None]))
+                    mod.b.copy_(torch.tensor(arrays[f"l{i}.{m}.bias"]))
+                    continue
                 mod.lora_a.copy_(torch.tensor(arrays[f"l{i}.{m}.a"].astype(np.float32)))
                 mod.lora_b.copy_(torch.tensor(arrays[f"l{i}.{m}.b"].astype(np.float32))
                                  / mod.scale)
@@ -350,7 +439,8 @@ def load_arrays(model, arrays: dict[str, np.ndarray]) -> None:  # type: ignore[n
 
 def export(res: FinetuneResult, out: Path = OUT) -> Path:
     path = out / f"{NAME}.npz"
-    meta = np.array([res.threshold, res.band[0], res.band[1]], dtype=np.float64)
+    meta = np.array([res.threshold, res.band[0], res.band[1], float(res.config.emoji_words)],
+                    dtype=np.float64)
     with path.open("wb") as fh:
         np.savez_compressed(fh, meta=meta, **res.arrays)
     return path
@@ -365,24 +455,61 @@ def rows() -> tuple[list[data.Row], list[data.Row]]:
     return tr, te
 
 
+def oof_logits(feats: list[set[str]], y: np.ndarray, w: np.ndarray, c: float,
+               matrix: Callable[..., object], folds: int = 5) -> np.ndarray:
+    """Out-of-fold decision values of the linear model (the `offensive` recipe) per row."""
+    from sklearn.linear_model import LogisticRegression
+
+    out = np.zeros(len(y))
+    for k in range(folds):
+        fold = np.array([i % folds == k for i in range(len(y))])
+        df = Counter(f for i, fs in enumerate(feats) if not fold[i] for f in fs)
+        vocab = sorted(f for f, n in df.items() if n >= 2)
+        x = matrix(feats, {f: i for i, f in enumerate(vocab)})
+        clf = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", max_iter=200)
+        clf.fit(x[~fold], y[~fold], sample_weight=w[~fold])  # type: ignore[index]
+        out[fold] = clf.decision_function(x[fold])  # type: ignore[index]
+    return out
+
+
+def run(tr: list[data.Row], te: list[data.Row], cfg: Config) -> FinetuneResult:
+    """Fine-tune and choose the cascade with the shipped linear model and clearpost's rules."""
+    import conduct
+
+    from clearpost.detectors.models import load_model
+
+    linear = load_model(OUT / "offensive.npz")
+
+    def oof_linear(rows_mask: np.ndarray) -> np.ndarray:
+        """Out-of-fold linear scores of the rows in the mask (the linear model saw every
+        training row, so its own scores on them would flatter it)."""
+        texts = [r.text for r in tr]
+        logit = oof_logits(
+            conduct.featurise(texts, True), np.array([r.offensive or 0 for r in tr]),
+            np.array([conduct.SOURCE_WEIGHT[r.source] for r in tr]), 2.0, conduct.matrix)
+        return np.asarray(1 / (1 + np.exp(-logit[rows_mask])))
+
+    return finetune(tr, te, cfg, linear.score, conduct.rule_flags, linear.threshold, oof_linear)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--epochs", type=int, default=Config.epochs)
     ap.add_argument("--rank", type=int, default=Config.rank)
     ap.add_argument("--lr", type=float, default=Config.lr)
+    ap.add_argument("--threads", type=int, default=Config.threads)
+    ap.add_argument("--full", action="store_true", help="train the matrices, not adapters")
+    ap.add_argument("--emoji-words", action=argparse.BooleanOptionalAction,
+                    default=Config.emoji_words)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N rows (smoke)")
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args(argv)
-    from conduct import rule_flags  # the same first stage as the run-time cascade
-
-    from clearpost.detectors.models import load_model
-
-    linear = load_model(OUT / "offensive.npz")
     tr, te = rows()
     if args.limit:
         tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
-    cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr)
-    res = finetune(tr, te, cfg, linear.score, rule_flags, linear.threshold)
+    cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads,
+                 emoji_words=args.emoji_words, full=args.full)
+    res = run(tr, te, cfg)
     if not args.no_export:
         print(f"wrote {export(res)}")
 

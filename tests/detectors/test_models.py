@@ -90,7 +90,7 @@ def test_numpy_forward_pass_gives_the_trained_models_probabilities() -> None:
     with np.load(models_dir() / f"{CONTEXT_NAME}.npz", allow_pickle=False) as data:
         expected = data["probe"]
     enc = _context_encoder(model)
-    got = [model.score(v) for v in enc.pooled(list(PROBE_TEXTS))]
+    got = [model.score(v) for v in enc.pooled([model.prepare(t) for t in PROBE_TEXTS])]
     assert np.allclose(got, expected, atol=2e-3), (got, expected)
     assert got[0] > model.threshold > got[1]  # an insult, a walk in the park
 
@@ -113,7 +113,8 @@ def test_merge_adapter_adds_the_low_rank_update() -> None:
     merged = merge_adapter(base, adapter)
     assert np.allclose(merged[name], base[name] + 0.5)
     assert np.array_equal(merged["encoder.layer.0.output.LayerNorm.bias"], np.full(4, 0.5))
-    assert np.array_equal(base[name], merged[name] - 0.5)  # the base is not modified in place
+    assert np.allclose(base[name], merged[name] - 0.5)  # the base is not modified in place
+    assert not np.shares_memory(base[name], merged[name])
 
 
 @needs_ml
@@ -133,7 +134,7 @@ def test_cascade_uses_the_head_only_in_the_band() -> None:
     view = PostView(Post(text=IN_BAND), default_policy())
     assert offensive(view) == (ctx >= head.threshold, ctx)
     assert offensive(view, context=False) == (score >= linear.threshold, score)
-    clear = "Had a lovely walk in the park with my mom"
+    clear = "Congratulations to the team on the new research grant"
     assert not head.in_band(linear.score(clear)) and context_offensive(clear, linear.score(clear)) is None
 
 

