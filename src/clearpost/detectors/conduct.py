@@ -44,12 +44,16 @@ _INSULT_WORDS = (r"idiot\w*|moron\w*|dumbest|stupidest|clown\w*|incompetent|usel
                  r"most annoying|tyrant|two-faced|backstabber|brain ?dead|brainless|narcissist|"
                  r"suck-?up|kiss-?ass|brown-?noser|walking (?:malpractice(?: \w+)?|disaster|lawsuit|"
                  r"liability|joke|red flag)|sexist|racist|misogynist|bigot\w*|"
-                 r"homophobe|coward|dinosaur|worst (?:\w+ )?(?:human|person|nurse|doctor|"
+                 r"homophobe|coward|dinosaur|troll|weasel|buffoon|nitwit|numbskull|bonehead|dolt|"
+                 r"cretin|oaf|worst (?:\w+ )?(?:human|person|nurse|doctor|"
                  r"boss|manager)|dumb as (?:rocks|a rock|a brick|bricks)|dirtbag|degenerate")
 _TARGETED_INSULT = (
     r"\b{person}(?:\s+(?:is|are|was|were)|\s*(?:'s|'re))\s+(?:such\s+|a\s+|an\s+|the\s+|so\s+|"
     r"just\s+|really\s+|literally\s+|an? absolute\s+|a total\s+|a complete\s+|all\s+)*"
-    rf"(?:[a-z-]+\s+)?(?P<insult>{_INSULT_WORDS})\b"
+    # up to two words before the insult ("a condescending little troll"), never a preposition:
+    # "was convicted of fraud" reports, it does not insult
+    r"(?:(?!(?:of|for|in|on|at|by|with|to|from|about|over|than)\b)[a-z-]+,?\s+){0,2}"
+    rf"(?P<insult>{_INSULT_WORDS})\b"
     r"|\b(?:racist|stupid|dumb|lazy|fat|ugly|useless|disgusting|condescending|nasty|entitled)\s+"
     r"(?P<noun>pig|cow|bitch|idiot|moron|clown|loser|slob|trash|witch|hag)\b"
     r"|\bhow did (?:this|that) (?:clown|idiot|moron)\b"
@@ -90,6 +94,7 @@ _STRONG_INSULT = re.compile(
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
     r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|pricks?|"
+    r"(?:sorry|pathetic|poor|sad|embarrassing|lousy) excuse for an? (?:\w+ )?\w+|"
     r"what an? (?:tool|jerk|clown|disaster|snake|rat|weasel|creep)|worst (?:boss|manager|supervisor|"
     r"coworker|colleague|doctor|nurse|pi|attending|resident) (?:ever|alive|in the world))\b")
 #: "the most incompetent pharmacy team": a superlative insult that names its own target.
@@ -231,7 +236,9 @@ _WORK_TARGET = re.compile(
     r"on (?:\d+|the unit|the floor)|doctors|physicians|fellows?|interns?|staff|"
     r"pharmacists?|phlebotomists?|new grads?|preceptors?|aides?|therapists?|transporters?|"
     r"surgeons?|anesthesiologists?|radiologists?|oncologists?|hospitalists?|attendings|"
-    r"unit clerks?|schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
+    r"unit clerks?|unit secretar(?:y|ies)|secretar(?:y|ies)|receptionists?|coordinators?|"
+    r"educators?|navigators?|social workers?|chaplains?|dietitians?|nutritionists?|"
+    r"schedulers?|nurse managers?|the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|security|environmental services|radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
     r"nursing jobs|our jobs|whoever (?:runs|manages|made|designed|wrote|scheduled|is in charge of)|\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo|ceo|cfo|coo)|"
