@@ -35,7 +35,7 @@ def test_education_and_near_misses_pass(text: str) -> None:
 
 def test_learned_advice_form_decides_the_uncertain_band() -> None:
     # No advice pattern, but advice in form (model) about a medication, to a named reader.
-    f = finding("@moe your best bet is to ask for an MRI instead of the CT", "medical-advice")
+    f = finding("@moe your best bet is to insist on an MRI instead of the CT", "medical-advice")
     assert f is not None and f.explain["advice_model"] is not None
     assert f.explain["advice_model"] >= 0.72
 

@@ -15,7 +15,8 @@ from clearpost.text import Lexicon, Match
 
 _DIRECTIVE = re.compile(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
-    r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|ask (?:them|your \w+) for|"
+    r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|"
+    r"ask (?:them |your \w+ |the doctor )?for|"
     r"don't get|do not get|don't start|don't stop|wait until|hold off on|"
     r"no need to (?:see|get|go|take|worry|call)|you don't need (?:to|a|an|the)|"
     r"wear|apply|use|ice|elevate|drink|eat|alternate|give (?:him|her|them|it)|rub|"
@@ -24,6 +25,10 @@ _DIRECTIVE = re.compile(
     r"take|start|try|double|increase|cut|ditch|drop|switch|go ahead|come off|hold|avoid|get)\b"
     r"|i'd (?:really )?(?:just )?(?:skip|stop|take|start|try|go ahead|get|do|recheck|wait|hold|"
     r"avoid|push for|ask for)\b"
+    # telling the reader what they have is diagnosing them
+    r"|(?:sounds like|looks like|i bet|pretty sure|i'm sure) (?:you|u) (?:have|got)\b"
+    r"|(?:you|u) (?:definitely|probably|clearly|obviously|most likely|likely|almost certainly) "
+    r"(?:have|got)\b"
     r"|if i were you\b|my advice\b)",
     re.IGNORECASE,
 )
