@@ -82,7 +82,9 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
 
 
 def test_ctrl_c_then_resume(tmp_path: Path) -> None:
-    texts = [f"Post number {i}: a walk, a coffee, and a long chat about the weather." for i in range(6000)]
+    # Long enough that the interrupt lands mid-run on a fast, quiet machine (6,000 posts once
+    # finished in 2.3 s, before the signal arrived).
+    texts = [f"Post number {i}: a walk, a coffee, and a long chat about the weather." for i in range(30_000)]
     folder = shares_csv(tmp_path / "big", texts)
     out = tmp_path / "r.json"
     ckpt = tmp_path / "r.json.checkpoint"
@@ -93,6 +95,7 @@ def test_ctrl_c_then_resume(tmp_path: Path) -> None:
         if ckpt.exists() and len(ckpt.read_text().splitlines()) >= 3:
             break
         time.sleep(0.05)
+    assert proc.poll() is None, "the audit finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err.decode()
