@@ -416,8 +416,8 @@ def _model_signals(view: PostView) -> list[tuple[Span, str]]:
     return _context_insult(view, scores.offensive)
 
 
-#: The MiniLM head decides alone here (no insult word from the lexicons), so it must be sure;
-#: and it runs only when the linear `offensive` score is already high (the OLID-trained linear
+#: The fine-tuned MiniLM model decides alone here (no insult word from the lexicons), so it
+#: must be sure; and it runs only when the linear `offensive` score is already high (the OLID-trained linear
 #: model scores ordinary hospital posts up to ~0.74: "Mr. X in room N finally ate…").
 CONTEXT_INSULT_MIN = 0.90
 CONTEXT_GATE_MIN = 0.75
@@ -426,8 +426,8 @@ CONTEXT_GATE_MIN = 0.75
 def _context_insult(view: PostView, linear: float | None = None) -> list[tuple[Span, str]]:
     """An insult in words no pattern knows ("the new supervisor has the brains of a wet
     sponge"): the post names an identifiable person or role, nothing reports someone else's
-    words, the linear `offensive` score is high (>= CONTEXT_GATE_MIN) and the MiniLM head
-    (`conduct-ml` extra) is sure. Without the extra, nothing fires here."""
+    words, the linear `offensive` score is high (>= CONTEXT_GATE_MIN) and the fine-tuned MiniLM
+    model (`conduct-ml` extra) is sure. Without the extra, nothing fires here."""
     target = _identifiable_span(view)
     if target is None or _REPORTED.search(view.lower):
         return []
@@ -477,7 +477,7 @@ def offensive(view: PostView, *, context: bool = True) -> tuple[bool, float]:
 
     A cascade: clear cases by rule (slurs, threats, insults, group hate, profanity); then the
     linear `offensive` model; when its score is in the uncertain band and the `conduct-ml`
-    extra is installed, the MiniLM head decides instead (clearpost.detectors.models;
+    extra is installed, the fine-tuned MiniLM model decides instead (clearpost.detectors.models;
     ``context=False`` skips it). Used by bench/conduct.py.
     """
     if rules_offensive(view):
