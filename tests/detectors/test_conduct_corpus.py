@@ -1,8 +1,8 @@
 """Precision and recall of the conduct rules on tests/fixtures/conduct_corpus.jsonl.
 
-The corpus is synthetic, hospital-style and labelled per the contract (section 4): 650
+The corpus is synthetic, hospital-style and labelled per the contract (section 4): 666
 posts (602, then 3 insults in new wording and 3 kind near misses for the MiniLM stage, then
-the 20 of blind round 16 and the 22 of round 17), with near misses for every rule. The thresholds leave room for
+the 20 of blind round 16, the 22 of round 17 and the 16 of round 18), with near misses for every rule. The thresholds leave room for
 the rules to change,
 while catching a real regression.
 """

@@ -26,7 +26,8 @@ def _person(nouns: str) -> str:
             r"(?:dr|mr|mrs|ms|senator|nurse)\.? [a-z]+|[a-z]+ in [a-z]+|"
             rf"(?:that|this|the|my|our|these|those|your|his|her|their)\s+(?:[a-z'-]+\s+){{0,3}}"
             rf"(?:{nouns})(?:s|es)?"
-            r"(?:\s+(?:on|in|from|of|at)\s+(?:my |our |the |this )?\w+|\s+[a-z]+(?= (?:is|are)\b)|"
+            r"(?:\s+(?:on|in|from|of|at)\s+(?:my |our |the |this )?\w+(?: \d+\b)?|"
+            r"\s+[a-z]+(?= (?:is|are)\b)|"
             rf"\s+{_TIME}|"
             r"\s+(?:who|that)\s+[^.!?,\n]{1,40}?(?= (?:is|are|was|were)\b)|"
             r"\s+[a-z]+ing\s+[^.!?,\n]{1,30}?(?= (?:is|are|was|were)\b)|"
@@ -57,6 +58,13 @@ _TARGETED_INSULT = (
     r"|\b(?:racist|stupid|dumb|lazy|fat|ugly|useless|disgusting|condescending|nasty|entitled)\s+"
     r"(?P<noun>pig|cow|bitch|idiot|moron|clown|loser|slob|trash|witch|hag)\b"
     r"|\bhow did (?:this|that) (?:clown|idiot|moron)\b"
+    # a vocative at the start of a clause: "shut up you brainless suck-up", "you absolute idiot"
+    # ("clowns" is left out: clowns visit children's wards, "hey you clowns, great show")
+    r"|(?:^|[.!?,;:]\s*|\bshut up,?\s+)you\s+(?:[a-z-]+\s+){0,2}"
+    r"(?P<vocative>idiots?|morons?|imbeciles?|losers?|suck-?ups?|brown-?nosers?|"
+    r"kiss-?ass(?:es)?|backstabbers?|cowards?|creeps?|perverts?|pigs?|slobs?|snakes?|weasels?|"
+    r"trolls?|jerks?|buffoons?|nitwits?|dolts?|cretins?|hacks?|frauds?|liars?|bull(?:y|ies)|"
+    r"bigots?|parasites?|scum)\b"
     r"|(?:^|[.!?]\s+)(?:absolute|total|complete|such|bunch of|fucking|f\*+ing)\s+"
     r"(?:pigs|idiots|morons|clowns|animals|losers|slobs|imbeciles)\b"
 )
