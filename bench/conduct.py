@@ -107,10 +107,10 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0, help="At most N rows per data set (0: all).")
     args = ap.parse_args(argv)
-    from clearpost.detectors.models import context_head
+    from clearpost.detectors.models import context_model
 
     systems: dict[str, Predict] = {"clearpost": clearpost_predict()}
-    if context_head() is not None:  # the same cascade without its MiniLM stage, for comparison
+    if context_model() is not None:  # the same cascade without its MiniLM stage, for comparison
         systems["clearpost (linear only)"] = clearpost_predict(context=False)
     else:
         print("(the conduct-ml extra is not installed: clearpost runs without its MiniLM stage)")

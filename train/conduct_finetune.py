@@ -60,8 +60,6 @@ class Config:
     dropout: float = 0.1
     weight_decay: float = 0.01
     threads: int = 1  # results depend on it (float summation order); 1 is ~25 min here
-    emoji_words: bool = False  # emoji as their names (clearpost.text.minilm.emoji_to_words)
-    full: bool = False  # train the dense matrices themselves; export int8 deltas, not LoRA
 
 
 @dataclass
@@ -111,22 +109,14 @@ def build(cfg: Config):  # type: ignore[no-untyped-def]
     class LoRALinear(nn.Module):
         def __init__(self, prefix: str) -> None:
             super().__init__()
-            self.base_w = frozen(prefix + ".weight")  # (out, in), kept for the export's delta
-            self.base_b = frozen(prefix + ".bias")
-            if cfg.full:
-                self.w = nn.Parameter(self.base_w.clone())
-                self.b = nn.Parameter(self.base_b.clone())
-                return
-            self.register_buffer("w", self.base_w)
-            self.register_buffer("b", self.base_b)
+            self.register_buffer("w", frozen(prefix + ".weight"))  # (out, in)
+            self.register_buffer("b", frozen(prefix + ".bias"))
             out_f, in_f = self.w.shape
             self.lora_a = nn.Parameter(torch.randn(cfg.rank, in_f) / math.sqrt(in_f))
             self.lora_b = nn.Parameter(torch.zeros(out_f, cfg.rank))
             self.scale = cfg.alpha / cfg.rank
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            if cfg.full:
-                return x @ self.w.T + self.b
             return (x @ self.w.T + self.b) + (x @ self.lora_a.T @ self.lora_b.T) * self.scale
 
     def norm(prefix: str) -> nn.LayerNorm:
@@ -229,13 +219,6 @@ def export_arrays(model) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-de
     for i, layer in enumerate(model.layers):
         for m in MODULES:
             mod = getattr(layer, m)
-            if not hasattr(mod, "lora_a"):  # full fine-tuning: int8 delta per output row
-                delta = (mod.w.detach() - mod.base_w).numpy()
-                scale = np.maximum(np.abs(delta).max(axis=1), 1e-12) / 127.0
-                out[f"l{i}.{m}.dq"] = np.round(delta / scale[:, None]).astype(np.int8)
-                out[f"l{i}.{m}.ds"] = scale.astype(np.float32)
-                out[f"l{i}.{m}.bias"] = mod.b.detach().numpy().astype(np.float32)
-                continue
             out[f"l{i}.{m}.a"] = mod.lora_a.detach().numpy().astype(np.float16)
             out[f"l{i}.{m}.b"] = (mod.lora_b.detach().numpy() * mod.scale).astype(np.float16)
         for ln in ("ln1", "ln2"):
@@ -256,11 +239,7 @@ def weights_sha256() -> str:
 def _cache_path(cfg: Config, rows: list[data.Row]) -> Path:
     import hashlib
 
-    # The settings as Config's repr, leaving out options at their default False (so that
-    # caches made before an option existed still match).
-    shown = {k: v for k, v in vars(cfg).items() if v is not False}
-    key = "Config(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
-    h = hashlib.sha256(f"({key}, {SEED!r}, {TRAIN_MAX_TOKENS!r})".encode())
+    h = hashlib.sha256(repr((cfg, SEED, TRAIN_MAX_TOKENS)).encode())
     from clearpost.text.minilm import model_dir
 
     path = model_dir()
@@ -278,11 +257,9 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
 
     t0 = time.time()
     y_fit = torch.tensor([float(v) for v in y_fit_list])
-    # Adapter factors (or, with cfg.full, the dense matrices) at cfg.lr; norms and head faster.
-    big = [p for n, p in model.named_parameters() if "lora" in n or n.endswith((".w", ".b"))]
-    lora = big
-    rest = [p for n, p in model.named_parameters()
-            if p.requires_grad and not any(p is q for q in big)]
+    # Adapter factors at cfg.lr; layer norms and head at cfg.head_lr.
+    lora = [p for n, p in model.named_parameters() if "lora" in n]
+    rest = [p for n, p in model.named_parameters() if p.requires_grad and "lora" not in n]
     opt = torch.optim.AdamW([{"params": lora, "lr": cfg.lr},
                              {"params": rest, "lr": cfg.head_lr}],
                             weight_decay=cfg.weight_decay)
@@ -356,12 +333,8 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
     val_mask = np.array([i % 10 == 0 for i in range(len(train_rows))])
     fit_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if not v]
     val_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if v]
-    from clearpost.text.minilm import emoji_to_words
-
-    prep = emoji_to_words if cfg.emoji_words else (lambda t: t)
-
     def enc(rows: list[data.Row]) -> list[list[int]]:
-        return [e.ids for e in tok.encode_batch([prep(r.text) for r in rows])]
+        return [e.ids for e in tok.encode_batch([r.text for r in rows])]
 
     fit_ids, val_ids, test_ids = enc(fit_rows), enc(val_rows), enc(test_rows)
     y_val = np.array([r.offensive or 0 for r in val_rows])
@@ -422,11 +395,6 @@ def load_arrays(model, arrays: dict[str, np.ndarray]) -> None:  # type: ignore[n
         for i, layer in enumerate(model.layers):
             for m in MODULES:
                 mod = getattr(layer, m)
-                if f"l{i}.{m}.dq" in arrays:
-                    q, sc = arrays[f"l{i}.{m}.dq"], arrays[f"l{i}.{m}.ds"]
-                    mod.w.copy_(mod.base_w + torch.tensor(q.astype(np.float32) * sc[:, None]))
-                    mod.b.copy_(torch.tensor(arrays[f"l{i}.{m}.bias"]))
-                    continue
                 mod.lora_a.copy_(torch.tensor(arrays[f"l{i}.{m}.a"].astype(np.float32)))
                 mod.lora_b.copy_(torch.tensor(arrays[f"l{i}.{m}.b"].astype(np.float32))
                                  / mod.scale)
@@ -439,8 +407,7 @@ def load_arrays(model, arrays: dict[str, np.ndarray]) -> None:  # type: ignore[n
 
 def export(res: FinetuneResult, out: Path = OUT) -> Path:
     path = out / f"{NAME}.npz"
-    meta = np.array([res.threshold, res.band[0], res.band[1], float(res.config.emoji_words)],
-                    dtype=np.float64)
+    meta = np.array([res.threshold, res.band[0], res.band[1]], dtype=np.float64)
     with path.open("wb") as fh:
         np.savez_compressed(fh, meta=meta, **res.arrays)
     return path
@@ -448,11 +415,9 @@ def export(res: FinetuneResult, out: Path = OUT) -> Path:
 
 def rows() -> tuple[list[data.Row], list[data.Row]]:
     """OLID's and own posts' training rows; OLID's held-out rows (the bench's split)."""
-    olid, hosp = list(data.olid()), list(data.hospital())
-    have = [r for r in olid + hosp if r.offensive is not None]
-    tr = [r for r in have if r.source == "hospital" or data.part(r.source, r.id) == "train"]
-    te = [r for r in olid if data.part(r.source, r.id) == "test"]
-    return tr, te
+    from conduct import split  # the split every conduct model uses
+
+    return split(list(data.olid()) + list(data.hospital()), "offensive")
 
 
 def oof_logits(feats: list[set[str]], y: np.ndarray, w: np.ndarray, c: float,
@@ -498,17 +463,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rank", type=int, default=Config.rank)
     ap.add_argument("--lr", type=float, default=Config.lr)
     ap.add_argument("--threads", type=int, default=Config.threads)
-    ap.add_argument("--full", action="store_true", help="train the matrices, not adapters")
-    ap.add_argument("--emoji-words", action=argparse.BooleanOptionalAction,
-                    default=Config.emoji_words)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N rows (smoke)")
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args(argv)
     tr, te = rows()
     if args.limit:
         tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
-    cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads,
-                 emoji_words=args.emoji_words, full=args.full)
+    cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads)
     res = run(tr, te, cfg)
     if not args.no_export:
         print(f"wrote {export(res)}")

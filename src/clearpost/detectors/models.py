@@ -128,15 +128,9 @@ class ContextModel:
     threshold: float
     band_lo: float
     band_hi: float
-    emoji_words: bool = False  # trained on texts with emoji as words (minilm.emoji_to_words)
 
     def in_band(self, linear_score: float) -> bool:
         return self.band_lo <= linear_score < self.band_hi
-
-    def prepare(self, text: str) -> str:
-        from clearpost.text.minilm import emoji_to_words
-
-        return emoji_to_words(text) if self.emoji_words else text
 
     def score(self, pooled: np.ndarray) -> float:
         z = float(pooled @ self.head_w) + self.head_b
@@ -150,15 +144,14 @@ def load_context_model(path: Path) -> ContextModel:
     arrays.pop("probe", None)  # training-time check values (tests/detectors/test_models.py)
     head_w, head_b = arrays.pop("head.w").astype(np.float32), float(arrays.pop("head.b")[0])
     return ContextModel(adapter=arrays, head_w=head_w, head_b=head_b, threshold=meta[0],
-                        band_lo=meta[1], band_hi=meta[2],
-                        emoji_words=len(meta) > 3 and meta[3] > 0)
+                        band_lo=meta[1], band_hi=meta[2])
 
 
 _CONTEXT: list[ContextModel | None] = []
 _CONTEXT_ENCODER: list[MiniLM | None] = []
 
 
-def context_head() -> ContextModel | None:
+def context_model() -> ContextModel | None:
     """The fine-tuned model's adapter and head, or None when its artifact or the `conduct-ml`
     extra is missing (the encoder itself loads only when a post falls in the band)."""
     if not _CONTEXT:
@@ -187,10 +180,10 @@ def context_offensive(text: str, linear_score: float, *, band: bool = True) -> f
     """The fine-tuned model's offensive probability for a text whose linear score is in the
     uncertain band (``band=False``: at or above its lower end); None otherwise or without the
     `conduct-ml` extra (the linear model decides)."""
-    model = context_head()
+    model = context_model()
     if model is None or linear_score < model.band_lo or (band and not model.in_band(linear_score)):
         return None
     enc = _context_encoder(model)
     if enc is None:
         return None
-    return model.score(enc.pooled([model.prepare(text)])[0])
+    return model.score(enc.pooled([text])[0])

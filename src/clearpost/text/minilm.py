@@ -14,8 +14,6 @@ the callers (clearpost.detectors.models) fall back to the linear models.
 from __future__ import annotations
 
 import json
-import threading
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,25 +23,6 @@ import numpy as np
 
 MAX_TOKENS = 128  # posts are short; longer ones are truncated (the model was trained on 128)
 _SQRT_HALF = 0.7071067811865476
-
-
-def emoji_to_words(text: str) -> str:
-    """Emoji and other pictographs as their Unicode names ("😂" -> " face with tears of joy "):
-    MiniLM's vocabulary has no emoji, so without this they all become [UNK], and "🖕" says as
-    much as "🌷". Skin tones, joiners and variation selectors are dropped. Used by the
-    fine-tuned classifier, at training and at run time alike."""
-    if text.isascii():
-        return text
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat == "So":
-            out.append(" " + unicodedata.name(ch, "symbol").lower() + " ")
-        elif (cat == "Sk" and 0x1F3FB <= ord(ch) <= 0x1F3FF) or ch in "\u200d\ufe0f\ufe0e":
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -192,21 +171,14 @@ def merge_adapter(weights: Mapping[str, np.ndarray],
                   adapter: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Base weights with a fine-tuned low-rank adapter applied: every adapted matrix becomes
     ``W + B @ A`` (B already carries LoRA's alpha/r scale) and the layer norms are replaced.
-    Keys of the adapter: ``l{i}.{module}.a|b`` and ``l{i}.{ln1|ln2}.w|b``; a fully fine-tuned
-    matrix comes as ``l{i}.{module}.dq`` (int8), ``.ds`` (its per-row scale) and ``.bias``."""
+    Keys of the adapter: ``l{i}.{module}.a|b`` and ``l{i}.{ln1|ln2}.w|b``."""
     out = dict(weights)
     layers = {int(k.split(".")[0][1:]) for k in adapter if k.startswith("l")}
     for i in sorted(layers):
         p = f"encoder.layer.{i}."
         for short, name in ADAPTED.items():
             base = np.asarray(weights[p + name + ".weight"], dtype=np.float32)
-            key = f"l{i}.{short}"
-            if key + ".dq" in adapter:  # fully fine-tuned: an int8 delta per output row
-                delta = adapter[key + ".dq"].astype(np.float32) * adapter[key + ".ds"][:, None]
-                out[p + name + ".weight"] = base + delta
-                out[p + name + ".bias"] = np.asarray(adapter[key + ".bias"], np.float32)
-                continue
-            a, b = adapter[key + ".a"], adapter[key + ".b"]
+            a, b = adapter[f"l{i}.{short}.a"], adapter[f"l{i}.{short}.b"]
             out[p + name + ".weight"] = base + b.astype(np.float32) @ a.astype(np.float32)
         for short, name in NORMS.items():
             out[p + name + ".weight"] = np.asarray(adapter[f"l{i}.{short}.w"], np.float32)
@@ -232,16 +204,3 @@ def load_encoder(max_tokens: int = MAX_TOKENS,
         weights = merge_adapter(weights, adapter)
     return MiniLM(weights,
                   Tokenizer.from_file(str(path / "tokenizer.json")), config, max_tokens)
-
-
-_ENCODER: list[MiniLM | None] = []
-_LOCK = threading.Lock()
-
-
-def encoder() -> MiniLM | None:
-    """The shared encoder, loaded once per process on first use (~0.3 s)."""
-    if not _ENCODER:
-        with _LOCK:
-            if not _ENCODER:
-                _ENCODER.append(load_encoder())
-    return _ENCODER[0]
