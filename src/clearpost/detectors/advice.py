@@ -44,6 +44,8 @@ _OFFER = re.compile(
     r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
     r"scan|report|labs?|results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?|slides)"
     r"|\bi(?:'ll| will| can)\s+give you my (?:read|opinion|take|interpretation)\b"
+    r"|\bsend me (?:yours|your (?:\w+ )?(?:numbers|results|labs|scans?|reports?|psa|levels))\b"
+    r"[^.!?\n]{0,40}?\b(?:i'll|i will|and i)\b"
     r"|\bhappy to give (?:a |free )?(?:second )?opinions?\b"
     r"|\bdm (?:me )?(?:the|your) (?:images|scans|results|reports|slides|labs)\b"
     r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
@@ -113,6 +115,8 @@ def detect(view: PostView) -> list[Hit]:
     public = view.has("public_health")
     referral = _REFERRAL.search(text)
     disclaimer = _DISCLAIMER.search(text)
+    if direct and direct.group(0).lower() == "for you" and referral:
+        direct = None  # "ask your own doctor whether it makes sense for you": a referral
     if not direct and (public or referral or disclaimer):
         return []
     if not addressed and not doses:

@@ -22,7 +22,12 @@ _PASSWORD = re.compile(
     r"((?=[^\s]*\d)[0-9A-Za-z!@#$%^&*]{4,})"
     r"|\b(?:wifi key|network key|wpa key|key)\s*[:#]?\s*((?=\S*\d)(?=\S*[A-Za-z])"
     r"[0-9A-Za-z!@#$%^&*]{6,})"
-    r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})",
+    r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})"
+    r"|\b(?:override|combo|combination|door code|keypad)\b[^.!?\n]{0,40}?\bis (?:still |now |just )?"
+    r"([0-9#*]{3,})\b"
+    # "the backup login labtemp / Sk1ttles!24": a user name and a password with a digit or sign
+    r"|\b(?:login|logon|creds|credentials|user/pass|u/p)\s+[^\s/]{3,}\s*/\s*"
+    r"((?=\S*[\d!@#$%^&*])\S{6,})",
     re.IGNORECASE,
 )
 _SECRET = re.compile(
@@ -45,6 +50,18 @@ _MONEY_INTERNAL = re.compile(
     r"budget cuts?|reduction in force|rif)\b",
     re.IGNORECASE,
 )
+#: A gap in the organization's physical security: "the badge reader on the dock door doesn't
+#: lock", "the cameras in the garage stairwell have been down since march".
+_SECURITY_GAP = re.compile(
+    r"\b(?:cameras?|cctv|badge readers?|card readers?|door locks?|locks?|alarms?|panic buttons?|"
+    r"metal detectors?|security gates?|turnstiles?|(?:\w+ )?doors?)\b[^.!?\n]{0,60}?\b(?:(?:have|has) "
+    r"been (?:down|broken|off|disabled|dead|out)|(?:are|is) (?:down|broken|disabled|dead|off)|"
+    r"(?:don't|doesn't|dont|doesnt|do not|does not|won't|wont|never) (?:lock|work|record|latch|"
+    r"close|alarm)|not (?:working|recording|locking))\b", re.IGNORECASE)
+_SECURITY_PLACE = re.compile(
+    r"\b(?:badge|dock|loading dock|garage|stairwell|hospital|unit|floor|ward|pharmacy|med room|"
+    r"supply room|lab|clinic|campus|lobby|entrance|security|er|ed|or|icu|nicu|morgue|"
+    r"server room|data center)\b", re.IGNORECASE)
 _INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed)\s+(?:board|schedule|"
                             r"list|census|roster)\b", re.IGNORECASE)
 _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
@@ -55,6 +72,10 @@ _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|y
 _CONFIDENTIAL_USE = re.compile(
     r"^\s*(?:(?:memo|document|doc|email|e-mail|report|data|info|information|slides?|deck|draft|"
     r"list|file|spreadsheet|figures|numbers|results|plan|budget|minutes)\b|[—:-])")
+
+
+#: "so I don't share it with anyone at work" (a cold) is about the author, not a document.
+_SELF_SHARING = re.compile(r"\b(?:i|we) (?:don't|dont|do not) share (?:it|this|my)\b")
 
 
 def _is_marker_use(view: PostView, start: int, end: int) -> bool:
@@ -119,11 +140,17 @@ def confidential(view: PostView) -> list[Hit]:
     if money:
         ev += [Span(m.start(), m.end(), "financial") for m in money]
         reasons.append("internal financial or staffing details")
-    real_markers = [m for m in markers if m.phrase not in ("town hall", "confidential")
-                    or (m.phrase == "confidential" and _is_marker_use(view, m.start, m.end))]
+    real_markers = [m for m in markers if (m.phrase not in ("town hall", "confidential")
+                                           or (m.phrase == "confidential"
+                                               and _is_marker_use(view, m.start, m.end)))
+                    and not _SELF_SHARING.search(view.lower[max(0, m.start - 12):m.end + 12])]
     if real_markers:
         ev += [Span(m.start, m.end, "marker") for m in real_markers]
         reasons.append("material marked internal, confidential or unpublished")
+    gaps = list(_SECURITY_GAP.finditer(view.text))
+    if gaps and (view.mentions_org or _SECURITY_PLACE.search(view.text)):
+        ev += [Span(m.start(), m.end(), "security") for m in gaps]
+        reasons.append("a gap in the organization's security")
     for m in _INTERNAL_LIST.finditer(view.text):
         ev.append(Span(m.start(), m.end(), "internal-document"))
         reasons.append("an internal schedule or list")
@@ -153,8 +180,12 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
             rf"\b{subject}\b[^.!?\n]{{0,60}}?(?:{plan})",
             r"\b(?:welcome|welcoming)\b[^.!?\n]{0,60}\bas (?:our|the) new\b",
             r"\bour new (?:chief|chair|director|head|ceo|president|dean|vp)\b",
+            r"\b(?:a |our |the )?new (?:chief|chair|director|head|ceo|president|dean|vp|cno|cmo|cfo|"
+            r"coo)\b[^.!?\n]{0,40}?\b(?:is coming|is joining|starts|will start|coming over)\b",
             rf"\bjoin(?:s|ing)? (?:{org}|us|our \w+) as (?:the|our) new\b",
             r"\bjoins us (?:from|this|next|in)\b",
+            r"\b(?:is|'s|are|'re|being|been|will be|gonna be|getting) (?:named|appointed|promoted to|"
+            r"tapped as|tapped to lead|made) (?:\w+'s |our |the )?(?:next|new|interim|permanent)\b",
             r"\beffective (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|next)\w*",
             r"\b(?:trial|study) (?:met|missed|failed|hit) (?:its|the) (?:primary )?endpoint",
         ]
@@ -168,7 +199,7 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
 #: for pics from my trip" is not); the others ("you didn't hear it from me") count alone.
 WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant wait to share",
                         "big news soon", "big news coming", "big announcement coming", "shhh",
-                        "shh", "🤫", "spill the tea", "more soon", "can't say more",
+                        "shh", "🤫", "🤐", "spill the tea", "more soon", "can't say more",
                         "cant say more", "cannot say more", "can't say much", "keep it quiet",
                         "don't tell anyone", "under wraps", "can't tell anyone",
                         "cant tell anyone", "not allowed to say", "can't talk about it yet",
@@ -179,8 +210,8 @@ _WORK_SUBJECT = re.compile(
     r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement|"
     r"(?:our|my) (?:\w+ )?(?:folks|people|staff|nurses|colleagues|coworkers|residents|doctors|"
     r"researchers|scientists)|radiology|oncology|nursing|pharmacy|pediatrics|pathology|"
-    r"cardiology|anesthesia|infusion|icu)\b")
-_WINKS = frozenset({"shhh", "shh", "🤫"})
+    r"cardiology|anesthesia|infusion|icu|a certain (?:\w+ )?(?:hospital|center|institution|employer))\b")
+_WINKS = frozenset({"shhh", "shh", "🤫", "🤐"})
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
                              "interim analysis", "interim results", "topline results",

@@ -32,6 +32,8 @@ _COPIED = re.compile(
     r"|\b(?:so )?(?:nobody|no one|you don't) (?:has|have|needs?) to (?:buy|pay for) (?:it|the)\b"
     r"|\bpaywalled\b[^.!?\n]{0,60}\b(?:pasted|copied|below|here)\b"
     r"|\blocked behind a (?:subscription|paywall)\b|\bsubscription only\b"
+    r"|\bpaywall\b[^.!?\n]{0,40}\b(?:here's|here is|so here|pasted|copied|below)\b"
+    r"|\[(?:the )?(?:full |whole )?(?:article|text|story|piece) continues\]"
     r"|\bnot everyone has (?:a subscription|access)\b|\bfor (?:those|anyone|people) without "
     r"(?:a subscription|access)\b|\b(?:because|since|bc) of the paywall\b",
     re.IGNORECASE,

