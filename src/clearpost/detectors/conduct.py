@@ -111,12 +111,15 @@ _STRONG_INSULT = re.compile(
     r"(?!(?:hell|heck|gem|saint|giant|angel|sweetheart|legend|rock|treasure|powerhouse|beast|"
     r"bear|force|genius|unit|doll|peach|star|champ|warrior|hero|rockstar|delight|joy|ray|"
     r"sweetie|soul|heart|one|kind|sort|type|bit|lot|part|light|sunshine|spirit|prince|princess|"
+    r"anchor|pillar|mentor|teacher|friend|leader|boss|nurse|doctor|"
     r"queen|king|gift|blessing|wonder|marvel|icon|beacon)\b)[a-z]+ of a (?:human being|human|"
     r"person|man|woman)|"
     r"an? (?!(?:angel|hero|superhero|saint|rockstar|rock star|legend|gem|sweetheart|ray|queen|"
     r"king|genius|boss|unicorn|ninja|wizard|goddess|god)\b)(?:[a-z-]+ ){1,3}(?:in a white coat|"
-    r"in scrubs|with a (?:badge|stethoscope|license|medical license|nursing license|clipboard|"
-    r"lanyard|title|mba))|drunk on (?:power|(?:his|her|their) (?:own )?(?:title|authority))|"
+    r"(?:in|with) (?:a|an) (?:white coat|lanyard|badge|scrubs|stethoscope|license|medical license|"
+    r"nursing license|clipboard|title|mba|cardigan|blazer|fleece vest)|in scrubs)|"
+    r"(?:don't|do not|doesn't|does not) need (?:a |any )?(?:functioning |working |single )?"
+    r"brain(?: cells?)?|tapeworms?|leech(?:es)?|drunk on (?:power|(?:his|her|their) (?:own )?(?:title|authority))|"
     r"zero (?:clinical |people |social )?(?:skills|clue|brain cells|competence)|"
     r"what an? (?:tool|jerk|clown|disaster|snake|rat|weasel|creep)|worst (?:boss|manager|supervisor|"
     r"coworker|colleague|doctor|nurse|pi|attending|resident) (?:ever|alive|in the world))\b")
@@ -221,7 +224,8 @@ _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can b
                r"can't be trusted|cant be trusted|don't deserve|do not deserve|aren't fit|"
                r"are not fit|smell|stink|spread disease|carry disease|eat anything|don't care|"
                r"can barely speak|can't speak|only look out for|look out for each other|only care about|"
-               r"only hire|protect their own)")
+               r"only hire|protect their own|(?:are|is) (?:simply |just |fundamentally )?incompatible|"
+               r"should stay (?:off|out|home|away)|(?:are|is|they're) a drain)")
 _GROUP_HATE = re.compile(
     r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+" + _GROUP_VERB + r"\b"
     r"|\b(?:all|these|those|the|most|every)?\s*" + _GROUP_ADJ + r"\s+" + _GROUP_NOUNS + r"\s+"
@@ -242,7 +246,10 @@ _EXCLUSION = re.compile(
     r"doesn't|does not) belong\b"
     r"|\bgo (?:back )?(?:live )?(?:to|in|into|back to) (?:a |an |the |your )?(?:[a-z-]+ ){0,3}where "
     r"(?:you|u|they|she|he|them|yall|y'all) belongs?\b"
-    r"|\bput (?:them|him|her|those \w+|these \w+) out to pasture\b")
+    r"|\bput (?:them|him|her|those \w+|these \w+) out to pasture\b"
+    r"|\b(?:people|hires|nurses|doctors|workers|folks|staff|residents|techs) from a certain "
+    r"(?:country|part of the world|religion|culture|background)\b"
+    r"|\b(?:it's |its )?cultural,? i guess\b")
 _ACCUSATION = re.compile(
     r"\b(?:pocketing|stealing|steals|stole|embezzl\w+|faked|fakes|falsif\w+|fabricat\w+|"
     r"forged|molest\w*|abus(?:ed|es|ing)|assault\w*|raped?|rapist|drunk on the job|"
@@ -260,6 +267,11 @@ _ACCUSATION = re.compile(
     r"photoshop(?:s|ped|ping)? (?:her|his|their|the) (?:westerns?|blots?|images?|data|figures?|gels?)|"
     r"(?:doctor|fudg|cook|fak)(?:s|es|ed|ing) (?:her|his|their|the) (?:data|images?|figures?|"
     r"results|numbers)|made up (?:her|his|their|the) data|plagiari[sz]\w*|"
+    r"sleeping with (?:his|her|their|the) (?:\w+ )?(?:fellow|student|resident|intern|boss|manager|pi|"
+    r"supervisor|assistant|attending|director|chair)|(?:only|real) reason (?:she|he|they) got (?:the|"
+    r"her|his|their|that) (?:grant|job|promotion|position|raise|fellowship|title)|"
+    r"raw (?:files|data),? anyone|almost like the data knows|(?:always|somehow) gets? exactly the "
+    r"results? (?:they|he|she) (?:predicted|wanted|needed)|"
     r"(?:presenting|passing off|passed off|presented|took credit for|taking credit for|takes credit "
     r"for|steal(?:s|ing)?|stole) (?:someone else's|somebody else's|my|our|other people's) "
     r"(?:\w+ ){0,2}(?:work|analysis|ideas?|data|slides|research|paper|findings))\b",
@@ -296,6 +308,7 @@ _WORK_PLACES = re.compile(
     r"nursing jobs|our jobs|whoever (?:runs|manages|made|designed|wrote|scheduled|is in charge of)|"
     r"(?!(?:your|their|his|her|football|soccer|basketball|baseball|hockey|trivia|bowling)\b)\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo|ceo|cfo|coo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
+    r"infusion (?:chairs?|suite|center|unit|room|bay)|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
 )
@@ -318,7 +331,7 @@ def _work_target(view: PostView) -> bool:
     return bool(_WORK_PLACES.search(view.text) or roles.search(view.lower))
 
 
-_PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|family members?|visitors?|my patient|the patient|(?:the )?(?:lady|guy|man|"
+_PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|family members?|families|visitors?|my patient|the patient|(?:the )?(?:lady|guy|man|"
                              r"woman) in \w+|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
 _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
                        r"Medical|Health|Clinic|University|Center)\b")
@@ -456,6 +469,10 @@ _THREAT = re.compile(
     r"|\bi know (?:what|which) cars? (?:you|he|she|they|each of (?:them|you)|all of (?:them|you)|"
     r"\w+) drives?\b"
     r"|\b(?:walk(?:ing|s)?|get(?:ting|s)?) to (?:your|his|her|their) car alone\b"
+    r"|\bi(?:'ll| will|'m gonna|m gonna| am going to| am gonna|'d| would)\s+(?:\w+\s+){0,2}break "
+    r"(?:his|her|their|your|ur) (?:jaw|nose|face|neck|legs?|arms?|teeth|kneecaps?|fingers?|skull)\b"
+    r"|\bi know (?:exactly )?who (?:you are|did (?:it|this))\b(?=[^\n]{0,160}?\b(?:be careful|watch "
+    r"(?:out|yourself|your back)|accidents|alone|in the dark)\b)"
     r"|\bone of these (?:nights|days)\b[^.!?\n]{0,60}?\b(?:you'll|you will|he'll|she'll|they'll)\b"
     r"|\b(?:somebody|someone|people|whoever|everyone|some people)\b[^.!?\n]{0,40}?\b(?:is|are) "
     r"(?:going to|gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that)|get hurt)\b"
@@ -520,7 +537,7 @@ def _model_signals(view: PostView) -> list[tuple[Span, str]]:
     return _context_insult(view, scores.offensive)
 
 
-#: The fine-tuned MiniLM model decides alone here (no insult word from the lexicons), so it
+#: The fine-tuned encoder decides alone here (no insult word from the lexicons), so it
 #: must be sure; and it runs only when the linear `offensive` score is already high (the OLID-trained linear
 #: model scores ordinary hospital posts up to ~0.74: "Mr. X in room N finally ate…").
 CONTEXT_INSULT_MIN = 0.90
@@ -530,7 +547,7 @@ CONTEXT_GATE_MIN = 0.75
 def _context_insult(view: PostView, linear: float | None = None) -> list[tuple[Span, str]]:
     """An insult in words no pattern knows ("the new supervisor has the brains of a wet
     sponge"): the post names an identifiable person or role, nothing reports someone else's
-    words, the linear `offensive` score is high (>= CONTEXT_GATE_MIN) and the fine-tuned MiniLM
+    words, the linear `offensive` score is high (>= CONTEXT_GATE_MIN) and the fine-tuned encoder
     model (`conduct-ml` extra) is sure. Without the extra, nothing fires here."""
     target = _identifiable_span(view)
     if target is None or _REPORTED.search(view.lower):
@@ -581,7 +598,7 @@ def offensive(view: PostView, *, context: bool = True) -> tuple[bool, float]:
 
     A cascade: clear cases by rule (slurs, threats, insults, group hate, profanity); then the
     linear `offensive` model; when its score is in the uncertain band and the `conduct-ml`
-    extra is installed, the fine-tuned MiniLM model decides instead (clearpost.detectors.models;
+    extra is installed, the fine-tuned encoder decides instead (clearpost.detectors.models;
     ``context=False`` skips it). Used by bench/conduct.py.
     """
     if rules_offensive(view):

@@ -170,7 +170,7 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
         plan = (r"(?:is|are|will be|'s|'re)?\s*\b(?:opening|launching|closing|building|acquiring|"
                 r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
                 r"projecting|freezing|laying off|shutting|getting a new|splitting|restructuring|reorganizing|"
-                r"losing|dropping|ending|"
+                r"losing|dropping|ending|leaving for|stepping down|"
                 r"relocating|renaming|rebranding)\b"
                 r"|\b(?:voted|decided|agreed|is going|are going) to (?:open|close|cut|merge|sell|buy|"
                 r"acquire|shut|consolidate|eliminate|expand|build|launch|move|reduce)\b"
