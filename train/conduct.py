@@ -30,6 +30,7 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import conduct_data as data
 import conduct_finetune as finetune
+import conduct_learned as learned
 
 from clearpost.text.features import ngram_features
 
@@ -260,7 +261,10 @@ def main() -> None:
     tr, te = finetune.rows()
     ctx = finetune.run(tr, te, finetune.Config())
     finetune.export(ctx, OUT)
-    (OUT / "RECIPE.md").write_text(recipe(models, ctx), encoding="utf-8")
+    hospital = learned.train()
+    learned.export(hospital, OUT)
+    (OUT / "RECIPE.md").write_text(recipe(models, ctx) + "\n".join(learned.recipe(hospital)) + "\n",
+                                   encoding="utf-8")
     total = sum(p.stat().st_size for p in OUT.glob("*.npz"))
     print(f"wrote {len(models)} models, {total / 1e6:.1f} MB, and {OUT / 'RECIPE.md'}")
 

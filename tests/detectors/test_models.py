@@ -56,7 +56,7 @@ def test_checking_a_plain_post_does_not_load_models() -> None:
 # --- the contextual stage (offensive_ft.npz + the `conduct-ml` extra) --------------------------
 
 from clearpost.detectors.models import CONTEXT_NAME, context_model, context_offensive  # noqa: E402
-from clearpost.text.encoder import MINILM, merge_adapter  # noqa: E402
+from clearpost.text.encoder import MINILM  # noqa: E402
 
 needs_ml = pytest.mark.skipif(context_model() is None,
                               reason="the conduct-ml extra is not installed")
@@ -84,38 +84,69 @@ def test_numpy_forward_pass_gives_the_trained_models_probabilities() -> None:
     forward pass, with the adapter merged into the package's base weights, computes now."""
     import numpy as np
 
-    from clearpost.detectors.models import _context_encoder
+    from clearpost.detectors.models import base_encoder
 
     model = context_model()
     assert model is not None
     with np.load(models_dir() / f"{CONTEXT_NAME}.npz", allow_pickle=False) as data:
         expected = data["probe"]
-    enc = _context_encoder(model)
-    got = [model.score(v) for v in enc.pooled(list(PROBE_TEXTS))]
+    enc = base_encoder(model.base)
+    assert enc is not None
+    got = [model.score(v) for v in enc.pooled(list(PROBE_TEXTS), adapter=model.adapter)]
     assert np.allclose(got, expected, atol=1e-5), (got, expected)
     assert got[0] > model.threshold > got[1]  # an insult, a walk in the park
 
 
-def test_merge_adapter_adds_the_low_rank_update() -> None:
+def test_adapter_is_the_merged_low_rank_update() -> None:
+    """Running an adapter beside the base weights is the same function as merging it in
+    (``W + B @ A``, norms replaced): checked on a tiny random BERT."""
     import numpy as np
 
+    from clearpost.text.encoder import Encoder, prepare_adapter
+
     rng = np.random.default_rng(0)
-    name = "encoder.layer.0.attention.self.query.weight"
-    base = {name: rng.standard_normal((4, 3)).astype(np.float32)}
-    adapter = {f"l0.{m}.{ab}": np.zeros((4, 2) if ab == "b" else (2, 3), np.float16)
-               for m in ("query", "key", "value", "attn_out", "ffn_in", "ffn_out")
-               for ab in "ab"}
-    for part in ("attention.self.key", "attention.self.value", "attention.output.dense",
-                 "intermediate.dense", "output.dense"):
-        base[f"encoder.layer.0.{part}.weight"] = np.zeros((4, 3), np.float32)
-    adapter |= {f"l0.{ln}.{wb}": np.full(4, 0.5, np.float32) for ln in ("ln1", "ln2") for wb in "wb"}
-    adapter["l0.query.a"] = np.ones((2, 3), np.float16)
-    adapter["l0.query.b"] = np.full((4, 2), 0.25, np.float16)
-    merged = merge_adapter(base, adapter, MINILM)
-    assert np.allclose(merged[name], base[name] + 0.5)
-    assert np.array_equal(merged["encoder.layer.0.output.LayerNorm.bias"], np.full(4, 0.5))
-    assert np.allclose(base[name], merged[name] - 0.5)  # the base is not modified in place
-    assert not np.shares_memory(base[name], merged[name])
+    h, inner, rank = 8, 16, 2
+    cfg = {"num_attention_heads": 2, "hidden_size": h, "layer_norm_eps": 1e-12,
+           "num_hidden_layers": 1}
+    shapes = {"attention.self.query": (h, h), "attention.self.key": (h, h),
+              "attention.self.value": (h, h), "attention.output.dense": (h, h),
+              "intermediate.dense": (inner, h), "output.dense": (h, inner)}
+    w = {"embeddings.word_embeddings.weight": rng.standard_normal((50, h)),
+         "embeddings.position_embeddings.weight": rng.standard_normal((16, h)),
+         "embeddings.token_type_embeddings.weight": rng.standard_normal((2, h)),
+         "embeddings.LayerNorm.weight": np.ones(h), "embeddings.LayerNorm.bias": np.zeros(h),
+         "encoder.layer.0.attention.output.LayerNorm.weight": np.ones(h),
+         "encoder.layer.0.attention.output.LayerNorm.bias": np.zeros(h),
+         "encoder.layer.0.output.LayerNorm.weight": np.ones(h),
+         "encoder.layer.0.output.LayerNorm.bias": np.zeros(h)}
+    for name, shape in shapes.items():
+        w[f"encoder.layer.0.{name}.weight"] = rng.standard_normal(shape) * 0.3
+        w[f"encoder.layer.0.{name}.bias"] = rng.standard_normal(shape[0]) * 0.1
+    short = dict(zip(("query", "key", "value", "attn_out", "ffn_in", "ffn_out"), shapes,
+                     strict=True))
+    arrays = {}
+    merged = dict(w)
+    for m, name in short.items():
+        out_f, in_f = shapes[name]
+        a, b = rng.standard_normal((rank, in_f)), rng.standard_normal((out_f, rank)) * 0.2
+        arrays[f"l0.{m}.a"], arrays[f"l0.{m}.b"] = a, b
+        merged[f"encoder.layer.0.{name}.weight"] = w[f"encoder.layer.0.{name}.weight"] + b @ a
+    for ln, name in (("ln1", "attention.output.LayerNorm"), ("ln2", "output.LayerNorm")):
+        arrays[f"l0.{ln}.w"], arrays[f"l0.{ln}.b"] = rng.uniform(0.5, 1.5, h), rng.normal(0, .1, h)
+        merged[f"encoder.layer.0.{name}.weight"] = arrays[f"l0.{ln}.w"]
+        merged[f"encoder.layer.0.{name}.bias"] = arrays[f"l0.{ln}.b"]
+
+    class Tok:  # word pieces are given directly
+        def no_padding(self) -> None: ...
+        def enable_truncation(self, max_length: int) -> None: ...
+
+    ids = np.array([[1, 5, 9, 2], [3, 4, 0, 0]])
+    mask = np.array([[1, 1, 1, 1], [1, 1, 0, 0]], dtype=np.float32)
+    base = Encoder(w, Tok(), cfg, MINILM)
+    beside = base._forward(ids, mask, prepare_adapter(arrays))
+    into = Encoder(merged, Tok(), cfg, MINILM)._forward(ids, mask)
+    assert np.allclose(beside, into, atol=1e-5)
+    assert not np.allclose(beside, base._forward(ids, mask), atol=1e-2)  # the adapter matters
 
 
 @needs_ml

@@ -24,6 +24,7 @@ _DIRECTIVE = re.compile(
     r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"
     r"take|start|try|double|increase|cut|ditch|drop|switch|go ahead|come off|hold|avoid|get)\b"
     r"|i'd (?:really )?(?:just )?(?:skip|stop|take|start|try|go ahead|get|do|recheck|wait|hold|"
+    r"bump|cut|up|lower|raise|increase|double|drop|switch|"
     r"avoid|push for|ask for)\b"
     # telling the reader what they have is diagnosing them
     r"|(?:sounds like|looks like|i bet|pretty sure|i'm sure) (?:you|u) (?:have|got)\b"
@@ -61,7 +62,7 @@ _OFFER = re.compile(
     re.IGNORECASE,
 )
 _ADDRESSED = re.compile(
-    r"^\s*@\w|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
+    r"^\s*@\w|^\s*replying to\b|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
     r"\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
     r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
     r"a follower asked|\ba:\s|i tell all my (?:friends|followers|patients)|for you\b|"

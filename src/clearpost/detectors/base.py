@@ -158,7 +158,10 @@ def disclosure_matches(view: PostView) -> list[re.Match[str]]:
             rf"\b(?:i|we)\s+(?:work|works|worked|am employed)\s+(?:at|for|in)\s+(?:{org})",
             rf"\bmy\s+(?:employer|workplace|job|team|lab|colleagues|coworkers|hospital)\b[^.!?\n]{{0,20}}(?:{org})?",
             rf"\bas\s+(?:an?\s+)?(?:{org})\s+[a-z]+",  # as an MSK nurse
-            rf"\b(?:{org})\s*(?:employee|staff(?:er)?|nurse|physician|doctor|oncologist|researcher|postdoc)\b",
+            # "MSK nurse" about oneself, not "the MSK nurse residency"
+            rf"(?<!the )(?<!your )(?<!their )\b(?:{org})\s*(?:employee|staff(?:er)?|nurse|physician|"
+            r"doctor|oncologist|researcher|postdoc)\b(?!\s+(?:residency|program|fellowship|training|"
+            r"internship|course|jobs?|openings?|positions?))",
             r"\(\s*(?:employee|staff|i work here|msk employee)\s*\)",
             r"#\w*employee\w*",
             r"\b(?:proud|happy|lucky)\s+to\s+work\s+(?:at|for|here)",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from clearpost.detectors.base import Hit, PostView, Span
 from clearpost.text import Match
@@ -118,6 +119,8 @@ _STRONG_INSULT = re.compile(
     r"king|genius|boss|unicorn|ninja|wizard|goddess|god)\b)(?:[a-z-]+ ){1,3}(?:in a white coat|"
     r"(?:in|with) (?:a|an) (?:white coat|lanyard|badge|scrubs|stethoscope|license|medical license|"
     r"nursing license|clipboard|title|mba|cardigan|blazer|fleece vest)|in scrubs)|"
+    r"(?:couldn't|could not|can't|cannot) (?:run|organi[sz]e|manage) an? (?:lemonade stand|"
+    r"bake sale|piss-up|two-car parade|paper bag)|dinosaurs|"
     r"(?:don't|do not|doesn't|does not) need (?:a |any )?(?:functioning |working |single )?"
     r"brain(?: cells?)?|tapeworms?|leech(?:es)?|drunk on (?:power|(?:his|her|their) (?:own )?(?:title|authority))|"
     r"zero (?:clinical |people |social )?(?:skills|clue|brain cells|competence)|"
@@ -131,7 +134,7 @@ _SUPERLATIVE_NP = re.compile(
 _SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|call me)\s+(?:\w+\s+){0,3}$")
 #: Affection right before the word: "love that idiot", "love you, you absolute clown".
 _AFFECTION = re.compile(r"\blove (?:that|this|you|ya|u|him|her|them|my|these|those|"
-                        r"you,? you)\s+(?:[a-z-]+\s+)?$")
+                        r"(?:you|ya|u)(?: anyway| though| still| tho)?,? (?:you )?)\s*(?:[a-z-]+\s+)?$")
 _INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
                                 r"complete|fucking|utter)\s+(?:\w+\s+)?$")
 
@@ -215,6 +218,7 @@ _GROUP_NEG = (r"(?:animals|savages|vermin|criminals|rapists|terrorists|parasites
               r"the kitchen|allowed to|be trusted|scammers|cheaters|confused|a joke|backward|"
               r"primitive|uncivili[sz]ed|breed|complain|stop eating|hypocrites|abusers|child abusers|"
               r"pedophiles|perverts|brainwashed|evil|drunks|alcoholics|cheap|disease|crime|drugs|"
+              r"selfish|trash(?:es)? the|skips? out|"
               r"nothing but)")
 _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can barely|don't|dont|"
                r"bring|brought|spread|"
@@ -225,7 +229,9 @@ _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can b
                r"are not fit|smell|stink|spread disease|carry disease|eat anything|don't care|"
                r"can barely speak|can't speak|only look out for|look out for each other|only care about|"
                r"only hire|protect their own|(?:are|is) (?:simply |just |fundamentally )?incompatible|"
-               r"should stay (?:off|out|home|away)|(?:are|is|they're) a drain)")
+               r"should stay (?:off|out|home|away)|(?:are|is|they're) a drain|"
+               r"(?:just )?(?:don't|do not|can't|cannot) have the (?:hands|brains|stomach|"
+               r"temperament|head|spine) for)")
 _GROUP_HATE = re.compile(
     r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+" + _GROUP_VERB + r"\b"
     r"|\b(?:all|these|those|the|most|every)?\s*" + _GROUP_ADJ + r"\s+" + _GROUP_NOUNS + r"\s+"
@@ -249,7 +255,10 @@ _EXCLUSION = re.compile(
     r"|\bput (?:them|him|her|those \w+|these \w+) out to pasture\b"
     r"|\b(?:people|hires|nurses|doctors|workers|folks|staff|residents|techs) from a certain "
     r"(?:country|part of the world|religion|culture|background)\b"
-    r"|\b(?:it's |its )?cultural,? i guess\b")
+    r"|\b(?:it's |its )?cultural,? i guess\b"
+    r"|\bhow do (?:people like (?:this|that|her|him|them)|these people|they) (?:even )?(?:get|keep "
+    r"getting) (?:hired|promoted|licensed|tenure)\b"
+    r"|\b(?:need|needs) to retire already\b")
 _ACCUSATION = re.compile(
     r"\b(?:pocketing|stealing|steals|stole|embezzl\w+|faked|fakes|falsif\w+|fabricat\w+|"
     r"forged|molest\w*|abus(?:ed|es|ing)|assault\w*|raped?|rapist|drunk on the job|"
@@ -270,6 +279,8 @@ _ACCUSATION = re.compile(
     r"sleeping with (?:his|her|their|the) (?:\w+ )?(?:fellow|student|resident|intern|boss|manager|pi|"
     r"supervisor|assistant|attending|director|chair)|(?:only|real) reason (?:she|he|they) got (?:the|"
     r"her|his|their|that) (?:grant|job|promotion|position|raise|fellowship|title)|"
+    r"(?:don't|do not|never) (?:ever )?(?:be|get caught|end up|stay) alone (?:in a room |in an "
+    r"elevator |in the \w+ )?with (?:the|that|dr\.?) \w+|"
     r"raw (?:files|data),? anyone|almost like the data knows|(?:always|somehow) gets? exactly the "
     r"results? (?:they|he|she) (?:predicted|wanted|needed)|"
     r"(?:presenting|passing off|passed off|presented|took credit for|taking credit for|takes credit "
@@ -279,6 +290,7 @@ _ACCUSATION = re.compile(
 )
 _REPORTED = re.compile(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an?|said|says|"
                        r"(?:got|get|gets|getting|been|was|were|being) called|"
+                       r"asked (?:me )?(?:if|whether)|"
                        r"quote|quoting|reported|the word|the term|n-word|screamed|yelled|shouted|"
                        r"told (?:me|us|him|her|them)|wrote)\b", re.IGNORECASE)
 _IDENTIFIABLE = re.compile(
@@ -331,7 +343,8 @@ def _work_target(view: PostView) -> bool:
     return bool(_WORK_PLACES.search(view.text) or roles.search(view.lower))
 
 
-_PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|family members?|families|visitors?|my patient|the patient|(?:the )?(?:lady|guy|man|"
+_PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|family members?|families|visitors?|"
+                             r"(?:their|his|her) (?:consult|appointment|appt|infusion|scan|biopsy)|my patient|the patient|(?:the )?(?:lady|guy|man|"
                              r"woman) in \w+|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
 _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
                        r"Medical|Health|Clinic|University|Center)\b")
@@ -340,7 +353,8 @@ _WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|
                            r"night shift|at the nurses|#msk|msk|a double|double shift|after a 12|"
                            r"post-shift|on the unit|at 7am|in the morning for work|lunch break|"
                            r"on break|my break|med pass|huddle|handoff|hand-off|charting|"
-                           r"my [67][ap]|before my (?:\d+|shift)|clock(?:ed|ing)? in|on the clock)\b",
+                           r"my [67][ap]|before my (?:\d+|shift)|clock(?:ed|ing)? in|on the clock|"
+                           r"badg(?:ed|ing|e) (?:in|into)|the lab)\b",
                            re.IGNORECASE)
 
 
@@ -377,8 +391,63 @@ def harassment_signals(view: PostView) -> list[tuple[Span, str]]:
         cached = _rule_signals(view)
         if not cached:
             cached = _model_signals(view)
+        if not cached:
+            span = _learned(view, "harassment")
+            cached = [(span, "learned")] if span is not None else []
         view.__dict__["_harassment_signals"] = cached
     return cached
+
+
+#: Cues of hostility that, with a target, let a post the rules left clean reach the learned
+#: model: sarcastic openers, insinuation, eye-rolls (the conduct lexicons count too).
+_HOSTILE_CUE = re.compile(
+    r"\b(?:funny how|shout ?out to|gentle reminder|just saying|word to the wise|not saying|psa|"
+    r"fun fact|pro tip|love it when|confession|ngl|not to be that|to whoever|everybody knows|"
+    r"everyone knows|must be nice|imagine|apparently|if (?:the|that|my|our)\b)|[🙄🤔🙃😒💀🤡]",
+    re.IGNORECASE)
+_PEOPLE_WORDS = re.compile(r"\b(?:people|ppl|folks|they|them|he|she|him|her|whoever|somebody|"
+                           r"someone)\b")
+_GATE_LEXICONS = ("insults", "venting", "profanity", "threats", "intoxication")
+
+
+def learned_gate(view: PostView) -> Span | None:
+    """The hostile cue of a post that names a target (a person, role, team, patient or
+    group), or None: only such posts are worth the learned model's encoder call."""
+    if not (_identifiable_span(view) or _work_target(view) or _PATIENT_TARGET.search(view.text)
+            or _group_mentions(view) or _PEOPLE_WORDS.search(view.lower)):
+        return None
+    for name in _GATE_LEXICONS:
+        found = view.find(name)
+        if found:
+            return Span(found[0].start, found[0].end, "learned")
+    m = _HOSTILE_CUE.search(view.text)
+    return Span(m.start(), m.end(), "learned") if m else None
+
+
+def _fiction(view: PostView) -> bool:
+    """A game, a show or a book is the subject ("scrubs" is clothing more often than the show)."""
+    return any(m.phrase != "scrubs" for m in view.find("fiction_cues"))
+
+
+def _learned(view: PostView, rule: str) -> Span | None:
+    """The gate's span when the learned model (clearpost.detectors.models.learned_conduct)
+    calls the post `rule`; computed once per post for both rules. Never for posts that report
+    someone else's words."""
+    memo: tuple[Span | None, dict[str, bool]] | None = view.__dict__.get("_learned")
+    if memo is None:
+        span = learned_gate(view)
+        verdict: dict[str, bool] | None = None
+        # Not for posts a professionalism rule already warns about (the rules have spoken and
+        # the encoder's cost is saved), nor for reported words or stories.
+        if (span is not None and not _REPORTED.search(view.lower) and not _fiction(view)
+                and not _unprofessional(view).evidence):
+            from clearpost.detectors.models import learned_conduct
+
+            verdict = learned_conduct(view.text)
+        memo = (span, verdict or {})
+        view.__dict__["_learned"] = memo
+    span, verdict_by_rule = memo
+    return span if verdict_by_rule.get(rule) else None
 
 
 _GROUP_CUES = re.compile(r"\b(?:" + _GROUP_ADJ[3:-1] + r"|hire americans|go back to)\b")
@@ -416,10 +485,11 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
         if _reported_use(lower, m.start) or inside_quote(m.start) or _reclaimed(lower, m.start):
             continue
         out.append((Span(m.start, m.end, "slur"), "slur"))
-    for m in view.find("threats"):
+    game_or_story = _fiction(view)  # "I will end him" about a game boss or a TV villain
+    for m in () if game_or_story else view.find("threats"):
         if not inside_quote(m.start):
             out.append((Span(m.start, m.end, "threat"), "threat"))
-    for tm in _THREAT.finditer(lower):
+    for tm in () if game_or_story else _THREAT.finditer(lower):
         if not inside_quote(tm.start()):
             out.append((Span(tm.start(), tm.end(), "threat"), "threat"))
     for start, end in _strong_insults(view):
@@ -624,7 +694,9 @@ def harassment(view: PostView) -> list[Hit]:
     labels = sorted({lab for _, lab in signals})
     words = {"slur": "a slur", "threat": "a threat", "insult": "a targeted insult",
              "group-hate": "an attack on a group for who they are",
-             "accusation": "an accusation of a crime or misconduct against an identifiable person"}
+             "accusation": "an accusation of a crime or misconduct against an identifiable person",
+             "learned": "hostile or defamatory words about someone (a model learned from "
+                        "labelled hospital posts)"}
     return [Hit(message="Harassing or defamatory content: " + ", ".join(words[x] for x in labels) + ".",
                 evidence=tuple(sorted({s for s, _ in signals}, key=lambda s: s.start)),
                 explain={"signals": labels})]
@@ -646,7 +718,21 @@ _MOCKING = re.compile(r"\b(?:bleat|squeal|whin|cry|cries|cried|scream|wail|sob|s
                       r"banshee|seal|chicken)\b")
 
 
-def professionalism(view: PostView) -> list[Hit]:
+@dataclass(frozen=True)
+class _Unprofessional:
+    """What the professionalism rules found besides harassment, and the post's targets."""
+
+    evidence: list[Span]
+    reasons: list[str]
+    target_patient: bool
+    target_work: bool
+
+
+def _unprofessional(view: PostView) -> _Unprofessional:
+    """Profanity, venting at a target, intoxication at work: computed once per post."""
+    memo: _Unprofessional | None = view.__dict__.get("_unprofessional")
+    if memo is not None:
+        return memo
     lower = view.lower
     ev: list[Span] = []
     reasons: list[str] = []
@@ -678,6 +764,16 @@ def professionalism(view: PostView) -> list[Hit]:
     if drunk and _at_work(view.text):
         ev += [Span(m.start, m.end, "intoxication") for m in drunk]
         reasons.append("intoxication at or about work")
+    memo = _Unprofessional(ev, reasons, bool(target_patient), bool(target_work))
+    view.__dict__["_unprofessional"] = memo
+    return memo
+
+
+def professionalism(view: PostView) -> list[Hit]:
+    lower = view.lower
+    found = _unprofessional(view)
+    ev, reasons = list(found.evidence), list(found.reasons)
+    target_patient, target_work = found.target_patient, found.target_work
     signals = harassment_signals(view)
     if signals and not _EXTERNAL.search(view.text) and (target_patient or target_work
                                                          or _identifiable(view)):
@@ -687,7 +783,11 @@ def professionalism(view: PostView) -> list[Hit]:
             ev += [s for s, _ in signals]
             reasons.append("harassment of a coworker, patient or the employer")
     if not ev:
-        return []
+        learned = _learned(view, "professionalism")
+        if learned is None:
+            return []
+        ev.append(learned)
+        reasons.append("a tone like posts labelled unprofessional (a learned model)")
     return [Hit(message="Unprofessional: " + ", ".join(dict.fromkeys(reasons))
                         + ". If in doubt, leave it out.",
                 evidence=tuple(sorted(set(ev), key=lambda s: s.start)),

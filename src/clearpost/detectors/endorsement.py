@@ -69,7 +69,8 @@ def name_logo_endorsement(view: PostView) -> list[Hit]:
     if not mentions and not role:
         return []
     promo = [m for m in view.find("promo")  # "not sponsored" is the opposite of promotion
-             if not re.search(r"\b(?:not|isn't|no|never|un)\s*-?$", view.lower[max(0, m.start - 7):m.start])]
+             if not re.search(r"\b(?:not|isn't|no|never|un)\s*-?$", view.lower[max(0, m.start - 7):m.start])
+             and not (m.phrase == "brand" and re.match(r"[- ]new\b", view.lower[m.end:m.end + 5]))]
     promo_extra = list(_PROMO_EXTRA.finditer(view.text))
     politics = view.find("politics")
     politics_extra = list(_POLITICS_EXTRA.finditer(view.text))

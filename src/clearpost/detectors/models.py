@@ -29,7 +29,7 @@ import numpy as np
 from clearpost.text.features import ngram_features
 
 if TYPE_CHECKING:  # numpy-only module, imported lazily at run time (optional extra)
-    from clearpost.text.encoder import Encoder
+    from clearpost.text.encoder import Adapter, Encoder
 
 MODEL_NAMES = ("offensive", "targeted", "hate", "advice")
 
@@ -123,7 +123,7 @@ CONTEXT_NAME = "offensive_ft"
 @dataclass(frozen=True)
 class ContextModel:
     base: str  # a key of clearpost.text.encoder.BASES
-    adapter: dict[str, np.ndarray] = field(repr=False)  # see clearpost.text.encoder.merge_adapter
+    adapter: Adapter = field(repr=False)  # see clearpost.text.encoder.prepare_adapter
     head_w: np.ndarray = field(repr=False)  # (hidden,) float32
     head_b: float
     threshold: float
@@ -139,18 +139,20 @@ class ContextModel:
 
 
 def load_context_model(path: Path) -> ContextModel:
+    from clearpost.text.encoder import prepare_adapter
+
     with np.load(path, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
     meta = arrays.pop("meta").astype(np.float64).tolist()
     base = str(arrays.pop("base"))
     arrays.pop("probe", None)  # training-time check values (tests/detectors/test_models.py)
     head_w, head_b = arrays.pop("head.w").astype(np.float32), float(arrays.pop("head.b")[0])
-    return ContextModel(base=base, adapter=arrays, head_w=head_w, head_b=head_b, threshold=meta[0],
-                        band_lo=meta[1], band_hi=meta[2])
+    return ContextModel(base=base, adapter=prepare_adapter(arrays), head_w=head_w,
+                        head_b=head_b, threshold=meta[0], band_lo=meta[1], band_hi=meta[2])
 
 
 _CONTEXT: list[ContextModel | None] = []
-_CONTEXT_ENCODER: list[Encoder | None] = []
+_ENCODERS: dict[str, Encoder | None] = {}
 
 
 def context_model() -> ContextModel | None:
@@ -168,16 +170,16 @@ def context_model() -> ContextModel | None:
     return _CONTEXT[0]
 
 
-def _context_encoder(model: ContextModel) -> Encoder | None:
-    """The fine-tuned encoder (base weights + adapter), built once per process (a few
-    seconds: the base weights are read from their package and the adapter merged in)."""
-    if not _CONTEXT_ENCODER:
+def base_encoder(base: str) -> Encoder | None:
+    """A base encoder, loaded once per process (a few seconds: the weights are read from their
+    package) and shared by every model built on it; fine-tuned ones add their adapter."""
+    if base not in _ENCODERS:
         with _LOCK:
-            if not _CONTEXT_ENCODER:
+            if base not in _ENCODERS:
                 from clearpost.text.encoder import BASES, load_encoder
 
-                _CONTEXT_ENCODER.append(load_encoder(BASES[model.base], adapter=model.adapter))
-    return _CONTEXT_ENCODER[0]
+                _ENCODERS[base] = load_encoder(BASES[base])
+    return _ENCODERS[base]
 
 
 def context_offensive(text: str, linear_score: float, *, band: bool = True) -> float | None:
@@ -187,7 +189,72 @@ def context_offensive(text: str, linear_score: float, *, band: bool = True) -> f
     model = context_model()
     if model is None or linear_score < model.band_lo or (band and not model.in_band(linear_score)):
         return None
-    enc = _context_encoder(model)
+    enc = base_encoder(model.base)
     if enc is None:
         return None
-    return model.score(enc.pooled([text])[0])
+    return model.score(enc.pooled([text], adapter=model.adapter)[0])
+
+
+# --- Hospital conduct, learned (conduct_learned.npz; optional `conduct-ml` extra) ------------
+#
+# train/conduct_learned.py: one logistic regression per rule over the base encoder's sentence
+# embedding, trained on labelled hospital posts. clearpost.detectors.conduct asks for it only
+# for posts that its rules left clean and that name a target and carry a hostile cue.
+
+LEARNED_NAME = "conduct_learned"
+
+
+@dataclass(frozen=True)
+class LearnedConduct:
+    base: str
+    weights: dict[str, np.ndarray] = field(repr=False)  # rule -> (hidden,) float32
+    bias: dict[str, float] = field(default_factory=dict)
+    threshold: dict[str, float] = field(default_factory=dict)
+
+    def scores(self, embedding: np.ndarray) -> dict[str, float]:
+        out = {}
+        for rule, w in self.weights.items():
+            z = float(embedding @ w) + self.bias[rule]
+            out[rule] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return out
+
+
+def load_learned(path: Path) -> LearnedConduct:
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    rules = sorted({k.split(".")[0] for k in arrays if k.endswith(".w")})
+    meta = {r: arrays[f"{r}.meta"].astype(np.float64).tolist() for r in rules}
+    return LearnedConduct(base=str(arrays["base"]),
+                          weights={r: arrays[f"{r}.w"].astype(np.float32) for r in rules},
+                          bias={r: meta[r][0] for r in rules},
+                          threshold={r: meta[r][1] for r in rules})
+
+
+_LEARNED: list[LearnedConduct | None] = []
+
+
+def learned_model() -> LearnedConduct | None:
+    """The learned hospital-conduct model, or None without its artifact or the extra."""
+    if not _LEARNED:
+        with _LOCK:
+            if not _LEARNED:
+                from clearpost.text.encoder import BASES, base_installed
+
+                path = models_dir() / f"{LEARNED_NAME}.npz"
+                model = load_learned(path) if path.is_file() else None
+                ok = model is not None and base_installed(BASES[model.base])
+                _LEARNED.append(model if ok else None)
+    return _LEARNED[0]
+
+
+def learned_conduct(text: str) -> dict[str, bool] | None:
+    """Per rule, whether the learned model calls the text harassing or unprofessional; None
+    without the `conduct-ml` extra."""
+    model = learned_model()
+    if model is None:
+        return None
+    enc = base_encoder(model.base)
+    if enc is None:
+        return None
+    scores = model.scores(enc.embed([text])[0])
+    return {rule: p >= model.threshold[rule] for rule, p in scores.items()}

@@ -184,8 +184,11 @@ class Encoder:
         bias = self.rel_bias[relative_position_buckets(n, self.buckets)]  # (n, n, heads)
         return np.ascontiguousarray(bias.transpose(2, 0, 1))[None]  # (1, heads, n, n)
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Last hidden states (b, n, h) of a padded batch; mask (b, n) 1 for real tokens."""
+    def _forward(self, ids: np.ndarray, mask: np.ndarray,
+                 adapter: Adapter | None = None) -> np.ndarray:
+        """Last hidden states (b, n, h) of a padded batch; mask (b, n) 1 for real tokens.
+        With an adapter, each adapted matrix's output gains its low-rank term and the layer
+        norms are the adapter's (the same function as the merged weights ``W + B @ A``)."""
         b, n = ids.shape
         x = self.word[ids] + self.pos[:n][None] + self.type0
         x = _layer_norm(x, *self.emb_ln, self.eps)
@@ -193,26 +196,41 @@ class Encoder:
         bias = ((1.0 - mask[:, None, None, :]) * np.float32(-1e9)).astype(np.float32)
         bias = bias + self._position_bias(n)
         scale = np.float32(1.0 / np.sqrt(dh))
-        for lay in self.layers:
+        for i, lay in enumerate(self.layers):
+            ad = adapter[i] if adapter is not None else None
+
+            def low(name: str, t: np.ndarray, ad: LayerAdapter | None = ad) -> np.ndarray | float:
+                if ad is None:
+                    return 0.0
+                a_t, b_t = ad.low_rank[name]
+                return (t @ a_t) @ b_t
+
             qkv = x @ lay.qkv_w + lay.qkv_b  # (b, n, 3h)
+            if ad is not None:
+                qkv = qkv + np.concatenate([low("query", x), low("key", x), low("value", x)],
+                                           axis=-1)
             qkv = qkv.reshape(b, n, 3, nh, dh).transpose(2, 0, 3, 1, 4)  # (3, b, nh, n, dh)
             q, k, v = qkv[0], qkv[1], qkv[2]
             att = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, n, self.hidden)
-            x = _layer_norm(ctx @ lay.out_w + lay.out_b + x, lay.ln1_w, lay.ln1_b, self.eps)
-            h = _gelu(x @ lay.in_w + lay.in_b)
-            x = _layer_norm(h @ lay.ffo_w + lay.ffo_b + x, lay.ln2_w, lay.ln2_b, self.eps)
+            ln1 = ad.ln1 if ad is not None else (lay.ln1_w, lay.ln1_b)
+            ln2 = ad.ln2 if ad is not None else (lay.ln2_w, lay.ln2_b)
+            x = _layer_norm(ctx @ lay.out_w + lay.out_b + low("attn_out", ctx) + x, *ln1, self.eps)
+            h = _gelu(x @ lay.in_w + lay.in_b + low("ffn_in", x))
+            x = _layer_norm(h @ lay.ffo_w + lay.ffo_b + low("ffn_out", h) + x, *ln2, self.eps)
         return x
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def embed(self, texts: Sequence[str], batch_size: int = 32,
+              adapter: Adapter | None = None) -> np.ndarray:
         """Mean-pooled, L2-normalised embeddings, (len(texts), hidden) float32."""
-        pooled = self.pooled(texts, batch_size)
+        pooled = self.pooled(texts, batch_size, adapter)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return pooled
 
-    def pooled(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def pooled(self, texts: Sequence[str], batch_size: int = 32,
+               adapter: Adapter | None = None) -> np.ndarray:
         """Mean-pooled last hidden states, not normalised. Texts are batched by length so that
         little padding is computed."""
         ids = self.token_ids(texts)
@@ -226,7 +244,7 @@ class Encoder:
             for r, i in enumerate(chunk):
                 arr[r, :len(ids[i])] = ids[i]
                 mask[r, :len(ids[i])] = 1.0
-            hidden = self._forward(arr, mask)
+            hidden = self._forward(arr, mask, adapter)
             out[chunk] = (hidden * mask[..., None]).sum(1) / np.maximum(
                 mask.sum(1, keepdims=True), 1e-9)
         return out
@@ -333,33 +351,42 @@ def base_files(base: Base) -> tuple[bytes, str, dict[str, Any]] | None:
     return weights, tok, config
 
 
-def merge_adapter(weights: Mapping[str, np.ndarray], adapter: Mapping[str, np.ndarray],
-                  base: Base) -> dict[str, np.ndarray]:
-    """Base weights with a fine-tuned low-rank adapter applied: every adapted matrix becomes
-    ``W + B @ A`` (B already carries LoRA's alpha/r scale) and the layer norms are replaced.
-    Keys of the adapter: ``l{i}.{module}.a|b`` and ``l{i}.{ln1|ln2}.w|b``."""
-    out = dict(weights)
-    layers = {int(k.split(".")[0][1:]) for k in adapter if k.startswith("l")}
-    for i in sorted(layers):
-        p = f"encoder.layer.{i}."
-        for short, name in base.modules.items():
-            if f"l{i}.{short}.a" not in adapter:
-                continue
-            w = np.asarray(weights[p + name + ".weight"], dtype=np.float32)
-            a, b = adapter[f"l{i}.{short}.a"], adapter[f"l{i}.{short}.b"]
-            out[p + name + ".weight"] = w + b.astype(np.float32) @ a.astype(np.float32)
-        for short, name in base.norms.items():
-            if f"l{i}.{short}.w" not in adapter:
-                continue
-            out[p + name + ".weight"] = np.asarray(adapter[f"l{i}.{short}.w"], np.float32)
-            out[p + name + ".bias"] = np.asarray(adapter[f"l{i}.{short}.b"], np.float32)
+@dataclass(frozen=True)
+class LayerAdapter:
+    """One layer's low-rank updates (``x @ a.T @ b.T`` added to each adapted matrix's output;
+    b carries LoRA's alpha/r scale) and its replaced layer norms."""
+
+    low_rank: Mapping[str, tuple[np.ndarray, np.ndarray]]  # module -> (a (r, in), b (out, r))
+    ln1: tuple[np.ndarray, np.ndarray]
+    ln2: tuple[np.ndarray, np.ndarray]
+
+
+Adapter = list[LayerAdapter]
+
+
+def prepare_adapter(arrays: Mapping[str, np.ndarray]) -> Adapter:
+    """An adapter from its stored arrays: ``l{i}.{module}.a|b`` and ``l{i}.{ln1|ln2}.w|b``
+    (train/conduct_finetune.py). The base weights are left as they are: one copy of them
+    serves the base model and every fine-tuned one."""
+    layers = sorted({int(k.split(".")[0][1:]) for k in arrays if k.startswith("l")})
+    if layers != list(range(len(layers))):
+        raise ValueError("adapter: layers must be numbered from 0 without gaps")
+
+    def f32(key: str) -> np.ndarray:
+        return np.ascontiguousarray(arrays[key], dtype=np.float32)
+
+    out = []
+    for i in layers:
+        low = {m: (f32(f"l{i}.{m}.a").T.copy(), f32(f"l{i}.{m}.b").T.copy())
+               for m in ("query", "key", "value", "attn_out", "ffn_in", "ffn_out")}
+        out.append(LayerAdapter(low, (f32(f"l{i}.ln1.w"), f32(f"l{i}.ln1.b")),
+                                (f32(f"l{i}.ln2.w"), f32(f"l{i}.ln2.b"))))
     return out
 
 
-def load_encoder(base: Base = MINILM, max_tokens: int = MAX_TOKENS,
-                 adapter: Mapping[str, np.ndarray] | None = None) -> Encoder | None:
-    """The encoder from the installed package(s) (with a fine-tuned ``adapter`` merged in, if
-    given), or None without the ``conduct-ml`` extra."""
+def load_encoder(base: Base = MINILM, max_tokens: int = MAX_TOKENS) -> Encoder | None:
+    """The base encoder from the installed package(s), or None without the ``conduct-ml``
+    extra. Fine-tuned models pass their adapter to :meth:`Encoder.pooled`."""
     try:
         from safetensors.numpy import load as load_safetensors
         from tokenizers import Tokenizer
@@ -371,6 +398,4 @@ def load_encoder(base: Base = MINILM, max_tokens: int = MAX_TOKENS,
     raw, tok, config = files
     weights = load_safetensors(raw)
     del raw
-    if adapter is not None:
-        weights = merge_adapter(weights, adapter, base)
     return Encoder(weights, Tokenizer.from_str(tok), config, base, max_tokens)
