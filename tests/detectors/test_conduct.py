@@ -148,3 +148,78 @@ def test_new_wording_without_the_extra_is_missed_not_crashed() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=False)
     assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+
+
+# --- the learned hospital-conduct stage (conduct_learned.npz, conduct-ml extra) ---------------
+# Fresh posts, never in the corpus it was trained on: an insinuation no pattern knows, and
+# near misses that pass the gate (a target and a hostile cue) but are kind or about family.
+LEARNED_NEW = "funny how the night tech on 5 only ever loses the narcotic keys when he's working alone. just saying 🤔"
+LEARNED_NEAR_MISSES = [
+    "shoutout to our charge nurse for staying late to help me with an admission, legend 🙃",
+    "gentle reminder to whoever took my lunch from the break room: I hope it was delicious, enjoy 😂",
+    "funny how our charge nurse always remembers everyone's birthday, she is the glue of this unit 🙃",
+]
+
+
+def _has_learned_model() -> bool:
+    from clearpost.detectors.models import learned_model
+
+    return learned_model() is not None
+
+
+@pytest.mark.skipif(not _has_learned_model(), reason="the conduct-ml extra is not installed")
+def test_learned_stage_catches_an_insinuation_no_rule_knows() -> None:
+    f = finding(LEARNED_NEW, "harassment")
+    assert f is not None and f.explain["signals"] == ["learned"]
+    assert fired(LEARNED_NEW, "professionalism")  # a colleague: professionalism too
+
+
+@pytest.mark.parametrize("text", LEARNED_NEAR_MISSES)
+def test_learned_stage_leaves_near_misses_alone(text: str) -> None:
+    from clearpost.detectors.base import PostView
+    from clearpost.detectors.conduct import learned_gate
+    from clearpost.model import Post
+    from clearpost.policy.loader import default_policy
+
+    assert learned_gate(PostView(Post(text=text), default_policy())) is not None  # it is asked
+    assert not fired(text, "harassment")
+    assert not fired(text, "professionalism")
+
+
+@pytest.mark.parametrize("text", [
+    "Congrats to the whole team on the grant, well deserved!",
+    "what a stupid day, the printer jammed twice",
+    "they said the shuttle would be late again 🙄",  # reports someone else's words
+    "40th attempt at this Elden Ring boss, he is a menace 🙄",  # a game
+])
+def test_learned_gate_or_guard_keeps_ordinary_posts_off_the_encoder(text: str) -> None:
+    import clearpost.detectors.models as models
+    from clearpost.engine import check
+
+    calls: list[str] = []
+    real = models.learned_conduct
+
+    def counting(t: str) -> dict[str, bool] | None:
+        calls.append(t)
+        return real(t)
+
+    models.learned_conduct = counting  # the real model still runs; only the calls are counted
+    try:
+        check(text)
+    finally:
+        models.learned_conduct = real
+    assert calls == []
+
+
+def test_learned_stage_without_the_extra_is_skipped_not_crashed() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['tokenizers'] = None\n"
+            "from clearpost.engine import check\n"
+            f"r = check({LEARNED_NEW!r})\n"
+            "assert not any(f.rule == 'harassment' for f in r.findings), r\n"
+            "print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr

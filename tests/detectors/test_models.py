@@ -69,13 +69,17 @@ PROBE_TEXTS = ("@USER you are a pathetic liar and everyone knows it",
                "this weather is so damn annoying lol")
 
 
-def test_context_artifact_is_small_and_documented() -> None:
+def test_encoder_artifacts_are_small_and_documented() -> None:
+    from clearpost.detectors.models import LEARNED_NAME
+
     path = models_dir() / f"{CONTEXT_NAME}.npz"
-    assert path.is_file() and path.stat().st_size < 3_000_000
+    assert path.is_file() and path.stat().st_size < 8_000_000  # adapters, never base weights
+    assert (models_dir() / f"{LEARNED_NAME}.npz").stat().st_size < 100_000
     total = sum(f.stat().st_size for f in models_dir().glob("*.npz"))
     assert total < 20_000_000
     recipe = (models_dir() / "RECIPE.md").read_text(encoding="utf-8")
     assert f"{CONTEXT_NAME}.npz" in recipe and "model.safetensors" in recipe
+    assert f"{LEARNED_NAME}.npz" in recipe and "left-out rounds" in recipe
 
 
 @needs_ml

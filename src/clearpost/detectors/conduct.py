@@ -120,7 +120,8 @@ _STRONG_INSULT = re.compile(
     r"(?:in|with) (?:a|an) (?:white coat|lanyard|badge|scrubs|stethoscope|license|medical license|"
     r"nursing license|clipboard|title|mba|cardigan|blazer|fleece vest)|in scrubs)|"
     r"(?:couldn't|could not|can't|cannot) (?:run|organi[sz]e|manage) an? (?:lemonade stand|"
-    r"bake sale|piss-up|two-car parade|paper bag)|dinosaurs|"
+    r"bake sale|piss-up|two-car parade|paper bag)|dinosaurs|walking (?:iq test failure|"
+    r"cautionary tale|hr violation|lawsuit waiting to happen)|"
     r"(?:don't|do not|doesn't|does not) need (?:a |any )?(?:functioning |working |single )?"
     r"brain(?: cells?)?|tapeworms?|leech(?:es)?|drunk on (?:power|(?:his|her|their) (?:own )?(?:title|authority))|"
     r"zero (?:clinical |people |social )?(?:skills|clue|brain cells|competence)|"
@@ -239,6 +240,11 @@ _GROUP_HATE = re.compile(
     r"|\b(?:sick of|tired of|hate|get rid of|deport|send back|ban)\s+(?:all\s+)?(?:these\s+|the\s+)?"
     r"(?:[a-z]+\s+){{0,3}}(?P<group2>{groups})\b"
     r"|\bhire americans\b|\bgo back to (?:your|their) (?:country|countries)\b"
+    # "never rent to Russians", "people in wheelchairs who ... are selfish", "every single one"
+    r"|\bnever (?:rent|hire|sell|lease|trust|date|work with)\b[^.!?\n]{{0,30}}\b(?:{groups})\b"
+    r"|\b(?:{groups})\s+who\s+[^.!?\n]{{1,60}}?\s+(?:are|is)\s+(?:so |just |all |always )?"
+    + _GROUP_NEG +
+    r"|\b(?:{groups})\b[^\n]{{0,80}}\bevery (?:single )?one of them\b"
     r"|\b(?P<group3>{groups})\b[^.!?\n]{{0,40}}\b(?:it's cultural|its cultural|by nature|"
     r"are animals|are savages|are vermin|subhuman|are all the same|in their blood|in their dna|"
     r"in their genes|are the rudest|are the laziest|are the dirtiest|are the worst)\b"
@@ -271,6 +277,7 @@ _ACCUSATION = re.compile(
     r"counts? (?:are|is|were|was|keeps? coming up|come up|comes up) (?:\w+ ){0,2}(?:off|short|wrong)|"
     r"(?:meds|narcs|narcotics|fentanyl|dilaudid|oxy\w*|morphine|opioids|controlled substances|"
     r"pills|vials) (?:\w+ ){0,2}(?:go(?:es|ing)? missing|disappear\w*|walk(?:s|ing)? off)|"
+    r"wasted'? (?:\w+ ){0,2}with no witness|no witness (?:for|on) the waste|"
     r"sticky fingers|hand in the (?:till|cookie jar)|"
     # research misconduct and credit theft: "photoshops her westerns", "passing off my analysis"
     r"photoshop(?:s|ped|ping)? (?:her|his|their|the) (?:westerns?|blots?|images?|data|figures?|gels?)|"
@@ -609,8 +616,11 @@ def _model_signals(view: PostView) -> list[tuple[Span, str]]:
 
 #: The fine-tuned encoder decides alone here (no insult word from the lexicons), so it
 #: must be sure; and it runs only when the linear `offensive` score is already high (the OLID-trained linear
-#: model scores ordinary hospital posts up to ~0.74: "Mr. X in room N finally ate…").
-CONTEXT_INSULT_MIN = 0.90
+#: model scores ordinary hospital posts up to ~0.74: "Mr. X in room N finally ate…"). 0.90
+#: for MiniLM; 0.85 since MPNet replaced it (its scores for the three insults of
+#: tests/detectors/test_conduct.py's NEW_WORDING are 0.895-0.921, kind near misses <= 0.10;
+#: on Davidson's held-out "neither" tweets the change adds one harassment finding of 857).
+CONTEXT_INSULT_MIN = 0.85
 CONTEXT_GATE_MIN = 0.75
 
 
@@ -751,6 +761,8 @@ def _unprofessional(view: PostView) -> _Unprofessional:
     vents = view.find("venting") + [Match(m.start(), m.end(), m.group(), "")
                                     for m in _MOCKING.finditer(lower)]
     target_patient = _PATIENT_TARGET.search(view.text)
+    if target_patient and target_patient.group().lower() == "families" and _may_name_a_group(view):
+        target_patient = None  # "all the Muslim families moved in": a group, not patients
     if not target_patient and not prof and all(not any(c.isalpha() for c in m.phrase)
                                                for m in vents):
         vents = []  # "until IT gets around to it 🙄": an eye-roll alone is not venting
