@@ -5,7 +5,7 @@ all-mpnet-base-v2 sentence embeddings (numpy forward pass, clearpost.text.encode
                                                      # and the mpnet packages (conduct-ml)
 
 Why: the rules catch the wording they know; posts by writers who never saw them (blind rounds
-19-22, tests/fixtures/conduct_corpus.jsonl) were caught at recall 0.18-0.30 before each
+19-23, tests/fixtures/conduct_corpus.jsonl) were caught at recall 0.18-0.30 before each
 round's fixes. A linear model over a general sentence embedding, trained on the labelled
 hospital posts, generalises to new wording much better (leave-one-round-out scores below and
 in RECIPE.md), and clearpost runs it only for posts the rules left clean that name a target
@@ -38,11 +38,12 @@ BASE = "all-mpnet-base-v2"
 RULES = ("harassment", "professionalism")
 C = 8.0
 #: The blind rounds (ids in the corpus), each written by a writer who had never seen the code.
-ROUNDS = {19: range(667, 715), 20: range(715, 763), 21: range(763, 813), 22: range(813, 873)}
+ROUNDS = {19: range(667, 715), 20: range(715, 763), 21: range(763, 813), 22: range(813, 873),
+          23: range(873, 933)}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
 #: Share of the rounds' clean posts a threshold may flag (before the gate, which lets few of
 #: them reach the model): none for harassment (it blocks), a few for professionalism (a warning).
-MAX_CLEAN = {"harassment": 0.01, "professionalism": 0.0}
+MAX_CLEAN = {"harassment": 0.005, "professionalism": 0.0}
 MAX_OTHER = 0.02
 
 
@@ -159,10 +160,10 @@ def recipe(m: Learned) -> list[str]:
              f"classes) over {BASE} sentence embeddings (mean-pooled, normalised; "
              "clearpost.text.encoder), one model per rule, trained on all "
              f"{m.n_rows} posts of tests/fixtures/conduct_corpus.jsonl. Thresholds, on "
-             "out-of-fold scores (each blind round 19-22 left out whole, the rest in ten folds), "
+             "out-of-fold scores (each blind round 19-23 left out whole, the rest in ten folds), "
              "with the gate of clearpost.detectors.conduct applied: the lowest that flags at "
-             f"most {MAX_CLEAN['harassment']:.0%} of the clean posts (harassment) or "
-             f"{MAX_CLEAN['professionalism']:.0%} (professionalism), and at most "
+             f"most {MAX_CLEAN['harassment']:.1%} of the clean posts (harassment) or "
+             f"{MAX_CLEAN['professionalism']:.1%} (professionalism), and at most "
              f"{MAX_OTHER:.0%} of the other posts without the rule.", "",
              "| rule | positives | threshold | model alone, left-out rounds "
              f"{' / '.join(str(r) for r in ROUNDS)}: recall | clean false alarms | "

@@ -133,9 +133,10 @@ _SUPERLATIVE_NP = re.compile(
     r"(?:\w+ ){0,2}(?:team|staff|people|crew|department|nurses?|doctors?|managers?|boss|"
     r"residents?|coworkers?|colleagues?|surgeons?|techs?)\b")
 _SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|call me)\s+(?:\w+\s+){0,3}$")
-#: Affection right before the word: "love that idiot", "love you, you absolute clown".
-_AFFECTION = re.compile(r"\blove (?:that|this|you|ya|u|him|her|them|my|these|those|"
-                        r"(?:you|ya|u)(?: anyway| though| still| tho)?,? (?:you )?)\s*(?:[a-z-]+\s+)?$")
+#: Affection or banter right before the word: "love that idiot", "bring it, loser".
+_AFFECTION = re.compile(r"\b(?:love (?:that|this|you|ya|u|him|her|them|my|these|those|"
+                        r"(?:you|ya|u)(?: anyway| though| still| tho)?,? (?:you )?)|bring it,?|"
+                        r"game on,?)\s*(?:[a-z-]+\s+)?$")
 _INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
                                 r"complete|fucking|utter)\s+(?:\w+\s+)?$")
 
@@ -245,6 +246,10 @@ _GROUP_HATE = re.compile(
     r"|\b(?:{groups})\s+who\s+[^.!?\n]{{1,60}}?\s+(?:are|is)\s+(?:so |just |all |always )?"
     + _GROUP_NEG +
     r"|\b(?:{groups})\b[^\n]{{0,80}}\bevery (?:single )?one of them\b"
+    r"|\bevery\s+" + _GROUP_ADJ + r"\s+(?:family|person|guy|woman|man|kid|worker|nurse|doctor)\b"
+    r"[^.!?\n]{{0,60}}\b(?:brings? (?:trouble|problems|crime|drugs)|is trouble|ruins?|trashes)\b"
+    r"|\b" + _GROUP_ADJ + r"\s+(?:girls?|guys?|wom[ae]n|m[ae]n|nurses?|doctors?|kids?|workers?|"
+    r"hires?)\s+who\s+(?:can't|cannot|can not|don't|doesn't|never|won't)\b"
     r"|\b(?P<group3>{groups})\b[^.!?\n]{{0,40}}\b(?:it's cultural|its cultural|by nature|"
     r"are animals|are savages|are vermin|subhuman|are all the same|in their blood|in their dna|"
     r"in their genes|are the rudest|are the laziest|are the dirtiest|are the worst)\b"
@@ -259,6 +264,9 @@ _EXCLUSION = re.compile(
     r"|\bgo (?:back )?(?:live )?(?:to|in|into|back to) (?:a |an |the |your )?(?:[a-z-]+ ){0,3}where "
     r"(?:you|u|they|she|he|them|yall|y'all) belongs?\b"
     r"|\bput (?:them|him|her|those \w+|these \w+) out to pasture\b"
+    # blaming a group for a place's decline: "the neighborhood went downhill when they came"
+    r"|\b(?:neighbou?rhood|area|block|building|city|country|school|unit|floor)\s+(?:went|has gone|"
+    r"is going|goes) downhill\s+(?:right\s+)?(?:when|once|after|since|the day)\b"
     r"|\b(?:people|hires|nurses|doctors|workers|folks|staff|residents|techs) from a certain "
     r"(?:country|part of the world|religion|culture|background)\b"
     r"|\b(?:it's |its )?cultural,? i guess\b"
@@ -278,6 +286,8 @@ _ACCUSATION = re.compile(
     r"(?:meds|narcs|narcotics|fentanyl|dilaudid|oxy\w*|morphine|opioids|controlled substances|"
     r"pills|vials) (?:\w+ ){0,2}(?:go(?:es|ing)? missing|disappear\w*|walk(?:s|ing)? off)|"
     r"wasted'? (?:\w+ ){0,2}with no witness|no witness (?:for|on) the waste|"
+    r"pockets the (?:difference|cash|money|change)|pads (?:her|his|their) (?:overtime|time ?sheets?|"
+    r"hours|expenses|mileage)|"
     r"sticky fingers|hand in the (?:till|cookie jar)|"
     # research misconduct and credit theft: "photoshops her westerns", "passing off my analysis"
     r"photoshop(?:s|ped|ping)? (?:her|his|their|the) (?:westerns?|blots?|images?|data|figures?|gels?)|"
@@ -525,7 +535,8 @@ _THREAT = re.compile(
     r"(?:\w+\s+){0,2}(?:kill|stab|shoot|punch|slap|smack|kick|beat|strangle|choke|hurt|run over|slash|"
     r"key|burn|break (?:his|her|their|your) \w+)\s+(?:him|her|them|you|that|this|the|his|her|my|those|these|"
     r"their|your|[a-z]+'s)\b"
-    r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:dies?|gets? (?:hit|shot|stabbed|"
+    r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:falls? (?:down|off)|"
+    r"trips? (?:down|on)|dies?|gets? (?:hit|shot|stabbed|"
     r"cancer|fired and dies)|chokes?|rots?)\b"
     r"|\bwatch (?:her|his|their|your) back\b"
     r"|\bgets? what's coming to (?:him|her|them|you)\b|\bthere will be blood\b"
