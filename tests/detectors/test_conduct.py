@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.detectors.helpers import finding, fired
+from clearpost.detectors.models import context_model, learned_model
+from tests.detectors.helpers import finding, fired, run_python
 
 HARASSING = [
     "That podcaster is a pathetic liar and a fraud",  # targeted insult (outsider)
@@ -114,13 +115,13 @@ NEW_WORDING_CLEAN = [
 ]
 
 
-def _has_context_model() -> bool:
-    from clearpost.detectors.models import context_model
+needs_context = pytest.mark.skipif(context_model() is None,
+                                   reason="the conduct-ml extra is not installed")
+needs_learned = pytest.mark.skipif(learned_model() is None,
+                                   reason="the conduct-ml extra is not installed")
 
-    return context_model() is not None
 
-
-@pytest.mark.skipif(not _has_context_model(), reason="the conduct-ml extra is not installed")
+@needs_context
 @pytest.mark.parametrize("text", NEW_WORDING)
 def test_context_model_catches_new_wording(text: str) -> None:
     f = finding(text, "harassment")
@@ -134,22 +135,6 @@ def test_context_model_leaves_kind_words_about_people_alone(text: str) -> None:
     assert not fired(text, "professionalism")
 
 
-def test_new_wording_without_the_extra_is_missed_not_crashed() -> None:
-    """The fallback: without the extra (tokenizers hidden) the model never runs and the rules
-    decide."""
-    import subprocess
-    import sys
-
-    code = ("import sys; sys.modules['tokenizers'] = None\n"
-            "from clearpost.engine import check\n"
-            f"r = check({NEW_WORDING[0]!r})\n"
-            "assert not any(f.rule == 'harassment' for f in r.findings), r\n"
-            "print('ok')\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
-
-
 # --- the learned hospital-conduct stage (conduct_learned.npz, conduct-ml extra) ---------------
 # Fresh posts, never in the corpus it was trained on: an insinuation no pattern knows, and
 # near misses that pass the gate (a target and a hostile cue) but are kind or about family.
@@ -161,13 +146,7 @@ LEARNED_NEAR_MISSES = [
 ]
 
 
-def _has_learned_model() -> bool:
-    from clearpost.detectors.models import learned_model
-
-    return learned_model() is not None
-
-
-@pytest.mark.skipif(not _has_learned_model(), reason="the conduct-ml extra is not installed")
+@needs_learned
 def test_learned_stage_catches_an_insinuation_no_rule_knows() -> None:
     f = finding(LEARNED_NEW, "harassment")
     assert f is not None and f.explain["signals"] == ["learned"]
@@ -211,15 +190,10 @@ def test_learned_gate_or_guard_keeps_ordinary_posts_off_the_encoder(text: str) -
     assert calls == []
 
 
-def test_learned_stage_without_the_extra_is_skipped_not_crashed() -> None:
-    import subprocess
-    import sys
-
-    code = ("import sys; sys.modules['tokenizers'] = None\n"
-            "from clearpost.engine import check\n"
-            f"r = check({LEARNED_NEW!r})\n"
-            "assert not any(f.rule == 'harassment' for f in r.findings), r\n"
-            "print('ok')\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+@pytest.mark.parametrize("text", [NEW_WORDING[0], LEARNED_NEW])
+def test_without_the_extra_the_encoder_stages_are_skipped_not_crashed(text: str) -> None:
+    """The fallback: without the extra the encoder never runs and the rules decide."""
+    run_python("from clearpost.engine import check\n"
+               f"r = check({text!r})\n"
+               "assert not any(f.rule == 'harassment' for f in r.findings), r\n"
+               "print('ok')\n", without_conduct_ml=True)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from clearpost.detectors.models import MODEL_NAMES, get_model, models_dir
+from tests.detectors.helpers import run_python
 
 
 def test_artifacts_are_small_and_documented() -> None:
@@ -39,18 +37,14 @@ def test_scoring_does_not_import_scikit_learn() -> None:
     code = ("import sys; from clearpost.detectors.models import conduct_scores; "
             "s = conduct_scores('you are an idiot'); assert s is not None; "
             "assert 'sklearn' not in sys.modules and 'scipy' not in sys.modules; print('ok')")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
-    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+    run_python(code)
 
 
 def test_checking_a_plain_post_does_not_load_models() -> None:
     code = ("import sys; from clearpost.engine import check; "
             "r = check('hello, lovely day'); assert r.verdict == 'pass'; "
             "import clearpost.detectors.models as m; assert not m._CACHE, m._CACHE; print('ok')")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
-    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+    run_python(code)
 
 
 # --- the contextual stage (offensive_ft.npz + the `conduct-ml` extra) --------------------------
@@ -178,7 +172,7 @@ def test_without_the_extra_the_linear_model_decides() -> None:
     """tokenizers hidden (as without the extra): no head, no encoder, same verdicts from the
     linear model."""
     code = (
-        "import sys; sys.modules['tokenizers'] = None\n"
+        "import sys\n"
         "from clearpost.detectors.base import PostView\n"
         "from clearpost.detectors.conduct import offensive\n"
         "from clearpost.detectors.models import context_model, get_model\n"
@@ -190,9 +184,7 @@ def test_without_the_extra_the_linear_model_decides() -> None:
         "assert offensive(PostView(Post(text=t), default_policy())) == (s >= m.threshold, s)\n"
         "assert 'torch' not in sys.modules and 'numpy' in sys.modules\n"
         "print('ok')\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+    run_python(code, without_conduct_ml=True)
 
 
 @needs_ml
@@ -201,6 +193,4 @@ def test_running_the_head_never_imports_torch() -> None:
             f"t = {IN_BAND!r}; assert context_offensive(t, get_model('offensive').score(t)) is not None\n"
             "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n"
             "print('ok')\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert proc.returncode == 0 and "ok" in proc.stdout, proc.stderr
+    run_python(code)

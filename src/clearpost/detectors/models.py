@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 
@@ -151,23 +152,35 @@ def load_context_model(path: Path) -> ContextModel:
                         head_b=head_b, threshold=meta[0], band_lo=meta[1], band_hi=meta[2])
 
 
-_CONTEXT: list[ContextModel | None] = []
 _ENCODERS: dict[str, Encoder | None] = {}
+_ENCODER_MODELS: dict[str, object] = {}
+M = TypeVar("M", bound="_OnBase")
+
+
+class _OnBase(Protocol):
+    @property
+    def base(self) -> str: ...
+
+
+def _encoder_model(name: str, load: Callable[[Path], M]) -> M | None:
+    """An encoder model's artifact, loaded once per process; None when the artifact or its
+    base model's packages (the `conduct-ml` extra) are missing. The encoder itself loads only
+    when a post reaches the model."""
+    if name not in _ENCODER_MODELS:
+        with _LOCK:
+            if name not in _ENCODER_MODELS:
+                from clearpost.text.encoder import BASES, base_installed
+
+                path = models_dir() / f"{name}.npz"
+                model = load(path) if path.is_file() else None
+                ok = model is not None and base_installed(BASES[model.base])
+                _ENCODER_MODELS[name] = model if ok else None
+    return _ENCODER_MODELS[name]  # type: ignore[return-value]
 
 
 def context_model() -> ContextModel | None:
-    """The fine-tuned model's adapter and head, or None when its artifact or the `conduct-ml`
-    extra is missing (the encoder itself loads only when a post falls in the band)."""
-    if not _CONTEXT:
-        with _LOCK:
-            if not _CONTEXT:
-                from clearpost.text.encoder import BASES, base_installed
-
-                path = models_dir() / f"{CONTEXT_NAME}.npz"
-                model = load_context_model(path) if path.is_file() else None
-                ok = model is not None and base_installed(BASES[model.base])
-                _CONTEXT.append(model if ok else None)
-    return _CONTEXT[0]
+    """The fine-tuned model's adapter and head (offensive_ft.npz), or None."""
+    return _encoder_model(CONTEXT_NAME, load_context_model)
 
 
 def base_encoder(base: str) -> Encoder | None:
@@ -230,21 +243,9 @@ def load_learned(path: Path) -> LearnedConduct:
                           threshold={r: meta[r][1] for r in rules})
 
 
-_LEARNED: list[LearnedConduct | None] = []
-
-
 def learned_model() -> LearnedConduct | None:
-    """The learned hospital-conduct model, or None without its artifact or the extra."""
-    if not _LEARNED:
-        with _LOCK:
-            if not _LEARNED:
-                from clearpost.text.encoder import BASES, base_installed
-
-                path = models_dir() / f"{LEARNED_NAME}.npz"
-                model = load_learned(path) if path.is_file() else None
-                ok = model is not None and base_installed(BASES[model.base])
-                _LEARNED.append(model if ok else None)
-    return _LEARNED[0]
+    """The learned hospital-conduct model (conduct_learned.npz), or None."""
+    return _encoder_model(LEARNED_NAME, load_learned)
 
 
 def learned_conduct(text: str) -> dict[str, bool] | None:

@@ -396,6 +396,20 @@ def load_encoder(base: Base = MINILM, max_tokens: int = MAX_TOKENS) -> Encoder |
     if files is None:
         return None
     raw, tok, config = files
+    del files  # the only other reference to the 438 MB file contents
     weights = load_safetensors(raw)
     del raw
-    return Encoder(weights, Tokenizer.from_str(tok), config, base, max_tokens)
+    encoder = Encoder(weights, Tokenizer.from_str(tok), config, base, max_tokens)
+    del weights
+    _return_freed_memory()
+    return encoder
+
+
+def _return_freed_memory() -> None:
+    """Give the file buffer and the untransposed weights back to the system: glibc keeps
+    freed heap memory otherwise (measured for MPNet: 835 MB resident before, 463 MB after)."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: reused, just not returned
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
