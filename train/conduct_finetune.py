@@ -30,7 +30,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ NAME = "offensive_ft"
 MODULES = ("query", "key", "value", "attn_out", "ffn_in", "ffn_out")
 TRAIN_MAX_TOKENS = 64  # 99% of OLID tweets fit; run time truncates at 128
 SEED = 20261124
+SEEDS = (SEED,)  # the ensemble's members: one fine-tune per seed, probabilities averaged
 #: Scored by torch at export and stored in the artifact; tests/detectors/test_models.py checks
 #: that clearpost's numpy forward pass gives the same probabilities (what is trained is what runs).
 PROBE_TEXTS = ("@USER you are a pathetic liar and everyone knows it",
@@ -63,6 +64,7 @@ class Config:
     weight_decay: float = 0.01
     threads: int = 1  # results depend on it (float summation order); 1 is ~75 min here
     base: str = "all-mpnet-base-v2"  # a key of clearpost.text.encoder.BASES
+    seed: int = SEED  # initialisation, shuffling and dropout; the data split does not change
 
 
 @dataclass
@@ -79,6 +81,7 @@ class FinetuneResult:
     band_share: float = 0.0
     config: Config = field(default_factory=Config)
     seconds: float = 0.0
+    members: list[Member] = field(default_factory=list)
 
 
 def _base(cfg: Config):  # type: ignore[no-untyped-def]
@@ -281,7 +284,7 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
     warm = max(1, steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
-    gen = np.random.default_rng(SEED)
+    gen = np.random.default_rng(cfg.seed)
     best: tuple[float, int, dict[str, np.ndarray]] | None = None
     for epoch in range(1, cfg.epochs + 1):
         model.train()
@@ -334,53 +337,98 @@ def choose_cascade(y: np.ndarray, ft: np.ndarray, lin: np.ndarray, rule: np.ndar
     return band, threshold, f, share
 
 
-def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
-             linear_score, rule_flags,  # type: ignore[no-untyped-def]
-             linear_threshold: float, oof_linear) -> FinetuneResult:  # type: ignore[no-untyped-def]
+@dataclass
+class Member:
+    """One fine-tuned model of the ensemble (its own seed)."""
+
+    seed: int
+    arrays: dict[str, np.ndarray]
+    epoch: int
+    val_f1: float  # model alone, best threshold, on the validation rows
+    seconds: float
+    test_f1: float = float("nan")  # model alone at the ensemble's threshold (reported only)
+
+
+def train_member(cfg: Config, train_rows: list[data.Row], fit_ids: list[list[int]],
+                 y_fit: list[int], val_ids: list[list[int]], y_val: np.ndarray) -> Member:
+    """Train one member, or reuse it from train/.cache when the same data, weights and
+    settings (seed included) were trained before."""
     import torch
 
-    torch.manual_seed(SEED)
+    cache = _cache_path(cfg, train_rows)
+    if cache.is_file():
+        with np.load(cache) as z:
+            arrays = {k: z[k] for k in z.files if k not in ("epoch", "val", "seconds")}
+            member = Member(cfg.seed, arrays, int(z["epoch"]), float(z["val"]),
+                            float(z["seconds"]) if "seconds" in z.files else float("nan"))
+        print(f"seed {cfg.seed}: reusing {cache.name} (epoch {member.epoch}, validation "
+              f"macro-F1 {member.val_f1:.4f})", flush=True)
+        return member
+    t0 = time.time()
+    torch.manual_seed(cfg.seed)  # the adapters' initialisation, then dropout
+    model, _ = build(cfg)
+    arrays, epoch, val_f1 = train_model(model, fit_ids, y_fit, val_ids, y_val, cfg)
+    seconds = time.time() - t0
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, epoch=epoch, val=val_f1, seconds=seconds, **arrays)
+    return Member(cfg.seed, arrays, epoch, val_f1, seconds)
+
+
+def stack(members: Sequence[Member]) -> dict[str, np.ndarray]:
+    """The members' arrays with a leading member axis, as clearpost.text.encoder reads them."""
+    out = {k: np.stack([m.arrays[k] for m in members]) for k in members[0].arrays}
+    out["head.b"] = out["head.b"].reshape(len(members))
+    return out
+
+
+def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
+             linear_score, rule_flags,  # type: ignore[no-untyped-def]
+             linear_threshold: float, oof_linear,  # type: ignore[no-untyped-def]
+             seeds: Sequence[int] = (SEED,)) -> FinetuneResult:
+    """Train (or reuse) one member per seed; the ensemble's probability is the members' mean.
+    Then the cascade's band and threshold on the validation rows, and held-out scores."""
+    import torch
+
     torch.set_num_threads(cfg.threads)
     torch.use_deterministic_algorithms(True)
-    t0 = time.time()
-    model, tok = build(cfg)
     val_mask = np.array([i % 10 == 0 for i in range(len(train_rows))])
     fit_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if not v]
     val_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if v]
+    model, tok = build(cfg)
+
     def enc(rows: list[data.Row]) -> list[list[int]]:
         return [e.ids for e in tok.encode_batch([r.text for r in rows])]
 
     fit_ids, val_ids, test_ids = enc(fit_rows), enc(val_rows), enc(test_rows)
+    probe_ids = enc([data.Row("probe", str(i), t) for i, t in enumerate(PROBE_TEXTS)])
     y_val = np.array([r.offensive or 0 for r in val_rows])
     y_test = np.array([r.offensive or 0 for r in test_rows])
-    cache = _cache_path(cfg, train_rows)
-    if cache.is_file():  # the same data, weights and settings were trained before
-        with np.load(cache) as z:
-            arrays = {k: z[k] for k in z.files if k not in ("epoch", "val", "seconds")}
-            epoch, val_f1 = int(z["epoch"]), float(z["val"])
-            train_s = float(z["seconds"]) if "seconds" in z.files else float("nan")
-        print(f"reusing {cache.name} (epoch {epoch}, validation macro-F1 {val_f1:.4f})")
-    else:
-        arrays, epoch, val_f1 = train_model(model, fit_ids, [r.offensive or 0 for r in fit_rows],
-                                            val_ids, y_val, cfg)
-        train_s = time.time() - t0
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, epoch=epoch, val=val_f1, seconds=train_s, **arrays)
-    # What numpy runs at clearpost's run time: the float16-rounded factors.
-    load_arrays(model, arrays)
-    pv = predict(model, val_ids)
+    members = [train_member(replace(cfg, seed=seed), train_rows, fit_ids,
+                            [r.offensive or 0 for r in fit_rows], val_ids, y_val)
+               for seed in seeds]
+    # What numpy runs at clearpost's run time: the float16-rounded factors, member by member.
+    pv, pt, probe = (np.zeros(len(val_ids)), np.zeros(len(test_ids)), np.zeros(len(probe_ids)))
+    per_member_test = []
+    for m in members:
+        load_arrays(model, m.arrays)
+        pv += predict(model, val_ids) / len(members)
+        per_member_test.append(predict(model, test_ids))
+        pt += per_member_test[-1] / len(members)
+        probe += predict(model, probe_ids) / len(members)
+    val_alone = max(macro_f1(y_val, pv >= t) for t in np.arange(0.2, 0.81, 0.02))
     lin_v = oof_linear(val_mask)
     band, threshold, f_val, share = choose_cascade(y_val, pv, lin_v,
                                                    rule_flags([r.text for r in val_rows]),
                                                    linear_threshold)
     print(f"cascade on validation: macro-F1 {f_val:.4f}, band {band} ({share:.1%} of rows), "
           f"threshold {threshold}", flush=True)
-    arrays["probe"] = predict(model, enc([data.Row("probe", str(i), t)
-                                          for i, t in enumerate(PROBE_TEXTS)])).astype(np.float64)
-    pt = predict(model, test_ids)
+    arrays = stack(members)
+    arrays["probe"] = probe.astype(np.float64)
     test_texts = [r.text for r in test_rows]
     lin_t = np.array([linear_score(t) for t in test_texts])
     rule_t = rule_flags(test_texts)
+    for m, p in zip(members, per_member_test, strict=True):
+        m.test_f1 = round(macro_f1(y_test, rule_t | (p >= threshold)), 4)
     inside = (lin_t >= band[0]) & (lin_t < band[1])
     pred = rule_t | np.where(inside, pt >= threshold, lin_t >= linear_threshold)
     from sklearn.metrics import precision_recall_fscore_support
@@ -391,14 +439,16 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
               "recall": round(float(rec), 4), "f1": round(float(f1), 4),
               "rules_and_model_macro_f1": round(macro_f1(y_test, rule_t | (pt >= threshold)), 4),
               "linear_macro_f1": round(macro_f1(y_test, rule_t | (lin_t >= linear_threshold)), 4)}
-    print(f"held-out OLID: {scores}; fine-tuned model runs on {inside.mean():.1%} of rows",
+    print(f"held-out OLID: {scores}; members alone (rules, then the member): "
+          f"{[m.test_f1 for m in members]}; the model runs on {inside.mean():.1%} of rows",
           flush=True)
-    return FinetuneResult(arrays=arrays, threshold=threshold, band=band, epoch=epoch,
-                          scores=scores, val_scores={"macro_f1": round(f_val, 4),
-                                                     "model_alone_macro_f1": round(val_f1, 4)},
+    return FinetuneResult(arrays=arrays, threshold=threshold, band=band,
+                          epoch=members[0].epoch, scores=scores,
+                          val_scores={"macro_f1": round(f_val, 4),
+                                      "model_alone_macro_f1": round(val_alone, 4)},
                           n_train=len(fit_rows), n_val=len(val_rows), n_test=len(test_rows),
                           band_share=round(float(inside.mean()), 4), config=cfg,
-                          seconds=round(train_s, 1))
+                          seconds=round(sum(m.seconds for m in members), 1), members=members)
 
 
 def load_arrays(model, arrays: dict[str, np.ndarray]) -> None:  # type: ignore[no-untyped-def]
@@ -451,7 +501,8 @@ def oof_logits(feats: list[set[str]], y: np.ndarray, w: np.ndarray, c: float,
     return out
 
 
-def run(tr: list[data.Row], te: list[data.Row], cfg: Config) -> FinetuneResult:
+def run(tr: list[data.Row], te: list[data.Row], cfg: Config,
+        seeds: Sequence[int] = SEEDS) -> FinetuneResult:
     """Fine-tune and choose the cascade with the shipped linear model and clearpost's rules."""
     import conduct
 
@@ -468,7 +519,8 @@ def run(tr: list[data.Row], te: list[data.Row], cfg: Config) -> FinetuneResult:
             np.array([conduct.SOURCE_WEIGHT[r.source] for r in tr]), 2.0, conduct.matrix)
         return np.asarray(1 / (1 + np.exp(-logit[rows_mask])))
 
-    return finetune(tr, te, cfg, linear.score, conduct.rule_flags, linear.threshold, oof_linear)
+    return finetune(tr, te, cfg, linear.score, conduct.rule_flags, linear.threshold, oof_linear,
+                    seeds)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -479,6 +531,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--threads", type=int, default=Config.threads)
     ap.add_argument("--base", default=Config.base)
     ap.add_argument("--batch", type=int, default=Config.batch)
+    ap.add_argument("--seeds", default=",".join(map(str, SEEDS)),
+                    help="one member per seed, comma-separated (each ~75 min on 1 thread; "
+                         "members already in train/.cache are reused)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N rows (smoke)")
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args(argv)
@@ -487,7 +542,7 @@ def main(argv: list[str] | None = None) -> None:
         tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
     cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads,
                  base=args.base, batch=args.batch)
-    res = run(tr, te, cfg)
+    res = run(tr, te, cfg, [int(x) for x in args.seeds.split(",")])
     if not args.no_export:
         print(f"wrote {export(res)}")
 

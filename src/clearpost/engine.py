@@ -64,6 +64,15 @@ def check(post: Post | dict[str, Any] | str, policy: Policy | None = None, *,
                   policy=pol.label)
 
 
+def warm_up() -> bool:
+    """Load what the first checks would otherwise load: the policy and the encoder models
+    (`conduct-ml` extra; ~5 s). A server calls this at start-up so that no user waits."""
+    from clearpost.detectors.models import warm_up as warm_models
+
+    default_policy()
+    return warm_models()
+
+
 def check_many(posts: Iterable[Post | dict[str, Any] | str], policy: Policy | None = None, *,
                rules: Collection[str] | None = None) -> list[Result]:
     return [check(p, policy, rules=rules) for p in posts]

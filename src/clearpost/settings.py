@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     #: token revoked just before the outage may work that long (docs/security.md). 0: never.
     stale_token_grace_s: float = Field(default=600.0, ge=0, le=86_400)
 
+    #: Load the encoder models (`conduct-ml` extra: ~5 s and ~490 MB per process) in the
+    #: background at start-up, so that the first post that needs them does not wait.
+    warm_models: bool = True
+
     #: Requests per user per minute (0 disables the limit).
     rate_limit_per_minute: int = Field(default=600, ge=0)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)

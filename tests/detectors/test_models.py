@@ -90,7 +90,8 @@ def test_numpy_forward_pass_gives_the_trained_models_probabilities() -> None:
         expected = data["probe"]
     enc = base_encoder(model.base)
     assert enc is not None
-    got = [model.score(v) for v in enc.pooled(list(PROBE_TEXTS), adapter=model.adapter)]
+    pooled = enc.pooled(list(PROBE_TEXTS), adapter=model.adapter)  # (members, texts, hidden)
+    got = [model.score(pooled[:, i]) for i in range(len(PROBE_TEXTS))]
     assert np.allclose(got, expected, atol=1e-5), (got, expected)
     assert got[0] > model.threshold > got[1]  # an insult, a walk in the park
 
@@ -143,8 +144,17 @@ def test_adapter_is_the_merged_low_rank_update() -> None:
     base = Encoder(w, Tok(), cfg, MINILM)
     beside = base._forward(ids, mask, prepare_adapter(arrays))
     into = Encoder(merged, Tok(), cfg, MINILM)._forward(ids, mask)
-    assert np.allclose(beside, into, atol=1e-5)
-    assert not np.allclose(beside, base._forward(ids, mask), atol=1e-2)  # the adapter matters
+    assert beside.shape == (1, *into.shape)  # one member
+    assert np.allclose(beside[0], into, atol=1e-5)
+    assert not np.allclose(beside[0], base._forward(ids, mask), atol=1e-2)  # the adapter matters
+    # An ensemble: two members stacked run in one pass, each as it would alone.
+    other = {k: (v * 0.5 if k.endswith((".a", ".b")) else v[::-1]) for k, v in arrays.items()}
+    stacked = {k: np.stack([arrays[k], other[k]]) for k in arrays}
+    both = base._forward(ids, mask, prepare_adapter(stacked))
+    assert both.shape == (2, *into.shape)
+    assert np.allclose(both[0], beside[0], atol=1e-5)
+    assert np.allclose(both[1], base._forward(ids, mask, prepare_adapter(other))[0], atol=1e-5)
+    assert not np.allclose(both[0], both[1], atol=1e-2)
 
 
 @needs_ml
@@ -194,3 +204,18 @@ def test_running_the_head_never_imports_torch() -> None:
             "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n"
             "print('ok')\n")
     run_python(code)
+
+
+@needs_ml
+def test_warm_up_loads_the_encoder_models_once() -> None:
+    """What a server does at start-up (clearpost.engine.warm_up): afterwards the shared base
+    encoder is in memory, and a second call loads nothing new."""
+    from clearpost.detectors import models
+    from clearpost.engine import warm_up
+
+    assert warm_up() is True
+    model = context_model()
+    assert model is not None
+    encoder = models._ENCODERS.get(model.base)
+    assert encoder is not None
+    assert warm_up() is True and models._ENCODERS[model.base] is encoder

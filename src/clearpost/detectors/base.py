@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from clearpost.model import Evidence, Level, Post
 from clearpost.policy.loader import Policy
@@ -42,6 +42,7 @@ class Hit:
 
 
 Detector = Callable[["PostView"], list[Hit]]
+T = TypeVar("T")
 
 
 class PostView:
@@ -53,6 +54,14 @@ class PostView:
         self.norm: NormalizedText = normalize(post.text)
         self.text = self.norm.text
         self.lower = self.norm.lower
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """A detector's own derived feature of this post (say, the harassment signals that two
+        rules read), built once. A view belongs to one check, so no lock is needed."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     # --- helpers ---------------------------------------------------------------------
     def evidence(self, start: int, end: int, kind: str) -> Evidence:
@@ -94,6 +103,7 @@ class PostView:
         comment = self.post.venue == "org-channel"  # "this video" = the post commented on
         return [m for m in self.find("media_cues")
                 if not _OTHERS_MEDIA.search(self.lower[max(0, m.start - 30):m.start])
+                and not _NOT_A_PHOTO_AFTER.match(self.lower, m.end)
                 and not (comment and _DEICTIC.search(self.lower[max(0, m.start - 12):m.start]))]
 
     @cached_property
@@ -114,6 +124,9 @@ class PostView:
 _OTHERS_MEDIA = re.compile(r"(?:\byour|\btheir|\bposts? of|\bwatching|\bsaw (?:a|the|your)|"
                            r"\b(?:posting|sharing)\s+(?:pretty|nice|cute|fake|staged|glossy|those|"
                            r"these|all|more))\s+(?:\w+\s+)?$")
+#: "snapped his fingers at me", "shot me a look": the word, but no camera.
+_NOT_A_PHOTO_AFTER = re.compile(r"\s+(?:(?:his|her|their|my|your) fingers|at\b|back\b|me a look|"
+                                r"(?:him|her|them) a look|a look)")
 _DEICTIC = re.compile(r"\b(?:this|that|the|your|these|those)\s+(?:\w+\s+)?$")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?\n]+|$)")
 

@@ -126,7 +126,25 @@ _STRONG_INSULT = re.compile(
     r"brain(?: cells?)?|tapeworms?|leech(?:es)?|drunk on (?:power|(?:his|her|their) (?:own )?(?:title|authority))|"
     r"zero (?:clinical |people |social )?(?:skills|clue|brain cells|competence)|"
     r"what an? (?:tool|jerk|clown|disaster|snake|rat|weasel|creep)|worst (?:boss|manager|supervisor|"
-    r"coworker|colleague|doctor|nurse|pi|attending|resident) (?:ever|alive|in the world))\b")
+    r"coworker|colleague|doctor|nurse|pi|attending|resident) (?:ever|alive|in the world)|"
+    # "a room-temperature IQ", "failed upward", "no amount of chemo will fix that personality",
+    # "your parents should've stopped at the rough draft", "natural selection is undefeated"
+    r"room[- ]temperature iq|iq (?:of|lower than|smaller than) (?:a|an|my|the|room) \w+|"
+    r"fail(?:ed|ing|s)? upwards?|no amount of \w+ (?:is )?(?:gonna|going to|will|can|could) fix "
+    r"(?:that|this|his|her|their|your) (?:personality|face|attitude|brain)|"
+    r"(?:your|his|her|their) (?:parents|mom|mother|dad|father) should(?:'ve| have) stopped\b|"
+    r"natural selection (?:is undefeated|at work|wins|doing its job)|darwin award\w*|"
+    r"quacks?|grifters?|charlatans?|snake[- ]oil (?:salesm[ae]n|sellers?|peddlers?)|pill mill|"
+    r"(?:couldn't|could not|can't|cannot) (?:run|organi[sz]e|manage|lead|plan) an? "
+    r"(?:[\w-]+ ){0,3}(?:conga line|group chat|potluck|fire drill|carpool|birthday party|"
+    r"sock drawer|piss-up in a brewery)|"
+    # body shaming: "waddles down the hall", "wedged between the armrests", "order him a salad"
+    r"waddl(?:es|ed|ing|e)|wedged (?:between|in|into) (?:the )?(?:armrests?|chairs?|seats?|booths?)|"
+    r"(?:order|get|buy) (?:this|that|him|her|them) (?:\w+ )?(?:a |an )?(?:bariatric chair|salad|"
+    r"treadmill|gym membership)|built like a (?:fridge|refrigerator|house|truck|potato|walrus)|"
+    r"(?:lay|lays|laying) off the (?:donuts|doughnuts|cake|snacks|cheeseburgers|buffet)|"
+    # accent mockery: "sir I need subtitles", "do the needful"
+    r"(?:i|we) need(?:ed)? subtitles|#accentcheck|do the needful)\b")
 #: "the most incompetent pharmacy team": a superlative insult that names its own target.
 _SUPERLATIVE_NP = re.compile(
     r"\b(?:the )?(?:most (?:incompetent|useless|pathetic|clueless)|laziest|dumbest|stupidest) "
@@ -137,6 +155,18 @@ _SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|ca
 _AFFECTION = re.compile(r"\b(?:love (?:that|this|you|ya|u|him|her|them|my|these|those|"
                         r"(?:you|ya|u)(?: anyway| though| still| tho)?,? (?:you )?)|bring it,?|"
                         r"game on,?)\s*(?:[a-z-]+\s+)?$")
+#: Friendly banter: a mild insult word in a post about a game or a match
+#: ("Rematch Friday, loser 😂", "see you Sunday, losers #CowboysNation").
+_MILD_INSULTS = frozenset({"loser", "losers", "goblin", "goblins", "nerd", "nerds", "dork", "dorks"})
+_BANTER = re.compile(r"\b(?:rematch|game (?:night|day)|fans|playoffs?|league|fantasy|bracket|"
+                     r"trivia|smash|mario kart|scoreboard|see you (?:on )?(?:sunday|saturday|monday)|"
+                     r"#\w+nation)\b")
+
+
+def _banter(view: PostView, word: str) -> bool:
+    return word in _MILD_INSULTS and bool(_BANTER.search(view.lower)) and not _work_target(view)
+
+
 _INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
                                 r"complete|fucking|utter)\s+(?:\w+\s+)?$")
 
@@ -148,7 +178,8 @@ def _strong_insults(view: PostView) -> list[tuple[int, int]]:
     out = []
     for m in _STRONG_INSULT.finditer(lower):
         before = lower[max(0, m.start() - 40):m.start()]
-        if _SELF.search(before) or _NOT_A_PERSON.search(before) or _AFFECTION.search(before):
+        if _SELF.search(before) or _NOT_A_PERSON.search(before) or _AFFECTION.search(before) \
+                or _banter(view, m.group()):
             continue
         window = lower[max(0, m.start() - 100):m.start()]
         if _INSULT_DETERMINER.search(before) or _person_near(view, window):
@@ -220,7 +251,8 @@ _GROUP_NEG = (r"(?:animals|savages|vermin|criminals|rapists|terrorists|parasites
               r"the kitchen|allowed to|be trusted|scammers|cheaters|confused|a joke|backward|"
               r"primitive|uncivili[sz]ed|breed|complain|stop eating|hypocrites|abusers|child abusers|"
               r"pedophiles|perverts|brainwashed|evil|drunks|alcoholics|cheap|disease|crime|drugs|"
-              r"selfish|trash(?:es)? the|skips? out|"
+              r"selfish|trash(?:es)? the|skips? out|a psych (?:hold|ward|eval)|delusion(?:al)?|"
+              r"groomers|mental illness|"
               r"nothing but)")
 _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can barely|don't|dont|"
                r"bring|brought|spread|"
@@ -272,7 +304,13 @@ _EXCLUSION = re.compile(
     r"|\b(?:it's |its )?cultural,? i guess\b"
     r"|\bhow do (?:people like (?:this|that|her|him|them)|these people|they) (?:even )?(?:get|keep "
     r"getting) (?:hired|promoted|licensed|tenure)\b"
-    r"|\b(?:need|needs) to retire already\b")
+    r"|\b(?:need|needs) to retire already\b"
+    # "women have no business coaching", "assimilate or go back", "you know how those people are"
+    r"|\b(?:women|men|girls|immigrants|foreigners|old people|gay people|trans people|"
+    r"black people|white people|asians|muslims|jews|christians|mexicans) (?:have|has|got) no "
+    r"business\b"
+    r"|\bassimilate or (?:go|get) (?:back|out|home)\b|\bgo back (?:to )?where (?:you|they|u) came from\b"
+    r"|\byou know how (?:those|these|they|them) (?:people |folks |ppl )?(?:are|get|be)\b")
 _ACCUSATION = re.compile(
     r"\b(?:pocketing|stealing|steals|stole|embezzl\w+|faked|fakes|falsif\w+|fabricat\w+|"
     r"forged|molest\w*|abus(?:ed|es|ing)|assault\w*|raped?|rapist|drunk on the job|"
@@ -298,6 +336,18 @@ _ACCUSATION = re.compile(
     r"her|his|their|that) (?:grant|job|promotion|position|raise|fellowship|title)|"
     r"(?:don't|do not|never) (?:ever )?(?:be|get caught|end up|stay) alone (?:in a room |in an "
     r"elevator |in the \w+ )?with (?:the|that|dr\.?) \w+|"
+    r"back-?dat(?:e|es|ed|ing) (?:the |her |his |their )?(?:consent|forms?|notes?|charts?|"
+    r"documentation|signatures?|orders?)|bought (?:his|her|their) (?:board certification|degree|"
+    r"license|diploma|residency|way (?:in|into|through))|bill(?:s|ed|ing) (?:medicare|medicaid|"
+    r"insurance|insurers|patients) for (?:patients|people|services|visits|procedures) (?:who|that|"
+    r"they|he|she|never)|"
+    # drunk or high on duty: "shows up to rounds smelling like a brewery"
+    r"(?:smell(?:s|ed|ing)?|reek(?:s|ed|ing)?) (?:like|of) (?:a brewery|a distillery|booze|alcohol|"
+    r"liquor|weed|pot|a bar)|shows? up (?:to (?:\w+ ){0,2})?(?:drunk|high|hungover|wasted|buzzed|"
+    r"stoned)|(?:drunk|high|wasted|hammered|stoned|buzzed) (?:on|during) (?:rounds|shift|duty|call)|"
+    # promotion for sexual favours: "made charge after all those 'late meetings'"
+    r"(?:made|got|became|promoted to) (?:\w+ ){0,3}[^.!?\n]{0,60}?(?:['‘\"“]late (?:meetings|nights)"
+    r"['’\"”]|behind closed doors|on (?:her|his) knees|casting couch)|"
     r"raw (?:files|data),? anyone|almost like the data knows|(?:always|somehow) gets? exactly the "
     r"results? (?:they|he|she) (?:predicted|wanted|needed)|"
     r"(?:presenting|passing off|passed off|presented|took credit for|taking credit for|takes credit "
@@ -338,7 +388,7 @@ _WORK_PLACES = re.compile(
     r"(?!(?:your|their|his|her|football|soccer|basketball|baseball|hockey|trivia|bowling)\b)\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo|ceo|cfo|coo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"infusion (?:chairs?|suite|center|unit|room|bay)|"
-    r"our (?:service|team|unit|floor|department|lab|clinic|ward))\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
+    r"our (?:service|team|unit|floor|department|lab|clinic|ward)|the (?-i:[A-Z])\w+ lab)\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
 )
 
@@ -364,14 +414,18 @@ _PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|family members?|families|visi
                              r"(?:their|his|her) (?:consult|appointment|appt|infusion|scan|biopsy)|my patient|the patient|(?:the )?(?:lady|guy|man|"
                              r"woman) in \w+|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
 _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
-                       r"Medical|Health|Clinic|University|Center)\b")
+                       r"Medical|Health|Clinic|University|Center|Care|Urgent Care|Pharmacy|"
+                       r"Practice|Wellness|Associates|Labs?)\b")
 _WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|night crew|"
                            r"day crew|cafeteria|break room|unit|floor|clinic|hospital|nightshift|"
                            r"night shift|at the nurses|#msk|msk|a double|double shift|after a 12|"
                            r"post-shift|on the unit|at 7am|in the morning for work|lunch break|"
                            r"on break|my break|med pass|huddle|handoff|hand-off|charting|"
                            r"my [67][ap]|before my (?:\d+|shift)|clock(?:ed|ing)? in|on the clock|"
-                           r"badg(?:ed|ing|e) (?:in|into)|the lab)\b",
+                           r"badg(?:ed|ing|e) (?:in|into)|the lab|rounding|rounds|sign-?out|"
+                           r"day ?shift|#dayshift|my [1-9]\d?[ap]\b|call(?:ed|ing)? (?:out|in)|"
+                           r"my manager|my locker|charge nurse|pager|"
+                           r"hang(?:ing)? (?:the|a) (?:wrong )?bag)\b",
                            re.IGNORECASE)
 
 
@@ -403,16 +457,17 @@ def _group_re(view: PostView) -> re.Pattern[str]:
 def harassment_signals(view: PostView) -> list[tuple[Span, str]]:
     """Every harassment signal: (span, label), rules first, then the models' uncertain band.
     Shared by both rules; computed once per post."""
-    cached: list[tuple[Span, str]] | None = view.__dict__.get("_harassment_signals")
-    if cached is None:
-        cached = _rule_signals(view)
-        if not cached:
-            cached = _model_signals(view)
-        if not cached:
-            span = _learned(view, "harassment")
-            cached = [(span, "learned")] if span is not None else []
-        view.__dict__["_harassment_signals"] = cached
-    return cached
+    return view.memo("harassment-signals", lambda: _harassment_signals(view))
+
+
+def _harassment_signals(view: PostView) -> list[tuple[Span, str]]:
+    signals = _rule_signals(view)
+    if not signals:
+        signals = _model_signals(view)
+    if not signals:
+        span = _learned(view, "harassment")
+        signals = [(span, "learned")] if span is not None else []
+    return signals
 
 
 #: Cues of hostility that, with a target, let a post the rules left clean reach the learned
@@ -452,21 +507,21 @@ def _learned(view: PostView, rule: str) -> Span | None:
     """The gate's span when the learned model (clearpost.detectors.models.learned_conduct)
     calls the post `rule`; computed once per post for both rules. Never for posts that report
     someone else's words."""
-    memo: tuple[Span | None, dict[str, bool]] | None = view.__dict__.get("_learned")
-    if memo is None:
-        span = learned_gate(view)
-        verdict: dict[str, bool] | None = None
-        # Not for posts a professionalism rule already warns about (the rules have spoken and
-        # the encoder's cost is saved), nor for reported words or stories.
-        if (span is not None and not _REPORTED.search(view.lower) and not _fiction(view)
-                and not _unprofessional(view).evidence):
-            from clearpost.detectors.models import learned_conduct
-
-            verdict = learned_conduct(view.text)
-        memo = (span, verdict or {})
-        view.__dict__["_learned"] = memo
-    span, verdict_by_rule = memo
+    span, verdict_by_rule = view.memo("learned", lambda: _learned_verdict(view))
     return span if verdict_by_rule.get(rule) else None
+
+
+def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
+    span = learned_gate(view)
+    verdict: dict[str, bool] | None = None
+    # Not for posts a professionalism rule already warns about (the rules have spoken and
+    # the encoder's cost is saved), nor for reported words or stories.
+    if (span is not None and not _REPORTED.search(view.lower) and not _fiction(view)
+            and not _unprofessional(view).evidence):
+        from clearpost.detectors.models import learned_conduct
+
+        verdict = learned_conduct(view.text)
+    return span, verdict or {}
 
 
 _GROUP_CUES = re.compile(r"\b(?:" + _GROUP_ADJ[3:-1] + r"|hire americans|go back to)\b")
@@ -525,10 +580,27 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
             out.append((Span(em.start(), em.end(), "hate"), "group-hate"))
     acc = [a for a in _ACCUSATION.finditer(text) if not _ALLEGED.search(
         text[max(0, a.start() - 60):a.start()])]
-    if acc and _identifiable(view):
+    if acc and (_identifiable(view) or any(_named_subject(view, a) for a in acc)):
         for am in acc:
             out.append((Span(am.start(), am.end(), "accusation"), "accusation"))
     return out
+
+
+#: Accusation words that are nouns or name things ("the Assault Weapons Ban"): a name
+#: before them is not the one accused.
+_ACCUSATION_NOUNS = frozenset({"assault", "fraud", "criminal", "crook", "thief", "predator",
+                               "rapist", "rape", "bribe", "bribes", "kickback", "kickbacks"})
+
+
+def _named_subject(view: PostView, accusation: re.Match[str]) -> bool:
+    """A capitalised first name as the subject of an accusing verb, at most two words before
+    it ("everyone knows Anneliese photoshops her westerns"): a named person is accused."""
+    if accusation.group()[:1].isupper() or accusation.group().lower() in _ACCUSATION_NOUNS:
+        return False
+    start = accusation.start()
+    return any(m.end <= start and view.text[m.start:m.start + 1].isupper()
+               and re.fullmatch(r"\s+(?:[a-z]+\s+){0,2}", view.text[m.end:start]) is not None
+               for m in view.find("first_names"))
 
 
 _THREAT = re.compile(
@@ -537,6 +609,8 @@ _THREAT = re.compile(
     r"(?:\w+\s+){0,2}(?:kill|stab|shoot|punch|slap|smack|kick|beat|strangle|choke|hurt|run over|slash|"
     r"key|burn|break (?:his|her|their|your) \w+)\s+(?:him|her|them|you|that|this|the|his|her|my|those|these|"
     r"their|your|[a-z]+'s)\b"
+    r"|\b(?:hope|wish) (?:your|his|her|their) (?:\w+ )?(?:port|line|incision|wound|stitches|"
+    r"car|house|kids?) (?:gets? infected|gets? (?:hit|stolen|burned)|burns?|rots?|falls? (?:out|off))\b"
     r"|\b(?:hope|wish) (?:he|she|they|you|that \w+|the \w+) (?:falls? (?:down|off)|"
     r"trips? (?:down|on)|dies?|gets? (?:hit|shot|stabbed|"
     r"cancer|fired and dies)|chokes?|rots?)\b"
@@ -547,7 +621,12 @@ _THREAT = re.compile(
     r"|\bteach (?:him|her|them|you|that (?:\w+ ){1,2}|the (?:\w+ ){1,2}|my (?:\w+ ){1,2})a lesson\b"
     r"|\b(?:you|he|she|they)(?:'ll| will|'s going to|'re going to| is going to| are going to|"
     r"'s gonna|'re gonna| is gonna| are gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that))\b"
-    r"|\bi know where (?:s?he|you|they) (?:lives?|parks?|works?|sleeps?)\b"
+    r"|\bi know (?:exactly )?(?:where|which \w+) (?:s?he|you|they|u|(?:your|his|her|their) \w+) "
+    r"(?:lives?|parks?|works?|sleeps?|goes to|drops? (?:off|the kids))\b"
+    r"|\b(?:s?he|they|he|your \w+) (?:drives? an? |parks? (?:on|in|at|by) )[^\n]{0,80}?"
+    r"\b(?:no reason|just saying|just sayin|fyi|btw)\b"
+    r"|\b(?:his|her|their) (?:boss|employer|manager|job|work) (?:would|might) (?:love|like|want) to "
+    r"(?:hear|know)\b"
     # veiled: "he won't be walking back in on his own", "im gonna wait for him by the bay",
     # "accidents happen. just saying"
     r"|\b(?:he|she|they|you|u)\s+(?:won't|wont|will not|aren't|are not|isn't|is not)\s+(?:be\s+)?"
@@ -643,7 +722,7 @@ def _context_insult(view: PostView, linear: float | None = None) -> list[tuple[S
     words, the linear `offensive` score is high (>= CONTEXT_GATE_MIN) and the fine-tuned encoder
     model (`conduct-ml` extra) is sure. Without the extra, nothing fires here."""
     target = _identifiable_span(view)
-    if target is None or _REPORTED.search(view.lower):
+    if target is None or _REPORTED.search(view.lower) or _profanity_at_things(view):
         return []
     from clearpost.detectors.models import context_model, context_offensive, get_model
 
@@ -660,6 +739,17 @@ def _context_insult(view: PostView, linear: float | None = None) -> list[tuple[S
     if ctx is None or ctx < CONTEXT_INSULT_MIN:
         return []
     return [(Span(target[0], target[1], "insult"), "insult")]
+
+
+_PROFANITY_AT_PERSON = re.compile(r"\b(?:fuck|f\*+k|screw|damn|eff)\s+(?:you|u|him|her|them|off|"
+                                  r"(?:that|this|the) (?:guy|woman|man|lady|dude|bitch|asshole)|"
+                                  r"dr\.?\s|[a-z]+ in \w+)")
+
+
+def _profanity_at_things(view: PostView) -> bool:
+    """Swearing at a night, a pager or a job ("fuck this night and fuck that pager"): the
+    encoder reads the swearing as offence, but nobody is insulted."""
+    return bool(view.find("profanity")) and not _PROFANITY_AT_PERSON.search(view.lower)
 
 
 _NOT_A_PERSON = re.compile(r"\b(?:my|our|the|this|that)\s+(?:dog|cat|puppy|kitten|pet|bird|phone|"
@@ -735,6 +825,35 @@ _USING_AT_WORK = re.compile(
     r"clinic)\b")
 
 
+#: Faking a sick day or sleeping on duty: "called out 'sick' so I can catch the game", "called
+#: out with a 'migraine' (it's the vodka)", "20 glorious minutes of sleep before the charge nurse
+#: opened the door".
+_SKIVING = re.compile(
+    r"\bcall(?:ed|ing)? (?:out|in)(?: sick)?(?: with)?(?: an?)? ['‘\"“](?:sick|a? ?migraine|"
+    r"a? ?cold|a? ?fever|a? ?stomach bug|flu|the flu|covid|family emergency)['’\"”]"
+    r"|\bcall(?:ed|ing)? (?:out|in) sick\b[^.!?\n]{0,30}\bso (?:i|we) (?:can|could)\b"
+    r"|\b(?:fake|faking|faked) (?:a |being )?(?:sick|illness|migraine|fever)\b"
+    r"|\b(?:minutes|mins|hours?|hrs?) of (?:glorious |sweet |blissful )?(?:sleep|shut-?eye|nap)\b"
+    r"[^.!?\n]{0,60}\b(?:charge nurse|manager|unit|shift|call|patient|room)"
+    r"|\b(?:slept|sleeping|napp(?:ed|ing)|snoozed?) (?:in|on) (?:an? |the |my )?(?:empty )?(?:patient )?"
+    r"(?:room|bed|stretcher|supply closet|call room)\b[^.!?\n]{0,40}\b(?:shift|on the clock|charge nurse)",
+    re.IGNORECASE)
+#: Gross-out and crude content about patients and the job: "code brown up to the hairline
+#: 🤮", "smelled somebody's colostomy bag", "30 Foleys and a lube shortage 🍆💦".
+_GROSS = re.compile(r"\b(?P<clinical>code brown|colostomy bag|ostomy bag|rectal tube|bedpan)\b|"
+                    r"\b(?:explosive diarrh\w+|diarrh\w+|projectile vomit\w*|poop|feces|smegma)\b")
+_GROSS_REACTION = re.compile(r"🤮|🤢|💩|\b(?:ew+|gross|nasty|seen things|what \w+ (?:tuesday|"
+                             r"night|day) did to)\b")
+_CRUDE = re.compile(r"🍆|💦|\blube\b|\bgetting some action\b|\bhappy ending\b|\bthat's what "
+                    r"she said\b")
+_CRUDE_AT_WORK = re.compile(r"\b(?:foley|foleys|catheter\w*|rectal|urolog\w*|patients?|pts?|"
+                            r"unit|shift|nurse|men|old men)\b")
+#: Betting on which patient deteriorates first: "a betting pool on which room codes first".
+_DEATH_POOL = re.compile(r"\b(?:betting pool|bets?|wager\w*|odds|over/under)\b[^.!?\n]{0,40}"
+                         r"\b(?:codes?|coding|dies?|die first|crash(?:es)?|expires?|goes first|"
+                         r"rapid)\b")
+
+
 #: Mocking people as animals or babies: "starts bleating like a goat", "whining like a toddler".
 _MOCKING = re.compile(r"\b(?:bleat|squeal|whin|cry|cries|cried|scream|wail|sob|squawk|screech|"
                       r"blubber)\w* like an? (?:goat|pig|baby|toddler|child|little girl|sheep|"
@@ -753,9 +872,10 @@ class _Unprofessional:
 
 def _unprofessional(view: PostView) -> _Unprofessional:
     """Profanity, venting at a target, intoxication at work: computed once per post."""
-    memo: _Unprofessional | None = view.__dict__.get("_unprofessional")
-    if memo is not None:
-        return memo
+    return view.memo("unprofessional", lambda: _unprofessional_signals(view))
+
+
+def _unprofessional_signals(view: PostView) -> _Unprofessional:
     lower = view.lower
     ev: list[Span] = []
     reasons: list[str] = []
@@ -784,14 +904,24 @@ def _unprofessional(view: PostView) -> _Unprofessional:
     if vents and (target_patient or target_work):
         ev += [Span(m.start, m.end, "venting") for m in vents]
         reasons.append("venting about patients, colleagues or the employer")
+    skiving = list(_SKIVING.finditer(lower))
+    if skiving:
+        ev += [Span(m.start(), m.end(), "dishonesty") for m in skiving]
+        reasons.append("faking a sick day or sleeping on duty")
+    crude = [m for m in _GROSS.finditer(lower) if _GROSS_REACTION.search(lower)
+             and (m.group("clinical") or target_patient or _at_work(view.text))]
+    if _CRUDE_AT_WORK.search(lower):
+        crude += list(_CRUDE.finditer(lower))
+    crude += list(_DEATH_POOL.finditer(lower))
+    if crude:
+        ev += [Span(m.start(), m.end(), "crude") for m in crude]
+        reasons.append("crude or gross-out jokes about patients or the job")
     drunk = view.find("intoxication") + [
         Match(m.start(), m.end(), m.group(), "") for m in _USING_AT_WORK.finditer(lower)]
     if drunk and _at_work(view.text):
         ev += [Span(m.start, m.end, "intoxication") for m in drunk]
         reasons.append("intoxication at or about work")
-    memo = _Unprofessional(ev, reasons, bool(target_patient), bool(target_work))
-    view.__dict__["_unprofessional"] = memo
-    return memo
+    return _Unprofessional(ev, reasons, bool(target_patient), bool(target_work))
 
 
 def professionalism(view: PostView) -> list[Hit]:

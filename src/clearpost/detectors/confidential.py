@@ -183,6 +183,8 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
             r"\b(?:a |our |the )?new (?:chief|chair|director|head|ceo|president|dean|vp|cno|cmo|cfo|"
             r"coo)\b[^.!?\n]{0,40}?\b(?:is coming|is joining|starts|will start|coming over)\b",
             rf"\bjoin(?:s|ing)? (?:{org}|us|our \w+) as (?:the|our) new\b",
+            rf"\b(?:just |has |have )?sign(?:ed|s|ing) (?:on )?with (?:{org}|us|our (?:\w+ )?"
+            r"(?:group|team|department|division|service|program|lab))\b",
             r"\bjoins us (?:from|this|next|in)\b",
             r"\b(?:is|'s|are|'re|being|been|will be|gonna be|getting) (?:named|appointed|promoted to|"
             r"tapped as|tapped to lead|made) (?:\w+'s |our |the )?(?:next|new|interim|permanent)\b",
@@ -203,7 +205,7 @@ WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant
                         "cant say more", "cannot say more", "can't say much", "keep it quiet",
                         "don't tell anyone", "under wraps", "can't tell anyone",
                         "cant tell anyone", "not allowed to say", "can't talk about it yet",
-                        "cant talk about it yet", "not supposed to share"})
+                        "cant talk about it yet", "not supposed to share", "keep an eye on"})
 _WORK_SUBJECT = re.compile(
     r"\b(?:leadership|management|(?:our|my|the) (?:\w+ ){0,2}(?:hospital|department|dept|center|lab|team|unit|"
     r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"

@@ -7,6 +7,8 @@ import re
 from clearpost.detectors.base import Hit, PostView, Span
 
 _NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b"
+                     r"|©\s?(?-i:[A-Z])\w+|\bno part of this (?:publication|book|work|material) may be "
+                     r"reproduced\b|\bwithout (?:the )?(?:prior )?written permission of the publisher\b"
                      r"|\b(?-i:[Cc]opyright\s+(?:©\s*)?(?:[A-Z][\w&.]*\s?){1,4})(?=[.,;!]|$)",
                      re.IGNORECASE)
 _COPIED = re.compile(
@@ -15,6 +17,8 @@ _COPIED = re.compile(
     r"feature|investigation|profile|interview|long ?read|book|whole thing|entire thing|"
     r"full text)\b"
     r"|\b(?:full|complete|entire|whole) text of\b|\btext of the (?:whole|entire|full)\b"
+    r"|\btyping (?:out|up)\b[^.!?\n]{0,40}\b(?:chapter|article|book|textbook|pages?|section)\b"
+    r"|\bpages? \d+\s?[–-]\s?\d+ (?:below|here|pasted|attached)\b"
     r"|\bread it (?:for )?free\b"
     r"|\b(?:chapter|article|book|textbook|paper|piece|story|column)\b[^.!?\n]{0,15}\bin full\b"
     r"|\bcopy of the (?:full|whole|entire)\b|\b(?:full|whole|entire) paywalled\b"

@@ -57,8 +57,11 @@ _PATIENT_TITLES = (r"Mr|Mrs|Ms|Miss|Mx|Mister|Ambassador|Senator|Judge|Coach|Off
                    r"Father|Sister|Rev|Reverend|Prof|Professor|Gov|Governor|Mayor|Rabbi|Sgt|"
                    r"Capt|Captain|Grandma|Grandpa|Auntie|Uncle|Baby")
 _TITLED = re.compile(
-    rf"\b(?:{_PATIENT_TITLES})\.?\s+(?:[A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+)?|[A-Z]\b\.?)"
+    rf"\b(?P<title>{_PATIENT_TITLES})(?P<dot>\.?)\s+(?:[A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+)?|"
+    r"[A-Z]\b\.?)"
 )
+#: Only abbreviated titles take a full stop: after "for Mayor." a new sentence begins.
+_ABBREVIATED_TITLES = frozenset({"Mr", "Mrs", "Ms", "Mx", "Rev", "Prof", "Gov", "Sgt", "Capt"})
 _TITLED_INITIAL = re.compile(r"\b(?i:mr|mrs|ms)\.?[ \t]+[A-Za-z]\.(?![A-Za-z])")
 # "mrs k in 7", "Mr. D in bed 4": a titled name or initial placed in a room
 _TITLED_IN_ROOM = re.compile(r"\b((?i:mr|mrs|ms|miss)\.?[ \t]+[A-Za-z][\w'\-]*)[ \t]+(?i:in|on)[ \t]+"
@@ -137,7 +140,8 @@ def find_names(view: PostView) -> list[Ident]:
     out: list[Ident] = []
     first_names, surnames = _name_sets(view.policy)
     for m in _TITLED.finditer(text):
-        out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
+        if not m.group("dot") or m.group("title") in _ABBREVIATED_TITLES:
+            out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
     for m in _TITLED_INITIAL.finditer(text):  # "MS S. CARE", "mrs k."
         out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
     for m in _TITLED_IN_ROOM.finditer(text):  # the name only: the room is found on its own

@@ -125,8 +125,8 @@ CONTEXT_NAME = "offensive_ft"
 class ContextModel:
     base: str  # a key of clearpost.text.encoder.BASES
     adapter: Adapter = field(repr=False)  # see clearpost.text.encoder.prepare_adapter
-    head_w: np.ndarray = field(repr=False)  # (hidden,) float32
-    head_b: float
+    head_w: np.ndarray = field(repr=False)  # (members, hidden) float32
+    head_b: np.ndarray = field(repr=False)  # (members,)
     threshold: float
     band_lo: float
     band_hi: float
@@ -135,8 +135,9 @@ class ContextModel:
         return self.band_lo <= linear_score < self.band_hi
 
     def score(self, pooled: np.ndarray) -> float:
-        z = float(pooled @ self.head_w) + self.head_b
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        """The members' mean probability, from each member's pooled states (members, hidden)."""
+        z = np.clip((pooled * self.head_w).sum(-1) + self.head_b, -30.0, 30.0)
+        return float(np.mean(1.0 / (1.0 + np.exp(-z))))
 
 
 def load_context_model(path: Path) -> ContextModel:
@@ -147,7 +148,9 @@ def load_context_model(path: Path) -> ContextModel:
     meta = arrays.pop("meta").astype(np.float64).tolist()
     base = str(arrays.pop("base"))
     arrays.pop("probe", None)  # training-time check values (tests/detectors/test_models.py)
-    head_w, head_b = arrays.pop("head.w").astype(np.float32), float(arrays.pop("head.b")[0])
+    # A single fine-tune stores (hidden,) and (1,); an ensemble (members, hidden) and (members,).
+    head_w = np.atleast_2d(arrays.pop("head.w").astype(np.float32))
+    head_b = arrays.pop("head.b").astype(np.float32).reshape(-1)
     return ContextModel(base=base, adapter=prepare_adapter(arrays), head_w=head_w,
                         head_b=head_b, threshold=meta[0], band_lo=meta[1], band_hi=meta[2])
 
@@ -205,7 +208,17 @@ def context_offensive(text: str, linear_score: float, *, band: bool = True) -> f
     enc = base_encoder(model.base)
     if enc is None:
         return None
-    return model.score(enc.pooled([text], adapter=model.adapter)[0])
+    return model.score(enc.pooled([text], adapter=model.adapter)[:, 0])
+
+
+def warm_up() -> bool:
+    """Load the encoder models and their base weights now (a few seconds, once per process)
+    instead of on the first post that reaches them. True when an encoder is ready."""
+    ready = False
+    for model in (context_model(), learned_model()):
+        if model is not None and base_encoder(model.base) is not None:
+            ready = True
+    return ready
 
 
 # --- Hospital conduct, learned (conduct_learned.npz; optional `conduct-ml` extra) ------------

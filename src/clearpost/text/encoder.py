@@ -186,15 +186,21 @@ class Encoder:
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray,
                  adapter: Adapter | None = None) -> np.ndarray:
-        """Last hidden states (b, n, h) of a padded batch; mask (b, n) 1 for real tokens.
-        With an adapter, each adapted matrix's output gains its low-rank term and the layer
-        norms are the adapter's (the same function as the merged weights ``W + B @ A``)."""
+        """Last hidden states of a padded batch; mask (b, n) 1 for real tokens. Without an
+        adapter: (b, n, h). With one of k members: (k, b, n, h), every member's own pass; each
+        adapted matrix's output gains the member's low-rank term and the layer norms are the
+        member's (the same function as the merged weights ``W + B @ A``). The members share
+        each base matrix product, which costs far less than k separate passes."""
         b, n = ids.shape
+        k_members = adapter_members(adapter) if adapter is not None else 1
         x = self.word[ids] + self.pos[:n][None] + self.type0
         x = _layer_norm(x, *self.emb_ln, self.eps)
+        x = np.repeat(x[None], k_members, axis=0)  # (k, b, n, h)
         nh, dh = self.heads, self.hidden // self.heads
         bias = ((1.0 - mask[:, None, None, :]) * np.float32(-1e9)).astype(np.float32)
         bias = bias + self._position_bias(n)
+        if k_members > 1:
+            bias = np.tile(bias, (k_members, 1, 1, 1))
         scale = np.float32(1.0 / np.sqrt(dh))
         for i, lay in enumerate(self.layers):
             ad = adapter[i] if adapter is not None else None
@@ -202,39 +208,42 @@ class Encoder:
             def low(name: str, t: np.ndarray, ad: LayerAdapter | None = ad) -> np.ndarray | float:
                 if ad is None:
                     return 0.0
-                a_t, b_t = ad.low_rank[name]
+                a_t, b_t = ad.low_rank[name]  # (k, 1, in, r), (k, 1, r, out)
                 return (t @ a_t) @ b_t
 
-            qkv = x @ lay.qkv_w + lay.qkv_b  # (b, n, 3h)
+            qkv = x @ lay.qkv_w + lay.qkv_b  # (k, b, n, 3h)
             if ad is not None:
                 qkv = qkv + np.concatenate([low("query", x), low("key", x), low("value", x)],
                                            axis=-1)
-            qkv = qkv.reshape(b, n, 3, nh, dh).transpose(2, 0, 3, 1, 4)  # (3, b, nh, n, dh)
-            q, k, v = qkv[0], qkv[1], qkv[2]
+            qkv = qkv.reshape(k_members * b, n, 3, nh, dh).transpose(2, 0, 3, 1, 4)
+            q, k, v = qkv[0], qkv[1], qkv[2]  # (k * b, nh, n, dh)
             att = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
-            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, n, self.hidden)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(k_members, b, n, self.hidden)
             ln1 = ad.ln1 if ad is not None else (lay.ln1_w, lay.ln1_b)
             ln2 = ad.ln2 if ad is not None else (lay.ln2_w, lay.ln2_b)
             x = _layer_norm(ctx @ lay.out_w + lay.out_b + low("attn_out", ctx) + x, *ln1, self.eps)
             h = _gelu(x @ lay.in_w + lay.in_b + low("ffn_in", x))
             x = _layer_norm(h @ lay.ffo_w + lay.ffo_b + low("ffn_out", h) + x, *ln2, self.eps)
-        return x
+        return x if adapter is not None else x[0]
 
     def embed(self, texts: Sequence[str], batch_size: int = 32,
               adapter: Adapter | None = None) -> np.ndarray:
-        """Mean-pooled, L2-normalised embeddings, (len(texts), hidden) float32."""
+        """Mean-pooled, L2-normalised embeddings, (len(texts), hidden) float32 (with an adapter
+        of k members: (k, len(texts), hidden))."""
         pooled = self.pooled(texts, batch_size, adapter)
-        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=-1, keepdims=True), 1e-12)
         return pooled
 
     def pooled(self, texts: Sequence[str], batch_size: int = 32,
                adapter: Adapter | None = None) -> np.ndarray:
-        """Mean-pooled last hidden states, not normalised. Texts are batched by length so that
+        """Mean-pooled last hidden states, not normalised: (len(texts), hidden), or with an
+        adapter of k members (k, len(texts), hidden). Texts are batched by length so that
         little padding is computed."""
         ids = self.token_ids(texts)
-        out = np.zeros((len(ids), self.hidden), dtype=np.float32)
+        k_members = adapter_members(adapter) if adapter is not None else 1
+        out = np.zeros((k_members, len(ids), self.hidden), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for s in range(0, len(order), batch_size):
             chunk = order[s:s + batch_size]
@@ -245,9 +254,11 @@ class Encoder:
                 arr[r, :len(ids[i])] = ids[i]
                 mask[r, :len(ids[i])] = 1.0
             hidden = self._forward(arr, mask, adapter)
-            out[chunk] = (hidden * mask[..., None]).sum(1) / np.maximum(
+            if adapter is None:
+                hidden = hidden[None]
+            out[:, chunk] = (hidden * mask[..., None]).sum(2) / np.maximum(
                 mask.sum(1, keepdims=True), 1e-9)
-        return out
+        return out if adapter is not None else out[0]
 
 
 # --- Where the base files are ------------------------------------------------------------------
@@ -353,34 +364,49 @@ def base_files(base: Base) -> tuple[bytes, str, dict[str, Any]] | None:
 
 @dataclass(frozen=True)
 class LayerAdapter:
-    """One layer's low-rank updates (``x @ a.T @ b.T`` added to each adapted matrix's output;
-    b carries LoRA's alpha/r scale) and its replaced layer norms."""
+    """One layer's low-rank updates for each of k members (``x @ a.T @ b.T`` added to each
+    adapted matrix's output; b carries LoRA's alpha/r scale) and their replaced layer norms.
+    Stored ready to broadcast over a (k, batch, tokens, features) activation."""
 
-    low_rank: Mapping[str, tuple[np.ndarray, np.ndarray]]  # module -> (a (r, in), b (out, r))
-    ln1: tuple[np.ndarray, np.ndarray]
+    low_rank: Mapping[str, tuple[np.ndarray, np.ndarray]]  # module -> (a.T (k, 1, in, r),
+    #                                                                  b.T (k, 1, r, out))
+    ln1: tuple[np.ndarray, np.ndarray]  # weight, bias: (k, 1, 1, hidden)
     ln2: tuple[np.ndarray, np.ndarray]
 
 
 Adapter = list[LayerAdapter]
 
 
+def adapter_members(adapter: Adapter) -> int:
+    """How many fine-tuned members an adapter holds (an ensemble averages them)."""
+    return int(adapter[0].ln1[0].shape[0])
+
+
 def prepare_adapter(arrays: Mapping[str, np.ndarray]) -> Adapter:
     """An adapter from its stored arrays: ``l{i}.{module}.a|b`` and ``l{i}.{ln1|ln2}.w|b``
-    (train/conduct_finetune.py). The base weights are left as they are: one copy of them
-    serves the base model and every fine-tuned one."""
+    (train/conduct_finetune.py), each with a leading member axis (an ensemble of k
+    fine-tunes) or without one (a single fine-tune). The base weights are left as they are:
+    one copy of them serves the base model and every fine-tuned one."""
     layers = sorted({int(k.split(".")[0][1:]) for k in arrays if k.startswith("l")})
     if layers != list(range(len(layers))):
         raise ValueError("adapter: layers must be numbered from 0 without gaps")
 
-    def f32(key: str) -> np.ndarray:
-        return np.ascontiguousarray(arrays[key], dtype=np.float32)
+    def f32(key: str, ndim: int) -> np.ndarray:
+        a = np.asarray(arrays[key], dtype=np.float32)
+        return a[None] if a.ndim == ndim - 1 else a  # a single fine-tune: one member
+
+    def norm(key: str) -> tuple[np.ndarray, np.ndarray]:
+        w, b = f32(f"{key}.w", 2), f32(f"{key}.b", 2)
+        return (np.ascontiguousarray(w[:, None, None, :]), np.ascontiguousarray(b[:, None, None, :]))
 
     out = []
     for i in layers:
-        low = {m: (f32(f"l{i}.{m}.a").T.copy(), f32(f"l{i}.{m}.b").T.copy())
+        low = {m: (np.ascontiguousarray(f32(f"l{i}.{m}.a", 3).transpose(0, 2, 1)[:, None]),
+                   np.ascontiguousarray(f32(f"l{i}.{m}.b", 3).transpose(0, 2, 1)[:, None]))
                for m in ("query", "key", "value", "attn_out", "ffn_in", "ffn_out")}
-        out.append(LayerAdapter(low, (f32(f"l{i}.ln1.w"), f32(f"l{i}.ln1.b")),
-                                (f32(f"l{i}.ln2.w"), f32(f"l{i}.ln2.b"))))
+        out.append(LayerAdapter(low, norm(f"l{i}.ln1"), norm(f"l{i}.ln2")))
+    if len({adapter_members([layer]) for layer in out}) != 1:
+        raise ValueError("adapter: every layer must hold the same number of members")
     return out
 
 
