@@ -227,22 +227,32 @@ def recipe(models: list[Trained], ctx: finetune.FinetuneResult) -> str:
         f"{cfg.lr} for the adapters and {cfg.head_lr} for the rest, weight decay "
         f"{cfg.weight_decay}, batch {cfg.batch}, dropout {cfg.dropout}, {cfg.epochs} epochs, "
         f"linear warm-up and decay, word pieces truncated at {finetune.TRAIN_MAX_TOKENS}, "
-        f"seed {finetune.SEED}, threads: {cfg.threads}); the epoch with the best validation "
+        f"threads: {cfg.threads}); the epoch with the best validation "
         "macro-F1 is kept. Adapters are stored as float16 factors (B carries alpha/r); "
-        "clearpost.text.encoder merges them into the base weights at load time.",
+        "clearpost.text.encoder applies them beside the base weights at run time.",
+        f"An ensemble of {len(ctx.members)} such fine-tunes, one per seed "
+        f"({', '.join(str(m.seed) for m in ctx.members)}), identical but for the seed "
+        "(initialisation, shuffling, dropout): its probability is the members' mean, and "
+        "clearpost runs the members side by side in one pass (each base matrix product "
+        "shared)." if len(ctx.members) > 1 else f"Seed {ctx.members[0].seed}.",
         "Rows: OLID's training part and own hospital posts; every tenth of them is the "
         "validation set (epoch, threshold, band). Band and threshold: the narrowest band of the "
         "linear score (its out-of-fold scores on the validation rows) within "
         f"{finetune.BAND_SLACK} macro-F1 of the best.",
         "",
         f"- {cfg.base} `model.safetensors`: `{finetune.weights_sha256(cfg)}`",
-        f"- epoch kept: {ctx.epoch}; validation macro-F1 (model alone) "
-        f"{ctx.val_scores['model_alone_macro_f1']}, cascade {ctx.val_scores['macro_f1']}",
+        "- members: " + "; ".join(
+            f"seed {m.seed}: epoch {m.epoch}, validation macro-F1 alone {m.val_f1:.4f}, "
+            f"held-out (rules, then the member) {m.test_f1}" for m in ctx.members),
+        f"- validation macro-F1 of the {'ensemble' if len(ctx.members) > 1 else 'model'} "
+        f"alone {ctx.val_scores['model_alone_macro_f1']}, cascade {ctx.val_scores['macro_f1']}",
         f"- uncertain band of the linear score: [{ctx.band[0]}, {ctx.band[1]}); "
         f"threshold {ctx.threshold}",
         f"- fit rows {ctx.n_train:,}; validation rows {ctx.n_val:,}; held-out rows "
         f"{ctx.n_test:,} (OLID 1/5); the model runs on {ctx.band_share:.1%} of them",
-        f"- training time {ctx.seconds / 60:.0f} min ({cfg.threads} thread, 2-core machine)",
+        f"- training time {ctx.seconds / 60:.0f} min in all ({cfg.threads} thread per member, "
+        "2-core machine; members train in parallel processes: "
+        "`conduct_finetune.py --seeds S --no-export`, reused from train/.cache)",
         "",
         "| decision on held-out OLID | precision | recall | F1 | macro-F1 |",
         "|---|---|---|---|---|",

@@ -25,6 +25,7 @@ chosen on those validation rows (docs/conduct.md).
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 import time
@@ -248,11 +249,18 @@ def export_arrays(model) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-de
 
 def weights_sha256(cfg: Config) -> str:
     """sha256 of the base model's model.safetensors."""
+    return _weights_sha256(cfg.base)
+
+
+@functools.cache
+def _weights_sha256(base: str) -> str:
+    """Once per base and process: reading the archive costs seconds, and the cache keys of
+    every member, the recipe and the export all ask."""
     import hashlib
 
     from clearpost.text.encoder import BASES, base_files
 
-    files = base_files(BASES[cfg.base])
+    files = base_files(BASES[base])
     return hashlib.sha256(files[0]).hexdigest() if files else "(not installed)"
 
 

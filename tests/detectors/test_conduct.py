@@ -148,14 +148,18 @@ LEARNED_NEAR_MISSES = [
 
 @needs_learned
 def test_learned_stage_catches_an_insinuation_no_rule_knows() -> None:
-    """No rule fires; the learned stage does. (Which rule it raises is the model's call: the
-    model trained on rounds up to 23 raised both; retrained after round 25 it scores
-    harassment 0.88, under its 0.90 threshold, and raises professionalism.)"""
-    found = [f for rule in ("harassment", "professionalism")
-             if (f := finding(LEARNED_NEW, rule)) is not None]
-    assert found
-    assert all(f.explain.get("signals") == ["learned"] or "a learned model" in " ".join(
-        f.explain.get("reasons", [])) for f in found)
+    """No rule fires; the learned stage does. (Which rule it raises is the model's call: its
+    harassment score sits near the 0.90 threshold, 0.88-0.92 as the corpus grew, and
+    professionalism follows harassment of a colleague or comes from its own model.)"""
+    harassment = finding(LEARNED_NEW, "harassment")
+    professionalism = finding(LEARNED_NEW, "professionalism")
+    assert harassment is not None or professionalism is not None
+    if harassment is not None:
+        assert harassment.explain["signals"] == ["learned"]
+    if professionalism is not None:
+        assert set(professionalism.explain["reasons"]) <= {
+            "harassment of a coworker, patient or the employer",
+            "a tone like posts labelled unprofessional (a learned model)"}
 
 
 @pytest.mark.parametrize("text", LEARNED_NEAR_MISSES)

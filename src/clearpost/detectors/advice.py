@@ -70,7 +70,8 @@ _ADDRESSED = re.compile(
     r"\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
     r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
     r"a follower asked|\ba:\s|i tell all my (?:friends|followers|patients)|for you\b|"
-    r"(?:ur|your) (?:meds|chemo|oncologist))",
+    r"(?:ur|your) (?:meds|chemo|oncologist)|(?:everyone|anyone|people|all of you|those of you) in my "
+    r"(?:dms|inbox|comments|replies|mentions)|don't bother (?:calling|asking|telling) your)",
     re.IGNORECASE,
 )
 #: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the

@@ -230,7 +230,7 @@ def _insult_re(view: PostView) -> re.Pattern[str]:
 
 
 _GROUP_NOUNS = (r"(?:people|nurses|doctors|workers|men|women|guys|girls|immigrants|patients|"
-                r"families|folks|kids|students|residents)")
+                r"families|folks|kids|students|residents|couples|parents|neighbou?rs|tenants)")
 _GROUP_ADJ = (r"(?:mexican|filipino|chinese|indian|black|white|asian|african|arab|muslim|jewish|"
               r"polish|irish|italian|german|french|greek|vietnamese|pakistani|somali|ukrainian|"
               r"catholic|christian|hindu|sikh|mormon|"
@@ -279,7 +279,10 @@ _GROUP_HATE = re.compile(
     + _GROUP_NEG +
     r"|\b(?:{groups})\b[^\n]{{0,80}}\bevery (?:single )?one of them\b"
     r"|\bevery\s+" + _GROUP_ADJ + r"\s+(?:family|person|guy|woman|man|kid|worker|nurse|doctor)\b"
-    r"[^.!?\n]{{0,60}}\b(?:brings? (?:trouble|problems|crime|drugs)|is trouble|ruins?|trashes)\b"
+    r"[^.!?\n]{{0,60}}\b(?:brings? (?:trouble|problems|crime|drugs)|is trouble|ruins?|trashes|"
+    r"reeks?|stinks?|smells?|(?:zero|no) respect)\b"
+    # "not racist but …" before a group statement
+    r"|\b(?:i'?m |im )?not (?:being )?racist,? but\b[^\n]{{0,80}}\b(?:{groups}|" + _GROUP_ADJ + r")\b"
     r"|\b" + _GROUP_ADJ + r"\s+(?:girls?|guys?|wom[ae]n|m[ae]n|nurses?|doctors?|kids?|workers?|"
     r"hires?)\s+who\s+(?:can't|cannot|can not|don't|doesn't|never|won't)\b"
     r"|\b(?P<group3>{groups})\b[^.!?\n]{{0,40}}\b(?:it's cultural|its cultural|by nature|"
@@ -412,7 +415,8 @@ def _work_target(view: PostView) -> bool:
 
 _PATIENT_TARGET = re.compile(r"\b(?:pts?|patients?|family members?|families|visitors?|"
                              r"(?:their|his|her) (?:consult|appointment|appt|infusion|scan|biopsy)|my patient|the patient|(?:the )?(?:lady|guy|man|"
-                             r"woman) in \w+|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
+                             r"woman|wife|husband|son|daughter|mom|dad|mother|father) in (?:room |rm |"
+                             r"bed |bay |chair )?(?:\d+\w?|the (?:waiting room|lobby|infusion \w+))|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
 _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
                        r"Medical|Health|Clinic|University|Center|Care|Urgent Care|Pharmacy|"
                        r"Practice|Wellness|Associates|Labs?)\b")
@@ -425,7 +429,8 @@ _WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|
                            r"badg(?:ed|ing|e) (?:in|into)|the lab|rounding|rounds|sign-?out|"
                            r"day ?shift|#dayshift|my [1-9]\d?[ap]\b|call(?:ed|ing)? (?:out|in)|"
                            r"my manager|my locker|charge nurse|pager|"
-                           r"hang(?:ing)? (?:the|a) (?:wrong )?bag)\b",
+                           r"hang(?:ing)? (?:the|a) (?:wrong )?bag|tumor board|grand rounds|"
+                           r"journal club|lab meeting|present(?:ing)? at)\b",
                            re.IGNORECASE)
 
 
@@ -825,6 +830,17 @@ _USING_AT_WORK = re.compile(
     r"clinic)\b")
 
 
+#: Social drinking words, which are fine after work ("happy hour with the lab after we finally
+#: submitted"), unlike being drunk or hungover at it.
+_SOCIAL_DRINKS = frozenset({"happy hour", "cocktails", "margs", "marg", "margaritas", "mimosas",
+                            "mimosa", "beers", "a few drinks", "two drinks", "three drinks",
+                            "glasses of wine", "bottle of wine", "wine wednesday"})
+_AFTER_WORK = re.compile(r"\bafter (?:work|shift|my shift|the shift|a long (?:day|week|shift)|"
+                         r"we (?:finally )?(?:submitted|finished|closed|got|hit|made|passed)|clinic|"
+                         r"the (?:deadline|submission|grant)|a 12)\b|\bpost-?shift\b|\bwe earned\b|"
+                         r"\bcelebrat\w+|\boff the clock\b")
+
+
 #: Faking a sick day or sleeping on duty: "called out 'sick' so I can catch the game", "called
 #: out with a 'migraine' (it's the vodka)", "20 glorious minutes of sleep before the charge nurse
 #: opened the door".
@@ -918,6 +934,8 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
         reasons.append("crude or gross-out jokes about patients or the job")
     drunk = view.find("intoxication") + [
         Match(m.start(), m.end(), m.group(), "") for m in _USING_AT_WORK.finditer(lower)]
+    if drunk and all(m.phrase in _SOCIAL_DRINKS for m in drunk) and _AFTER_WORK.search(lower):
+        drunk = []  # "happy hour with the lab after we submitted the R01": after work, off duty
     if drunk and _at_work(view.text):
         ev += [Span(m.start, m.end, "intoxication") for m in drunk]
         reasons.append("intoxication at or about work")

@@ -13,7 +13,8 @@ from clearpost.text.bm25 import BM25Index, CorpusMatch
 
 _PASSWORD = re.compile(
     r"\b(?:password|passwd|pwd|pw|passcode|pass code|door code|access code|lock code|keypad code|"
-    r"gate code|alarm code|pin|wifi password|login)\b[^.!?\n]{0,40}?(?:is|:|=|'s|mine's)\s*"
+    r"gate code|alarm code|pin|wifi password|login)\b[^.!?\n]{0,40}?(?:is|:|=|'s|mine's|changed to|"
+    r"is now|now|switched to|updated to)\s*"
     r"['\"]?([^\s'\"]{4,})"
     r"|\bmine's\s+([^\s]{6,})"
     r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,50}?\buser(?:name)?\s*:?\s*\S+\s*/\s*(\S{4,})"
