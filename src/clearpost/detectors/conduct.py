@@ -144,7 +144,11 @@ _STRONG_INSULT = re.compile(
     r"treadmill|gym membership)|built like a (?:fridge|refrigerator|house|truck|potato|walrus)|"
     r"(?:lay|lays|laying) off the (?:donuts|doughnuts|cake|snacks|cheeseburgers|buffet)|"
     # accent mockery: "sir I need subtitles", "do the needful"
-    r"(?:i|we) need(?:ed)? subtitles|#accentcheck|do the needful)\b")
+    r"(?:i|we) need(?:ed)? subtitles|#accentcheck|do the needful|inbred|"
+    r"crawl back (?:under|into) (?:whatever|the|your|a) (?:rock|hole)|"
+    r"(?:whale|hippo|heifer|fatso|fatass|land ?whale|blimp) (?:in|on) (?:room |rm |bed |bay )?\d+|"
+    # mocking someone's (perceived) orientation for a laugh: "SO obviously gay lol"
+    r"(?:so |sooo+ )?obviously (?:gay|a lesbian|trans)(?= lol| lmao| 💅| 😂| 🤣))\b")
 #: "the most incompetent pharmacy team": a superlative insult that names its own target.
 _SUPERLATIVE_NP = re.compile(
     r"\b(?:the )?(?:most (?:incompetent|useless|pathetic|clueless)|laziest|dumbest|stupidest) "
@@ -252,7 +256,7 @@ _GROUP_NEG = (r"(?:animals|savages|vermin|criminals|rapists|terrorists|parasites
               r"primitive|uncivili[sz]ed|breed|complain|stop eating|hypocrites|abusers|child abusers|"
               r"pedophiles|perverts|brainwashed|evil|drunks|alcoholics|cheap|disease|crime|drugs|"
               r"selfish|trash(?:es)? the|skips? out|a psych (?:hold|ward|eval)|delusion(?:al)?|"
-              r"groomers|mental illness|"
+              r"groomers|mental illness|broken|defective|abnormal|not normal|a mistake|"
               r"nothing but)")
 _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can barely|don't|dont|"
                r"bring|brought|spread|"
@@ -281,6 +285,8 @@ _GROUP_HATE = re.compile(
     r"|\bevery\s+" + _GROUP_ADJ + r"\s+(?:family|person|guy|woman|man|kid|worker|nurse|doctor)\b"
     r"[^.!?\n]{{0,60}}\b(?:brings? (?:trouble|problems|crime|drugs)|is trouble|ruins?|trashes|"
     r"reeks?|stinks?|smells?|(?:zero|no) respect)\b"
+    # "run by the Indian mafia": an ethnic group as an organised takeover
+    r"|\b(?:" + _GROUP_ADJ + r")\s+(?:mafia|mob|clique|clan|takeover|invasion|mafiosos)\b"
     # "not racist but …" before a group statement
     r"|\b(?:i'?m |im )?not (?:being )?racist,? but\b[^\n]{{0,80}}\b(?:{groups}|" + _GROUP_ADJ + r")\b"
     r"|\b" + _GROUP_ADJ + r"\s+(?:girls?|guys?|wom[ae]n|m[ae]n|nurses?|doctors?|kids?|workers?|"
@@ -386,7 +392,8 @@ _WORK_PLACES = re.compile(
     r"radiology|pathology|"
     r"payroll|facilities|scheduling|staffing|admissions|purchasing|the board|board members|"
     r"(?:on|the) (?:day|night|evening|weekend|overnight) shift|writ(?:e|es|ing|ten) (?:me|us) up|"
-    r"wrote (?:me|us) up|delivering trays|(?:food|meal) trays|"
+    r"wrote (?:me|us) up|delivering trays|(?:food|meal) trays|(?:give|gave|giving|get|got) (?:me )?"
+    r"report|"
     r"nursing jobs|our jobs|whoever (?:runs|manages|made|designed|wrote|scheduled|is in charge of)|"
     r"(?!(?:your|their|his|her|football|soccer|basketball|baseball|hockey|trivia|bowling)\b)\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo|ceo|cfo|coo)|"
     r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
@@ -643,6 +650,9 @@ _THREAT = re.compile(
     r"|\bi know (?:what|which) cars? (?:you|he|she|they|each of (?:them|you)|all of (?:them|you)|"
     r"\w+) drives?\b"
     r"|\b(?:walk(?:ing|s)?|get(?:ting|s)?) to (?:your|his|her|their) car alone\b"
+    r"|\b(?:i'?m|im|i am|i'll|ill|i will|gonna|going to)\s+(?:\w+\s+)?(?:rearrang\w+|smash\w*|"
+    r"bash\w*|knock\w*|punch\w*|kick\w*|slap\w*|cav\w+ in) (?:your|ur|his|her|their) "
+    r"(?:face|teeth|head|skull|nose)\b"
     r"|\bi(?:'ll| will|'m gonna|m gonna| am going to| am gonna|'d| would)\s+(?:\w+\s+){0,2}break "
     r"(?:his|her|their|your|ur) (?:jaw|nose|face|neck|legs?|arms?|teeth|kneecaps?|fingers?|skull)\b"
     r"|\bi know (?:exactly )?who (?:you are|did (?:it|this))\b(?=[^\n]{0,160}?\b(?:be careful|watch "

@@ -30,7 +30,7 @@ def _speaking_patterns(view: PostView) -> re.Pattern[str]:
         pats = [
             rf"\bwe at (?:{org})\b",
             rf"\bhere at (?:{org}),? we\b",
-            rf"\bon behalf of (?:{org})\b",
+            rf"\bon behalf of (?:everyone |all of us |the (?:whole )?team )?(?:at |of )?(?:{org})\b",
             rf"\bthis is (?:{org})(?:'s)?(?: [a-z]+){{0,3}}",
             rf"\b(?:{org}) (?:is|are) (?:pleased|proud|excited|thrilled|happy|sorry) to (?:announce|share|confirm)",
             rf"\b(?:{org}) (?:would like to|wants to) (?:apologi[sz]e|clarify|respond)",

@@ -26,6 +26,9 @@ def _disclosed(view: PostView) -> bool:
     return view.post.account.discloses_affiliation or bool(view.discloses_affiliation)
 
 
+_POINTS_BACK = re.compile(r"\b(?:there|they|them|their|that place|this place|that team|this team)\b")
+
+
 def undisclosed_endorsement(view: PostView) -> list[Hit]:
     acct = view.post.account
     if acct.kind != "personal" or _disclosed(view):
@@ -45,8 +48,10 @@ def undisclosed_endorsement(view: PostView) -> list[Hit]:
     pairs = []
     for p in praise:
         ps = sentence_of(view, p.start)
+        # or in the sentence before, when the praise points back at it ("… are there. Go.")
+        back = bool(_POINTS_BACK.search(view.lower[ps[0]:ps[1]]))
         near = [m for m in mentions if ps[0] <= m.start < ps[1]
-                or abs(m.start - p.start) < 80]
+                or abs(m.start - p.start) < (160 if back else 80)]
         if near or (view.post.venue == "org-channel" and len(view.text) < 200):
             pairs.append((p, near[:1]))
     if not pairs:
