@@ -37,8 +37,8 @@ class Settings(BaseSettings):
     #: token revoked just before the outage may work that long (docs/security.md). 0: never.
     stale_token_grace_s: float = Field(default=600.0, ge=0, le=86_400)
 
-    #: Load the encoder models (`conduct-ml` extra: ~5 s and ~490 MB per process) in the
-    #: background at start-up, so that the first post that needs them does not wait.
+    #: Load the encoder models (`conduct-ml` extra: ~5 s and ~490 MB per process) at start-up,
+    #: before the server answers, so that the first post that needs them does not wait.
     warm_models: bool = True
 
     #: Requests per user per minute (0 disables the limit).

@@ -119,6 +119,31 @@ def test_interrupted_run_resumes_to_the_same_report(policy: object, full: audit_
     assert report.total.to_json() == full.total.to_json()
 
 
+def test_ctrl_c_just_after_a_checkpoint_line_counts_it_once(
+        policy: object, full: audit_run.AuditReport, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signal can land between writing a batch's line and forgetting the batch: the
+    interrupted run must not write the batch again, or the resumed one counts it twice."""
+    monkeypatch.setattr(audit_run, "FLUSH_EVERY", 3)
+    ckpt = tmp_path / "c"
+    append = audit_run._Checkpoint.append
+    writes: list[int] = []
+
+    def append_then_interrupt(self: audit_run._Checkpoint, done: int, events: list[object]) -> None:
+        append(self, done, events)  # type: ignore[arg-type]
+        writes.append(done)
+        if len(writes) == 2:
+            raise KeyboardInterrupt  # Ctrl-C, right after the line reached the disk
+
+    monkeypatch.setattr(audit_run._Checkpoint, "append", append_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(FOLDERS, policy, AuditOptions(workers=1), checkpoint=ckpt)  # type: ignore[arg-type]
+    monkeypatch.setattr(audit_run._Checkpoint, "append", append)
+    report = run_audit(FOLDERS, policy, AuditOptions(workers=1), checkpoint=ckpt, resume=True)  # type: ignore[arg-type]
+    assert report.total.to_json() == full.total.to_json()
+    assert key(report) == key(full)
+
+
 def test_a_torn_checkpoint_line_is_redone(policy: object, full: audit_run.AuditReport, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(audit_run, "FLUSH_EVERY", 4)

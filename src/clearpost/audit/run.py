@@ -406,9 +406,13 @@ def run_audit(paths: list[Path], policy: Policy, options: AuditOptions | None = 
 
 
 def _flush(ckpt: _Checkpoint | None, tally: _Tally, done: int) -> None:
-    if ckpt is not None and tally.pending:
-        ckpt.append(done, tally.pending)
-    tally.pending = []
+    """Write the pending events once. They leave the tally before the write: a Ctrl-C that
+    lands just after the line is written must not make the handler write it a second time
+    (a resumed run would count those posts twice); one that lands before the line is
+    complete leaves a torn or missing line, and a resumed run redoes those posts."""
+    pending, tally.pending = tally.pending, []
+    if ckpt is not None and pending:
+        ckpt.append(done, pending)
 
 
 def _engine(posts: Iterator[dict[str, Any]], policy: Policy, opts: AuditOptions,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -152,11 +151,14 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         consumer = None
         if settings.warm_models:
+            import anyio
+
             from clearpost.engine import warm_up
 
-            # In a thread: the server takes requests at once; a check that needs an encoder
-            # before it is ready waits for the same lock instead of loading a second copy.
-            threading.Thread(target=warm_up, name="clearpost-warm-up", daemon=True).start()
+            # Before the server answers anything (its readiness is honest: no request waits
+            # for the models or competes with their loading for the CPU); in a worker thread,
+            # so the event loop stays free.
+            await anyio.to_thread.run_sync(warm_up)
         if start_tasks:
             consumer = app.state.huey.create_consumer(workers=1, worker_type="thread",
                                                       periodic=True, check_worker_health=False)
