@@ -219,3 +219,24 @@ def test_warm_up_loads_the_encoder_models_once() -> None:
     encoder = models._ENCODERS.get(model.base)
     assert encoder is not None
     assert warm_up() is True and models._ENCODERS[model.base] is encoder
+
+
+def test_an_ensemble_scores_the_mean_of_its_members_probabilities() -> None:
+    """Each member's head reads that member's pooled states; the score is the mean of the
+    members' probabilities (a single fine-tune is the one-member case)."""
+    import math
+
+    import numpy as np
+
+    from clearpost.detectors.models import ContextModel
+
+    pooled = np.array([[1.0, 0.0], [0.0, 2.0]], dtype=np.float32)  # (members, hidden)
+    model = ContextModel(base="all-mpnet-base-v2", adapter=[],
+                         head_w=np.array([[2.0, 5.0], [7.0, -1.0]], dtype=np.float32),
+                         head_b=np.array([0.5, 1.0], dtype=np.float32),
+                         threshold=0.5, band_lo=0.2, band_hi=0.8)
+    sigmoid = [1 / (1 + math.exp(-z)) for z in (2.0 + 0.5, -2.0 + 1.0)]
+    assert math.isclose(model.score(pooled), sum(sigmoid) / 2, rel_tol=1e-6)
+    one = ContextModel(base="all-mpnet-base-v2", adapter=[], head_w=model.head_w[:1],
+                       head_b=model.head_b[:1], threshold=0.5, band_lo=0.2, band_hi=0.8)
+    assert math.isclose(one.score(pooled[:1]), sigmoid[0], rel_tol=1e-6)
