@@ -206,3 +206,25 @@ def test_without_the_extra_the_encoder_stages_are_skipped_not_crashed(text: str)
                f"r = check({text!r})\n"
                "assert not any(f.rule == 'harassment' for f in r.findings), r\n"
                "print('ok')\n", without_conduct_ml=True)
+
+
+@needs_learned
+def test_learned_stage_is_not_asked_about_the_authors_family(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Banter about one's own family passes the gate (a cue word and "her"), but the model,
+    trained on hospital posts, is not asked: the rules alone decide. A post about a colleague
+    that passes the same gate is asked."""
+    import clearpost.detectors.models as models
+
+    family = "My mother be on some trash man 😂 I ask her every day if she needs money, she says naw"
+    calls: list[str] = []
+    original = models.learned_conduct
+
+    def counting(text: str) -> dict[str, bool] | None:
+        calls.append(text)
+        return original(text)
+
+    monkeypatch.setattr(models, "learned_conduct", counting)
+    assert not fired(family, "harassment")
+    assert calls == []
+    fired(LEARNED_NEW, "harassment")
+    assert calls == [LEARNED_NEW]

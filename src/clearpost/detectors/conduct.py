@@ -523,13 +523,29 @@ def _learned(view: PostView, rule: str) -> Span | None:
     return span if verdict_by_rule.get(rule) else None
 
 
+#: The author's own family: "My mother be on some trash 😂" is banter about home, which the
+#: model, trained on hospital posts, reads as hostility (a Davidson "neither" tweet).
+_OWN_FAMILY = re.compile(r"\bmy (?:mother|mom|mama|momma|dad|father|daddy|sister|brother|sis|bro|"
+                         r"son|daughter|husband|wife|hubby|grandma|grandmother|granny|grandpa|"
+                         r"grandfather|aunt|auntie|uncle|cousin|kids?|niece|nephew|family|"
+                         r"(?:mother|father|sister|brother)-in-law|in-laws)\b")
+
+
+def _family_only(view: PostView) -> bool:
+    """The author's family is who the post is about: no colleague, patient, group or other
+    named person is."""
+    return bool(_OWN_FAMILY.search(view.lower)) and not (
+        _work_target(view) or _PATIENT_TARGET.search(view.text) or _IDENTIFIABLE.search(view.text)
+        or _group_mentions(view))
+
+
 def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
     span = learned_gate(view)
     verdict: dict[str, bool] | None = None
     # Not for posts a professionalism rule already warns about (the rules have spoken and
-    # the encoder's cost is saved), nor for reported words or stories.
+    # the encoder's cost is saved), nor for reported words, stories or the author's family.
     if (span is not None and not _REPORTED.search(view.lower) and not _fiction(view)
-            and not _unprofessional(view).evidence):
+            and not _unprofessional(view).evidence and not _family_only(view)):
         from clearpost.detectors.models import learned_conduct
 
         verdict = learned_conduct(view.text)
