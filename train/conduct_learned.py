@@ -5,7 +5,7 @@ all-mpnet-base-v2 sentence embeddings (numpy forward pass, clearpost.text.encode
                                                      # and the mpnet packages (conduct-ml)
 
 Why: the rules catch the wording they know; posts by writers who never saw them (blind rounds
-19-27, tests/fixtures/conduct_corpus.jsonl) were caught at recall 0.18-0.30 (rules alone,
+19-28, tests/fixtures/conduct_corpus.jsonl) were caught at recall 0.18-0.30 (rules alone,
 19-22) before each round's fixes. A linear model over a general sentence embedding, trained on the labelled
 hospital posts, generalises to new wording much better (leave-one-round-out scores below and
 in RECIPE.md), and clearpost runs it only for posts the rules left clean that name a target
@@ -40,12 +40,17 @@ C = 8.0
 #: The blind rounds (ids in the corpus), each written by a writer who had never seen the code.
 ROUNDS = {19: range(667, 715), 20: range(715, 763), 21: range(763, 813), 22: range(813, 873),
           23: range(873, 933), 24: range(933, 993), 25: range(993, 1053),
-          26: range(1053, 1113), 27: range(1113, 1173)}
+          26: range(1053, 1113), 27: range(1113, 1173),
+          28: range(1173, 1233)}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
 #: Share of the rounds' clean posts a threshold may flag (before the gate, which lets few of
 #: them reach the model): none for harassment (it blocks), a few for professionalism (a warning).
 MAX_CLEAN = {"harassment": 0.005, "professionalism": 0.0}
 MAX_OTHER = 0.02
+#: Never below this: harassment blocks, and at 0.85 (chosen by the rule above after round 28)
+#: the model flagged an AAE-marked Davidson "neither" tweet ("Orton is trash idc"); at 0.60, in
+#: an earlier corpus, 4 of 49 (bench/conduct.py's rule-level dialect table).
+MIN_THRESHOLD = {"harassment": 0.90}
 
 
 @dataclass
@@ -120,7 +125,7 @@ def train(leave_out: int = 0) -> Learned:
             te = folds == f
             oof[te] = _fit(x[~te], y[~te]).predict_proba(x[te])[:, 1]
         best = None
-        for t in THRESHOLDS:
+        for t in (t for t in THRESHOLDS if t >= MIN_THRESHOLD.get(rule, 0.0)):
             flagged = gated & (oof >= t)  # what the check would flag: the gate, then the model
             if flagged[clean].mean() <= MAX_CLEAN[rule] and flagged[y == 0].mean() <= MAX_OTHER:
                 best = t
@@ -166,7 +171,9 @@ def recipe(m: Learned) -> list[str]:
              "with the gate of clearpost.detectors.conduct applied: the lowest that flags at "
              f"most {MAX_CLEAN['harassment']:.1%} of the clean posts (harassment) or "
              f"{MAX_CLEAN['professionalism']:.1%} (professionalism), and at most "
-             f"{MAX_OTHER:.0%} of the other posts without the rule.", "",
+             f"{MAX_OTHER:.0%} of the other posts without the rule; never below "
+             + ", ".join(f"{v} ({k})" for k, v in MIN_THRESHOLD.items())
+             + " (a lower harassment threshold flagged AAE-marked Davidson tweets).", "",
              "| rule | positives | threshold | model alone, left-out rounds "
              f"{' / '.join(str(r) for r in ROUNDS)}: recall | clean false alarms | "
              "with the gate, all rows out of fold: recall | clean false alarms |",

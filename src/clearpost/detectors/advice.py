@@ -60,6 +60,9 @@ _OFFER = re.compile(
     r"|\b(?:send|dm|share)\s+(?:it|them|your \w+)\s+(?:over|to me)\b[^.!?\n]{0,40}\b(?:i'll|i will|"
     r"i can)\s+(?:tell|read|look|review)\b"
     r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b"
+    r"|\bi(?:'ll| will| can)\s+tell you what (?:it|they|that|this) (?:says?|means?)\b"
+    r"|\b(?:that|it|this|your \w+) sounds? (?:benign|harmless|fine|like nothing)\b[^.!?\n]{0,60}"
+    r"\bi (?:wouldn't|would not|wouldnt) (?:bother|worry)\b"
     r"|\b(?:me to|i can|i'll|i will|happy to|glad to)\s+(?:look at|read|review|check|go over|"
     r"interpret)\s+(?:their|your|ur|anyone's|people's)\s+(?:\w+\s+)?(?:results?|scans?|labs?|"
     r"reports?|biopsy|mri|ct|pet|x-?rays?|bloodwork|images?|pathology|slides)\b",

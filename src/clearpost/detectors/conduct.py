@@ -357,6 +357,8 @@ _ACCUSATION = re.compile(
     # promotion for sexual favours: "made charge after all those 'late meetings'"
     r"(?:made|got|became|promoted to) (?:\w+ ){0,3}[^.!?\n]{0,60}?(?:['‘\"“]late (?:meetings|nights)"
     r"['’\"”]|behind closed doors|on (?:her|his) knees|casting couch)|"
+    r"takes? (?:cash|money|bribes|kickbacks|payments) (?:from [\w ]{1,30} )?under the table|"
+    r"put (?:him|her|them) in (?:cuffs|handcuffs|jail|prison)|"
     r"raw (?:files|data),? anyone|almost like the data knows|(?:always|somehow) gets? exactly the "
     r"results? (?:they|he|she) (?:predicted|wanted|needed)|"
     r"(?:presenting|passing off|passed off|presented|took credit for|taking credit for|takes credit "
@@ -396,7 +398,7 @@ _WORK_PLACES = re.compile(
     r"report|"
     r"nursing jobs|our jobs|whoever (?:runs|manages|made|designed|wrote|scheduled|is in charge of)|"
     r"(?!(?:your|their|his|her|football|soccer|basketball|baseball|hockey|trivia|bowling)\b)\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo|ceo|cfo|coo)|"
-    r"executives|this job|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
+    r"executives|this job|(?:they|we) hire here|work(?:ing|s)? here|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
     r"infusion (?:chairs?|suite|center|unit|room|bay)|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward)|the (?-i:[A-Z])\w+ lab)\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
@@ -627,7 +629,7 @@ def _named_subject(view: PostView, accusation: re.Match[str]) -> bool:
         return False
     start = accusation.start()
     return any(m.end <= start and view.text[m.start:m.start + 1].isupper()
-               and re.fullmatch(r"\s+(?:[a-z]+\s+){0,2}", view.text[m.end:start]) is not None
+               and re.fullmatch(r"\s+(?:[A-Za-z'-]+\s+){0,2}", view.text[m.end:start]) is not None
                for m in view.find("first_names"))
 
 
@@ -646,7 +648,9 @@ _THREAT = re.compile(
     r"|\bgets? what's coming to (?:him|her|them|you)\b|\bthere will be blood\b"
     r"|\bi(?:'ll| will|'m gonna| am going to) (?:end|murder|fight) (?:him|her|them|you|whoever|"
     r"that \w+|the next (?:person|visitor|patient|one|guy|idiot|doctor|nurse|resident|family))\b"
-    r"|\bteach (?:him|her|them|you|that (?:\w+ ){1,2}|the (?:\w+ ){1,2}|my (?:\w+ ){1,2})a lesson\b"
+    r"|\bteach (?:him |her |them |you |that (?:\w+ ){1,2}|the (?:\w+ ){1,2}|my (?:\w+ ){1,2})a lesson\b"
+    r"|\bsettl(?:e|ing) (?:it|this|that) (?:in|at) the parking (?:lot|garage|deck)\b"
+    r"|\b(?:wait|waiting) for (?:him|her|them|you|u) (?:in|at|outside) the parking (?:lot|garage|deck)\b"
     r"|\b(?:you|he|she|they)(?:'ll| will|'s going to|'re going to| is going to| are going to|"
     r"'s gonna|'re gonna| is gonna| are gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that))\b"
     r"|\bi know (?:exactly )?(?:where|which \w+) (?:s?he|you|they|u|(?:your|his|her|their) \w+) "

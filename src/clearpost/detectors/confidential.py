@@ -187,6 +187,8 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
             rf"\b(?:just |has |have )?sign(?:ed|s|ing) (?:on )?with (?:{org}|us|our (?:\w+ )?"
             r"(?:group|team|department|division|service|program|lab))\b",
             r"\bjoins us (?:from|this|next|in)\b",
+            r"\btaking over as (?:the |our )?(?:new )?(?:chair|chief|director|head|ceo|president|dean|vp|"
+            r"cno|cmo|cfo|coo)\b",
             r"\b(?:is|'s|are|'re|being|been|will be|gonna be|getting) (?:named|appointed|promoted to|"
             r"tapped as|tapped to lead|made) (?:\w+'s |our |the )?(?:next|new|interim|permanent)\b",
             r"\beffective (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|next)\w*",
