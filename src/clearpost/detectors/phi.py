@@ -259,8 +259,7 @@ _ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|d
 #: (medical-advice covers it).
 _ADVICE_REPLY = re.compile(
     r"\b(?:bump|double|halve|cut|increase|decrease|lower|raise|stop|skip|switch|try|start|"
-    r"up) (?:it|your|the|that|to|them|those)\b|\b(?:you should|i'd|i would|just take)\b"
-    r"|\bi(?:'ll| will| can) tell you (?:what|if|whether)\b|\bbring it up at your next\b")
+    r"up) (?:it|your|the|that|to|them|those)\b|\b(?:you should|i'd|i would|just take)\b")
 
 
 def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident | None:
