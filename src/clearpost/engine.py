@@ -65,11 +65,11 @@ def check(post: Post | dict[str, Any] | str, policy: Policy | None = None, *,
 
 
 def warm_up() -> bool:
-    """Load what the first checks would otherwise load: the policy and the encoder models
-    (`conduct-ml` extra; ~5 s). A server calls this at start-up so that no user waits."""
+    """Load the encoder models (`conduct-ml` extra; ~5 s) that the first checks would
+    otherwise load. A server calls this at start-up so that no user waits; its policy is its
+    runtime's, loaded already."""
     from clearpost.detectors.models import warm_up as warm_models
 
-    default_policy()
     return warm_models()
 
 
