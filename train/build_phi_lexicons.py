@@ -111,7 +111,9 @@ def us_towns(first_names: set[str]) -> list[str]:
 CARE_JOBS = re.compile(r"nurse|doctor|physician|surgeon|therap|pharmac|medical|clinical|health|"
                        r"hospital|care|psycholog|radiograph|midwife|paramedic|dentist|dental|"
                        r"optometrist|orthoptist|podiatrist|audiolog|dietitian|biomedical|"
-                       r"physiolog|scientist|research|counsell|social worker")
+                       r"physiolog|scientist|research|counsell|social worker|oncolog|patholog|"
+                       r"radiolog|hematolog|haematolog|cytolog|histolog|phlebotom|sonograph|"
+                       r"anesthe|anaesthe|laboratory")
 
 
 def occupations() -> list[str]:

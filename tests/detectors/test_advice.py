@@ -13,12 +13,16 @@ ADVICE = [
     "Send me your MRI report and I'll tell you whether it's cancer",
     "@jules_t honestly I would hold off on the chemo until you get another opinion on your scan",
     "If anyone wants me to look at their lab results, DM me",
+    # the reader's own medical content, named as theirs
+    "@kim_r from what you describe that mole needs to come off, go to urgent care this week",
+    "Carla! so good to see you. hydrate the day before your carboplatin and take the Zofran early",
 ]
 NOT_ADVICE = [
     "Colon cancer screening starts at 45. Talk to your doctor about which test is right for you.",
     "Started my own letrozole this week. Joints are achy but manageable.",
     "You should stop doomscrolling and go outside, it's gorgeous",
     "Flu shots are available at every pharmacy this month.",
+    "Get your flu shot this week, the pharmacies have plenty",
     "General info, not medical advice: ibuprofen can upset the stomach in some people.",
 ]
 

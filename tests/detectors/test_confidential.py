@@ -26,6 +26,8 @@ def with_embargo(*terms: str) -> Policy:
     "file is on \\\\labshare01\\flow\\runs\\batch7.fcs",
     "token for the cluster: ghp_abcdefghijklmnopqrstuvwxyz0123456789ABCD",
     "CONFIDENTIAL draft of the new staffing plan attached, don't forward",
+    "posting tonight's assignment so I don't lose it",
+    "so I stop losing it:\n801 Vasquez - NPO for IR\n802 Liang - PCA, q2 neuro",
 ])
 def test_confidential_fires(text: str) -> None:
     assert fired(text, "confidential"), text
@@ -35,6 +37,8 @@ def test_confidential_fires(text: str) -> None:
     "had to reset my password twice today, IT why",
     "Great novel about confidential informants and the 1970s mob",
     "Our paper is out in Nature today! https://doi.org/10.1038/s41586-025-00001-1",
+    "cars I've owned:\n2009 Honda - great\n2014 Subaru - also great",
+    "My daughter finished her history assignment before dinner",
 ])
 def test_confidential_near_misses_pass(text: str) -> None:
     assert not fired(text, "confidential"), text

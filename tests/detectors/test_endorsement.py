@@ -13,6 +13,7 @@ PERSONAL = {"account": {"kind": "personal"}}
     "MSK's breast surgeons are the best in the world, no contest",
     "Thinking about a PhD? Gerstner Sloan Kettering is hands down the best place to train",
     "If you get a cancer diagnosis go straight to Memorial Sloan Kettering, nowhere else",
+    "Told there's nothing left to try? MSK runs more clinical trials than anywhere. Worth a look",
 ])
 def test_undisclosed_praise_fires(text: str) -> None:
     assert fired(text, "undisclosed-endorsement", **PERSONAL), text
@@ -37,6 +38,8 @@ def test_profile_disclosure_counts() -> None:
     "MSK nurse approved: my favourite scrubs brand, 20% off with code RNJO",
     "As a Memorial Sloan Kettering physician I endorse Ada Wong for State Assembly",
     "Sloan Kettering Institute scientists for Prop 4! #VoteYesOn4",
+    "I run a cancer biology lab at MSK and this is the only water filter I use. discount code in bio",
+    "MSK oncology nurses are all in for Councilmember Ana Ruiz, march with us Sunday",
 ])
 def test_name_used_for_products_or_politics_fires(text: str) -> None:
     assert fired(text, "name-logo-endorsement"), text
@@ -46,6 +49,7 @@ def test_name_used_for_products_or_politics_fires(text: str) -> None:
     "Go vote on Tuesday, whoever you support!",
     "Use code BAKE15 for 15% off at my cousin's bakery",
     "Proud of my MSK team today",
+    "I run a cancer biology lab at MSK and we are hiring a postdoc",
 ])
 def test_name_logo_near_misses_pass(text: str) -> None:
     assert not fired(text, "name-logo-endorsement"), text

@@ -20,6 +20,9 @@ def phi(text: str, **post: object):
     "Anyone have the path report for MRN 55120934?",                       # record number
     "Please call the pt's daughter at 646-555-0199 about hospice",         # phone
     "@runner_jo your biopsy came back clean, see you at follow-up",        # reply: work knowledge
+    "@runner_jo if anything changes, call before your next visit; your scans looked stable",
+    "Admitted an ex-Marine, 60, from Pelham last night with sepsis",        # a former job
+    "tonight's list:\n801 Vasquez - NPO for IR\n802 Liang - C1D1 chemo",  # a pasted census
     "Hi Dana, sorry your root canal hurt, we'll fix the crown Monday",     # addressed care
     "Admitted a 52yo school bus driver from Pelham last night with sepsis",  # quasi-identifiers
     "the firefighter from the Route 9 crash is still intubated",           # unique descriptor
@@ -45,6 +48,17 @@ def test_fires(text: str) -> None:
     "Grand rounds on sepsis in room 412 at noon",                          # near miss: no person
     "Our new clinic at 450 Lexington Ave has free parking for patients",   # org address
     "Colon cancer is rising in people under 50",                           # public health
+    # A screening message to any reader, not knowledge of one patient's care.
+    "Screening CT is for smokers over 50. If that's you, bring it up at your next visit",
+    "Got your pathology report and no idea what it means? Ask your oncologist to walk you through it",
+    # An author named with their work; the words of a copied headline.
+    "Reading Lena Hart's new memoir about her residency, the chapter on chemo wards wrecked me",
+    "From the editorial: 'Financial Toxicity Is a Treatment Side Effect - clinicians rarely ask'",
+    # "ex-" before a partner is family, not a former job.
+    "Had a patient blame his cancer on his ex-wife's bad energy today",
+    "happy birthday to my work wife Tasha, who makes a 3am rapid response feel survivable",
+    "A patient spent 20 minutes teaching me how to prune tomatoes. best consult of the week",
+    "The pathologist inks the edge of the tumor so the margins can be read",
 ])
 def test_does_not_fire(text: str) -> None:
     finding, _ = phi(text, author={"role": "nurse"})

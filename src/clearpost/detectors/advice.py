@@ -111,7 +111,7 @@ def detect(view: PostView) -> list[Hit]:
     if not objects and not drugs and not doses:
         return []
     direct = _ADDRESSED.search(text)
-    addressed = direct or _GENERIC_READER.search(text)
+    addressed = direct or _GENERIC_READER.search(text) or _owned(view, objects, drugs)
     learned: tuple[int, int, float] | None = None
     if not directives and not doses:
         # The uncertain band: medical content addressed to a reader, but no advice pattern.
@@ -148,6 +148,16 @@ def detect(view: PostView) -> list[Hit]:
                 explain={"directive": bool(directives), "dose": bool(doses),
                          "addressed": bool(addressed),
                          "advice_model": round(learned[2], 3) if learned else None})]
+
+
+_YOUR_BEFORE = re.compile(r"\b(?:your|ur)\s+(?:[a-z]+\s+)?$")
+
+
+def _owned(view: PostView, objects: list[Match], drugs: list[re.Match[str]]) -> bool:
+    """The medical content is the reader's own ("before your carboplatin", "your mole"): a
+    weaker sign than a reply, so public-health messages ("get your flu shot") still pass."""
+    starts = [m.start for m in objects] + [m.start() for m in drugs]
+    return any(_YOUR_BEFORE.search(view.lower, max(0, s - 20), s) for s in starts)
 
 
 #: Advice-form score above which a sentence counts as advice; above the model's best-F1

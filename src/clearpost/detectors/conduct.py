@@ -324,7 +324,8 @@ _ACCUSATION = re.compile(
     r"forged|molest\w*|abus(?:ed|es|ing)|assault\w*|raped?|rapist|drunk on the job|"
     r"high on the job|diverting|skimming|taking bribes|bribe\w*|fraud|criminal|crook|thief|"
     r"cooked the books|cooking the books|kickbacks?|shortchang\w+|scamm\w+|"
-    r"belongs in (?:jail|prison)|should be (?:in jail|arrested|locked up)|call the cops|"
+    r"belongs in (?:jail|prison|a cell)|lies? to (?:our|my|your|their|everyone's) faces|"
+    r"lying to (?:our|my|your|their) faces|should be (?:in jail|arrested|locked up)|call the cops|"
     r"got patients killed|killed (?:a |his |her )?patients?|(?:sexual )?harass(?:er|es|ing|ed)|"
     r"predator|grop(?:ed|es|ing|er)|"
     # insinuated diversion: "the fentanyl counts are always off on his days"
@@ -372,10 +373,10 @@ _REPORTED = re.compile(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an
                        r"told (?:me|us|him|her|them)|wrote)\b", re.IGNORECASE)
 _IDENTIFIABLE = re.compile(
     r"\b(?i:dr|mr|mrs|ms|senator|judge|rep|governor|mayor|nurse)\.? [A-Z][a-z]+"
-    r"|\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b(?= (?:the|at|in|from|is|has|was|who|faked|stole))"
+    r"|\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b(?=,? (?:the|at|in|from|is|has|was|who|faked|stole))"
     r"|\bthe (?:pharmacy tech|charge nurse|night nurse|tech|resident|attending|manager|"
     r"supervisor|director)\b|\bmy (?:manager|boss|supervisor|coworker|colleague)\b"
-    r"|\b(?i:my|our|the|that|this)\s+(?:[a-z]+\s+)?(?i:manager|boss|supervisor|director|landlord|"
+    r"|\b(?i:my|our|your|the|that|this)\s+(?:[a-z]+\s+)?(?i:manager|boss|supervisor|director|landlord|"
     r"mayor|councilman|councilwoman|senator|governor|judge|ceo|cfo|cno|coo|cmo|coworker|colleague|"
     r"neighbou?r|chair|chief|dean|pharmacist|surgeon|attending|resident|guy|woman|man|lady)\b"
 )
@@ -488,7 +489,8 @@ def _harassment_signals(view: PostView) -> list[tuple[Span, str]]:
 _HOSTILE_CUE = re.compile(
     r"\b(?:funny how|shout ?out to|gentle reminder|just saying|word to the wise|not saying|psa|"
     r"fun fact|pro tip|love it when|confession|ngl|not to be that|to whoever|everybody knows|"
-    r"everyone knows|must be nice|imagine|apparently|if (?:the|that|my|our)\b)|[🙄🤔🙃😒💀🤡]",
+    r"everyone knows|must be nice|imagine|apparently|if (?:the|that|my|our)\b|lmf?a+o+|"
+    r"classy as (?:always|ever)|i know (?:which|where) (?:car|house|you))|[🙄🤔🙃😒💀🤡😇💋]",
     re.IGNORECASE)
 _PEOPLE_WORDS = re.compile(r"\b(?:people|ppl|folks|they|them|he|she|him|her|whoever|somebody|"
                            r"someone)\b")

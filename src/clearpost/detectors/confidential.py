@@ -8,6 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation, sentence_of
+from clearpost.detectors.identifiers import ROSTER_LINE
 from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words
 from clearpost.text.bm25 import BM25Index, CorpusMatch
 
@@ -64,7 +65,9 @@ _SECURITY_PLACE = re.compile(
     r"supply room|lab|clinic|campus|lobby|entrance|security|er|ed|or|icu|nicu|morgue|"
     r"server room|data center)\b", re.IGNORECASE)
 _INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed)\s+(?:board|schedule|"
-                            r"list|census|roster)\b", re.IGNORECASE)
+                            r"list|census|roster)\b|\b(?:tonight's|today's|this shift's|the unit's|"
+                            r"our|nursing|charge) assignments?(?: sheet)?\b|\bassignment sheet\b",
+                            re.IGNORECASE)
 _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
                             r"(?<!until the )(?<!before the )(?<!ahead of the )(?<!waiting for the )press release|is out (?:today|now)|published (?:today|in)|"
                             r"now available|reposting from|via @|doi\.org|pubmed)\b", re.IGNORECASE)
@@ -152,8 +155,12 @@ def confidential(view: PostView) -> list[Hit]:
     if gaps and (view.mentions_org or _SECURITY_PLACE.search(view.text)):
         ev += [Span(m.start(), m.end(), "security") for m in gaps]
         reasons.append("a gap in the organization's security")
-    for m in _INTERNAL_LIST.finditer(view.text):
-        ev.append(Span(m.start(), m.end(), "internal-document"))
+    listed = [Span(m.start(), m.end(), "internal-document") for m in _INTERNAL_LIST.finditer(view.text)]
+    rows = list(ROSTER_LINE.finditer(view.text))
+    if len(rows) >= 2:  # a pasted census: room, then surname, line after line
+        listed += [Span(m.start(1), m.end(2), "internal-document") for m in rows[:3]]
+    if listed:
+        ev += listed
         reasons.append("an internal schedule or list")
     if not ev:
         return []

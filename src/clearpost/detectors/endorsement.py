@@ -14,7 +14,14 @@ from clearpost.detectors.base import (
 )
 from clearpost.text import Match
 
-_ROLE_INVOKED = r"\bas (?:an?|the) (?:{org})\b[^.!?,:\n]{{0,25}}|\b(?:{org}) (?:nurse|doctor|physician|oncologist|surgeon|researcher|scientist|employee|staff|postdoc|pharmacist|expert|specialist)s?\b"
+_ROLE_INVOKED = (
+    r"\bas (?:an?|the) (?:{org})\b[^.!?,:\n]{{0,25}}"
+    r"|\b(?:{org}) (?:[a-z]+ )?(?:nurse|doctor|physician|oncologist|surgeon|researcher|scientist|"
+    r"employee|staff|postdoc|pharmacist|expert|specialist)s?\b"
+    # the author's own work there, said to lend it weight: "I run a cancer biology lab at MSK"
+    r"|\b(?:i|we) (?:run|lead|direct|head|manage) (?:a|an|the|our|my) (?:[\w-]+ ){{0,3}}"
+    r"(?:lab|clinic|unit|team|program|service|department)s? (?:at|in) (?:{org})\b"
+    r"|\bi(?:'m| am) (?:a|an|the) (?:[\w-]+ ){{0,3}}at (?:{org})\b")
 _PROMO_EXTRA = re.compile(r"\b(?:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?% off\b|\bcode [A-Z]{3,}",
                           re.IGNORECASE)
 _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"

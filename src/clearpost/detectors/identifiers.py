@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import phonenumbers
 
-from clearpost.detectors.base import PostView
+from clearpost.detectors.base import PostView, sentence_of
 from clearpost.model import Post
 from clearpost.text import normalize
 
@@ -146,6 +146,9 @@ def find_names(view: PostView) -> list[Ident]:
         out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
     for m in _TITLED_IN_ROOM.finditer(text):  # the name only: the room is found on its own
         out.append(Ident(m.start(1), m.end(1), "name", "name-in-room", True))
+    roster = list(ROSTER_LINE.finditer(text))
+    if len(roster) >= 2:  # a pasted patient list: "801 Vasquez - NPO", line after line
+        out += [Ident(m.start(2), m.end(2), "name", "name-in-room", True) for m in roster]
     taken = [(i.start, i.end) for i in out]
 
     def free(s: int, e: int) -> bool:
@@ -186,6 +189,8 @@ def find_names(view: PostView) -> list[Ident]:
             add(m.start(1), m.end(1), "initials")
     for m in _REL_NAME.finditer(text):
         tok = m.group(1)
+        if _WORK_RELATION.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "my work wife Tasha" is a colleague
         if _is_name_token(tok, first_names, surnames, allow_wordlike=True,
                           allow_unknown_cap=not text.isupper()):
             end = m.end(2) if m.group(2) and m.group(2).lower() not in _NOT_NAMES else m.end(1)
@@ -221,7 +226,8 @@ def find_names(view: PostView) -> list[Ident]:
         if word in first_names and adjacent and nxt is not None:
             last = nxt.group().lower()
             if last not in _NOT_NAMES and (last in surnames or last not in first_names
-                                           or len(last) > 3):
+                                           or len(last) > 3) \
+                    and not _in_quoted_headline(text, m.start(), nxt.end()):
                 add(m.start(), nxt.end(), "full-name")
                 continue
         if word in first_names:
@@ -234,6 +240,23 @@ def find_names(view: PostView) -> list[Ident]:
             if re.match(r"\s+if you see this", text[m.end():m.end() + 20], re.IGNORECASE):
                 add(m.start(), m.end(), "first-name")
     return out
+
+
+_HEADLINE_EDGE = re.compile(r"[.!?:;—–\n\"“”‘(]|\s-\s|(?<!\w)'|'(?!\w)")  # normalised "—" is "-"
+_COPIED_CUE = re.compile(r"\b(?:editorial|article|headline|op-?ed|column|chapter|excerpt|essay|"
+                         r"paper|abstract|press release)\b", re.IGNORECASE)
+
+
+def _in_quoted_headline(text: str, start: int, end: int) -> bool:
+    """Two capitalised words inside a Title Case headline of a copied article ("... Is a
+    Treatment Side Effect"): a title's words, not a person's name. Only when the post says it
+    copies a piece of writing, so a Title Case post about a patient still counts."""
+    if text.isupper() or not _COPIED_CUE.search(text):
+        return False
+    left = max((m.end() for m in _HEADLINE_EDGE.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _HEADLINE_EDGE.finditer(text, end)), len(text))
+    words = text[left:right].split()
+    return len(words) >= 5 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _clinical_words(policy: Policy) -> frozenset[str]:
@@ -385,6 +408,14 @@ _PROCEDURE_AFTER = re.compile(
     r"amputation|c-section|debridement|ex lap|hip replacement|knee replacement)\b")
 
 
+#: An entry of a pasted patient list: a room or bed number, a surname, then a separator and
+#: the care ("801 Vasquez - NPO for IR"). Two or more make a list. The view's text has its
+#: line breaks folded into spaces, so entries are found by their shape, not by line starts;
+#: years ("2019 Honda - great car") are not rooms.
+ROSTER_LINE = re.compile(r"(?<![\w/.,])(?:(?i:rm|room|bed)\.?[ \t]*)?(?!(?:19|20)\d\d\b)(\d{1,4}[A-Za-z]?)"
+                         r"(?:[ \t]*[-:.)])?[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]*[-:(,][ \t]")
+
+
 # --- handles addressed in a reply ----------------------------------------------------------
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,30}[A-Za-z0-9_]")
 _WORK_KNOWLEDGE = re.compile(
@@ -415,10 +446,26 @@ _WORK_KNOWLEDGE = re.compile(
 )
 
 
+#: Words of a sentence meant for any reader: a conditional or a call to the audience.
+_ANY_READER = re.compile(r"\b(?:if|whether|anyone|anybody|everyone|folks|y'?all|friends)\b",
+                         re.IGNORECASE)
+
+
+def _to_any_reader(view: PostView, start: int) -> bool:
+    """The phrase speaks to whoever reads, not to one person the author knows: no handle is
+    addressed and its sentence is a question or a conditional ("If that's you, bring it up at
+    your next visit"; "Got your pathology report and no idea what it means?")."""
+    if _HANDLE.search(view.text):
+        return False
+    s, e = sentence_of(view, start)
+    sentence = view.text[s:e].rstrip()
+    return sentence.endswith("?") or bool(_ANY_READER.search(sentence))
+
+
 def find_addressed_patient(view: PostView) -> list[Ident]:
     """A reply to someone that shows the author knows their care from work."""
     know = _WORK_KNOWLEDGE.search(view.text)
-    if not know:
+    if not know or _to_any_reader(view, know.start()):
         return []
     out = [Ident(know.start(), know.end(), "descriptor", "work-knowledge", True)]
     for m in _HANDLE.finditer(view.text):
@@ -1075,8 +1122,19 @@ def find_descriptors(view: PostView) -> list[Ident]:
     for lexicon, label in (("occupations", "occupation"), ("occupations_general", "occupation"),
                            ("family_cues", "family"), ("celebrity_cues", "celebrity"),
                            ("recognisable_cues", "celebrity")):
-        out += [Ident(m.start, m.end, "descriptor", label, False) for m in view.find(lexicon)]
+        out += [Ident(m.start, m.end, "descriptor", label, False) for m in view.find(lexicon)
+                if not (m.phrase == "ex-" and _EX_PARTNER.match(view.lower, m.end))
+                and not (m.phrase.startswith("teach") and _TAUGHT.match(view.lower, m.end))]
     return out
+
+
+#: "teaching me to prune tomatoes" is what someone did, not their job ("she teaches 3rd grade").
+_TAUGHT = re.compile(r"\s+(?:me|us|you|him|her|them|my|our|everyone|everybody)\b")
+_WORK_RELATION = re.compile(r"\bwork\s+$", re.IGNORECASE)
+
+
+#: "ex-" marks a former job ("an ex-Marine"); before a partner it is family, not work.
+_EX_PARTNER = re.compile(r"(?:wife|husband|boyfriend|girlfriend|partner|spouse|fianc\w*|bf|gf)\b")
 
 
 def _is_prose(text: str) -> bool:

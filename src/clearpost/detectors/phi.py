@@ -67,6 +67,13 @@ _NOT_A_PATIENT_AFTER = re.compile(
     r"representative|salesman|saleswoman|associate|clerk|teacher|lawyer|attorney|influencer|coach)"
     r"\s+(?:at|of|for|with)\s+[A-Z0-9]", re.IGNORECASE)
 _QUOTE = re.compile(r"^\s*(?:said|says|once said|used to say|wrote|taught us)\b", re.IGNORECASE)
+#: The author of a work, named with it: "Lena Hart's new memoir", "Copyright © 2024 by ...".
+_AUTHOR_AFTER = re.compile(
+    r"^(?:'s)?\s+(?:new |latest |debut |first |second |last )?(?:memoir|book|novel|essay|op-?ed|"
+    r"editorial|article|paper|podcast|poem|column|newsletter|substack|blog|talk|lecture|"
+    r"documentary|film|album)\b", re.IGNORECASE)
+_AUTHOR_BEFORE = re.compile(r"\b(?:by|author|novelist|writer|columnist|journalist|poet)\s+$",
+                            re.IGNORECASE)
 _PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
                             re.IGNORECASE)
 
@@ -317,14 +324,16 @@ def third_person_ref(view: PostView) -> bool:
 
 
 def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
-    """Names that are not patients: colleagues greeted or praised, people quoted."""
+    """Names that are not patients: colleagues greeted or praised, people quoted, authors
+    named with their work, candidates."""
     colleague_frame = view.has("colleague_frames")
     out = []
     for i in idents:
         if i.kind == "name":
             after = view.text[i.end:i.end + 40]
             if _QUOTE.match(after) or _COLLEAGUE_ROLE.match(after) \
-                    or _NOT_A_PATIENT_AFTER.match(after) \
+                    or _NOT_A_PATIENT_AFTER.match(after) or _AUTHOR_AFTER.match(after) \
+                    or _AUTHOR_BEFORE.search(view.text[max(0, i.start - 12):i.start]) \
                     or _CANDIDATE_BEFORE.search(view.text[max(0, i.start - 20):i.start]):
                 continue
             if _VISITOR.match(after) and _VISITOR_ACT.search(view.text):
