@@ -16,6 +16,7 @@ ADVICE = [
     # the reader's own medical content, named as theirs
     "@kim_r from what you describe that mole needs to come off, go to urgent care this week",
     "Carla! so good to see you. hydrate the day before your carboplatin and take the Zofran early",
+    "Glen! Great catching up yesterday. Since the CT was clean you can stop the apixaban this week",
 ]
 NOT_ADVICE = [
     "Colon cancer screening starts at 45. Talk to your doctor about which test is right for you.",
@@ -23,6 +24,7 @@ NOT_ADVICE = [
     "You should stop doomscrolling and go outside, it's gorgeous",
     "Flu shots are available at every pharmacy this month.",
     "Get your flu shot this week, the pharmacies have plenty",
+    "Reminder! flu shots are free this week, just take your badge to the pharmacy",
     "General info, not medical advice: ibuprofen can upset the stomach in some people.",
 ]
 

@@ -15,12 +15,19 @@ HARASSING = [
     "I'll stab him if he shows up at my door again",  # threat
     "Our department chair has been embezzling grant money for years",  # accusation
     "@mike_r you're a worthless waste of space",  # second person insult
+    "Maybe ask your CNO why she lies to our faces at every staff meeting",  # accusation
+    "Dale Prentice, who owns the laundromat, has been pocketing deposits. Belongs in a cell.",
+    "That 'wellness doctor' selling cleanses is a murderer and belongs behind bars",
+    "a certain charge nurse gets every weekend off since she started 'staying late' in the director's office",
+    "half the techs in our lab still can't work the new system. retire already, grandpa",
 ]
 NOT_HARASSING = [
     "what a stupid day, the train broke down twice",
     "A visitor called me a slur today; security walked him out.",
     'He yelled "go back to your country" at our interpreter and I am still shaking.',
     "Women are underrepresented in oncology leadership; this needs to change.",
+    "The podcast about mass murderers was too grim for my commute",
+    "Staying late again tonight to finish the grant, send coffee",
     "Immigrants have been the heart of our nursing workforce for decades.",
     "I'm an idiot, left my lunch on the train again",
     "The former hospital CEO was convicted of fraud in 2019, according to court records.",
@@ -59,12 +66,16 @@ PROFESSIONALISM = [
     "had a few drinks before my shift, don't tell anyone",
     "my coworker is a useless moron and I'm done",
     "pts who argue about their diet all day. lord give me strength",
+    "Leadership sent a $5 coffee card after we worked short all winter. Never felt more disposable",
+    "tiny confession: had a gummy before I clocked in tonight 🌈",
+    "4 of us for 30 patients again last night. Staff the floors, MSK.",
 ]
 NOT_PROFESSIONALISM = [
     "damn good bagel this morning",
     "Drinks with old friends on Saturday, can't wait",
     "Grateful for my colleagues after a tough week",
     "Proud of how our unit handled the snowstorm",
+    "Our unit finally got the new disposable gowns, management came through!",
 ]
 
 

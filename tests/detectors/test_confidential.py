@@ -27,6 +27,8 @@ def with_embargo(*terms: str) -> Policy:
     "token for the cluster: ghp_abcdefghijklmnopqrstuvwxyz0123456789ABCD",
     "CONFIDENTIAL draft of the new staffing plan attached, don't forward",
     "posting tonight's assignment so I don't lose it",
+    "tomorrow's chair schedule: 0800 Lindqvist C1D1 FOLFOX, 0830 Amadi pembro, 0900 Hart port",
+    "can't share the slides yet but the interim numbers on our combo look great, you didn't see that",
     "so I stop losing it:\n801 Vasquez - NPO for IR\n802 Liang - PCA, q2 neuro",
 ])
 def test_confidential_fires(text: str) -> None:

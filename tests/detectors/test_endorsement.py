@@ -14,6 +14,7 @@ PERSONAL = {"account": {"kind": "personal"}}
     "Thinking about a PhD? Gerstner Sloan Kettering is hands down the best place to train",
     "If you get a cancer diagnosis go straight to Memorial Sloan Kettering, nowhere else",
     "Told there's nothing left to try? MSK runs more clinical trials than anywhere. Worth a look",
+    "Memorial Sloan Kettering placed first again in the cancer rankings, everyone should see this",
 ])
 def test_undisclosed_praise_fires(text: str) -> None:
     assert fired(text, "undisclosed-endorsement", **PERSONAL), text

@@ -110,7 +110,7 @@ def detect(view: PostView) -> list[Hit]:
     drugs = list(_DRUG_SUFFIX.finditer(text))
     if not objects and not drugs and not doses:
         return []
-    direct = _ADDRESSED.search(text)
+    direct = _ADDRESSED.search(text) or _greeted(view)
     addressed = direct or _GENERIC_READER.search(text) or _owned(view, objects, drugs)
     learned: tuple[int, int, float] | None = None
     if not directives and not doses:
@@ -148,6 +148,21 @@ def detect(view: PostView) -> list[Hit]:
                 explain={"directive": bool(directives), "dose": bool(doses),
                          "addressed": bool(addressed),
                          "advice_model": round(learned[2], 3) if learned else None})]
+
+
+_GREETING = re.compile(r"\s*(?:(?:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*[!,]")
+
+
+def _greeted(view: PostView) -> re.Match[str] | None:
+    """The post opens by greeting someone by name ("Glen! Great catching up …"; a common
+    word such as "Wow!" or "Reminder," is no name): it speaks to that one reader."""
+    m = _GREETING.match(view.text)
+    if m is None:
+        return None
+    pol = view.policy
+    common: frozenset[str] = pol.memo("common-words-set", lambda: frozenset(
+        w.lower() for w in pol.lexicon("common_words")))
+    return m if m.group(1).lower() not in common else None
 
 
 _YOUR_BEFORE = re.compile(r"\b(?:your|ur)\s+(?:[a-z]+\s+)?$")

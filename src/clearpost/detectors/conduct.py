@@ -103,6 +103,7 @@ _STRONG_INSULT = re.compile(
     r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
+    r"retire already|ok,? boomer|"
     r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|pricks?|"
     r"(?:sorry|pathetic|poor|sad|embarrassing|lousy) excuse for an? (?:\w+ )?\w+|"
     # metaphors: "a lump of cold oatmeal", "a soggy crouton of a human being", "a damp paper
@@ -217,7 +218,7 @@ def _identifiable_span(view: PostView) -> tuple[int, int] | None:
     if m:
         return m.start(), m.end()
     pat: re.Pattern[str] = view.policy.memo("role-np-re", lambda: re.compile(
-        r"\b(?:the|my|our|that|this|a certain)\s+(?:[a-z-]+\s+){0,2}(?:" + "|".join(
+        r"\b(?:the|my|our|that|this|a certain)\s+['‘\"“]?(?:[a-z-]+\s+){0,2}(?:" + "|".join(
             re.escape(n) for n in sorted(_people_nouns(view), key=len, reverse=True)) + r")\b"))
     r = pat.search(view.lower)
     return (r.start(), r.end()) if r else None
@@ -324,7 +325,13 @@ _ACCUSATION = re.compile(
     r"forged|molest\w*|abus(?:ed|es|ing)|assault\w*|raped?|rapist|drunk on the job|"
     r"high on the job|diverting|skimming|taking bribes|bribe\w*|fraud|criminal|crook|thief|"
     r"cooked the books|cooking the books|kickbacks?|shortchang\w+|scamm\w+|"
-    r"belongs in (?:jail|prison|a cell)|lies? to (?:our|my|your|their|everyone's) faces|"
+    r"belongs? (?:in (?:jail|prison|a cell)|behind bars)|killed more (?:people|patients)|"
+    r"(?:is|she's|he's|you're) a (?:murderer|killer)|"
+    # sexual insinuation in scare quotes: "started 'staying late' in the nurse manager's office"
+    # (a word first: the pattern's leading \b cannot sit before a quote mark)
+    r"\w+ ['‘\"“](?:staying late|working late|late meetings|private meetings|closed-door meetings|"
+    r"one-on-ones|extra credit)['’\"”] (?:in|with) (?:the|his|her|their) (?:[\w']+ ){0,3}?(?:office|"
+    r"boss|manager|director|chair|attending|supervisor)|lies? to (?:our|my|your|their|everyone's) faces|"
     r"lying to (?:our|my|your|their) faces|should be (?:in jail|arrested|locked up)|call the cops|"
     r"got patients killed|killed (?:a |his |her )?patients?|(?:sexual )?harass(?:er|es|ing|ed)|"
     r"predator|grop(?:ed|es|ing|er)|"

@@ -8,7 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation, sentence_of
-from clearpost.detectors.identifiers import ROSTER_LINE
+from clearpost.detectors.identifiers import roster_entries
 from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words
 from clearpost.text.bm25 import BM25Index, CorpusMatch
 
@@ -64,7 +64,7 @@ _SECURITY_PLACE = re.compile(
     r"\b(?:badge|dock|loading dock|garage|stairwell|hospital|unit|floor|ward|pharmacy|med room|"
     r"supply room|lab|clinic|campus|lobby|entrance|security|er|ed|or|icu|nicu|morgue|"
     r"server room|data center)\b", re.IGNORECASE)
-_INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed)\s+(?:board|schedule|"
+_INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed|chair|infusion)\s+(?:board|schedule|"
                             r"list|census|roster)\b|\b(?:tonight's|today's|this shift's|the unit's|"
                             r"our|nursing|charge) assignments?(?: sheet)?\b|\bassignment sheet\b",
                             re.IGNORECASE)
@@ -156,9 +156,8 @@ def confidential(view: PostView) -> list[Hit]:
         ev += [Span(m.start(), m.end(), "security") for m in gaps]
         reasons.append("a gap in the organization's security")
     listed = [Span(m.start(), m.end(), "internal-document") for m in _INTERNAL_LIST.finditer(view.text)]
-    rows = list(ROSTER_LINE.finditer(view.text))
-    if len(rows) >= 2:  # a pasted census: room, then surname, line after line
-        listed += [Span(m.start(1), m.end(2), "internal-document") for m in rows[:3]]
+    # a pasted census or schedule: room or time, then surname, entry after entry
+    listed += [Span(a, e, "internal-document") for a, _, _, e in roster_entries(view.text)[:3]]
     if listed:
         ev += listed
         reasons.append("an internal schedule or list")
@@ -226,7 +225,8 @@ _WORK_SUBJECT = re.compile(
 _WINKS = frozenset({"shhh", "shh", "🤫", "🤐"})
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
-                             "interim analysis", "interim results", "topline results",
+                             "interim analysis", "interim results", "interim numbers",
+                             "interim data", "topline results",
                              "embargoed", "under embargo", "embargo lifts", "unblinded",
                              "unblinding", "not published yet", "not out yet", "paper in prep",
                              "upcoming paper", "in press", "submitted manuscript", "readout",

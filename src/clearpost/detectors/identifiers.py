@@ -146,9 +146,8 @@ def find_names(view: PostView) -> list[Ident]:
         out.append(Ident(m.start(), m.end(), "name", "titled-name", True))
     for m in _TITLED_IN_ROOM.finditer(text):  # the name only: the room is found on its own
         out.append(Ident(m.start(1), m.end(1), "name", "name-in-room", True))
-    roster = list(ROSTER_LINE.finditer(text))
-    if len(roster) >= 2:  # a pasted patient list: "801 Vasquez - NPO", line after line
-        out += [Ident(m.start(2), m.end(2), "name", "name-in-room", True) for m in roster]
+    # a pasted patient list: "801 Vasquez - NPO", entry after entry
+    out += [Ident(s, e, "name", "name-in-room", True) for _, _, s, e in roster_entries(text)]
     taken = [(i.start, i.end) for i in out]
 
     def free(s: int, e: int) -> bool:
@@ -409,11 +408,24 @@ _PROCEDURE_AFTER = re.compile(
 
 
 #: An entry of a pasted patient list: a room or bed number, a surname, then a separator and
-#: the care ("801 Vasquez - NPO for IR"). Two or more make a list. The view's text has its
-#: line breaks folded into spaces, so entries are found by their shape, not by line starts;
-#: years ("2019 Honda - great car") are not rooms.
-ROSTER_LINE = re.compile(r"(?<![\w/.,])(?:(?i:rm|room|bed)\.?[ \t]*)?(?!(?:19|20)\d\d\b)(\d{1,4}[A-Za-z]?)"
-                         r"(?:[ \t]*[-:.)])?[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]*[-:(,][ \t]")
+#: the care ("801 Vasquez - NPO for IR"); or a 24-hour clock time and a surname ("0800
+#: Lindqvist C1D1 FOLFOX"). Two or more make a list. The view's text has its line breaks
+#: folded into spaces, so entries are found by their shape, not by line starts; years
+#: ("2019 Honda - great car") are neither rooms nor times.
+ROSTER_LINE = re.compile(
+    r"(?<![\w/.,:])(?:(?:(?i:rm|room|bed)\.?[ \t]*)?(?!(?:19|20)\d\d\b)(\d{1,4}[A-Za-z]?)"
+    r"(?:[ \t]*[-:.)])?[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]*[-:(,][ \t]"
+    r"|(?!(?:19|20)\d\d\b)((?:[01]\d|2[0-3])[0-5]\d)[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+(?=\S))")
+
+
+def roster_entries(text: str) -> list[tuple[int, int, int, int]]:
+    """(number start, number end, surname start, surname end) of each entry, when the text
+    holds two or more; otherwise none."""
+    out = []
+    for m in ROSTER_LINE.finditer(text):
+        g = 1 if m.group(1) else 3
+        out.append((m.start(g), m.end(g), m.start(g + 1), m.end(g + 1)))
+    return out if len(out) >= 2 else []
 
 
 # --- handles addressed in a reply ----------------------------------------------------------
