@@ -17,6 +17,9 @@ ADVICE = [
     "@kim_r from what you describe that mole needs to come off, go to urgent care this week",
     "Carla! so good to see you. hydrate the day before your carboplatin and take the Zofran early",
     "Glen! Great catching up yesterday. Since the CT was clean you can stop the apixaban this week",
+    "hot flashes ruining your life?? ask for venlafaxine 37.5 at bedtime and bump to 75 after a week",
+    "@gina_r tell your dad he should just hold his capecitabine for a few days til his mouth heals",
+    "Drop your latest A1c below and I'll tell you who's prediabetic",
 ]
 NOT_ADVICE = [
     "Colon cancer screening starts at 45. Talk to your doctor about which test is right for you.",
@@ -25,6 +28,7 @@ NOT_ADVICE = [
     "Flu shots are available at every pharmacy this month.",
     "Get your flu shot this week, the pharmacies have plenty",
     "Reminder! flu shots are free this week, just take your badge to the pharmacy",
+    "Maybe there wouldn't be 5 of these things a day if there was some sense in this country",
     "General info, not medical advice: ibuprofen can upset the stomach in some people.",
 ]
 

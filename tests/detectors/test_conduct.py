@@ -20,6 +20,8 @@ HARASSING = [
     "That 'wellness doctor' selling cleanses is a murderer and belongs behind bars",
     "a certain charge nurse gets every weekend off since she started 'staying late' in the director's office",
     "half the techs in our lab still can't work the new system. retire already, grandpa",
+    "Dr. Vance threw a retractor at me today. next time I'll be waiting by his car, and it won't be to chat",
+    "Fire Gail, the 14th floor nurse manager, a lying bully who has run off every decent nurse",
 ]
 NOT_HARASSING = [
     "what a stupid day, the train broke down twice",
@@ -28,6 +30,8 @@ NOT_HARASSING = [
     "Women are underrepresented in oncology leadership; this needs to change.",
     "The podcast about mass murderers was too grim for my commute",
     "Staying late again tonight to finish the grant, send coffee",
+    "She didn't like being called out so now she's trying to make them bully me",
+    "He took to the bully pulpit again last night about the budget",
     "Immigrants have been the heart of our nursing workforce for decades.",
     "I'm an idiot, left my lunch on the train again",
     "The former hospital CEO was convicted of fraud in 2019, according to court records.",

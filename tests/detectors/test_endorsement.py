@@ -15,6 +15,7 @@ PERSONAL = {"account": {"kind": "personal"}}
     "If you get a cancer diagnosis go straight to Memorial Sloan Kettering, nowhere else",
     "Told there's nothing left to try? MSK runs more clinical trials than anywhere. Worth a look",
     "Memorial Sloan Kettering placed first again in the cancer rankings, everyone should see this",
+    "MSK's phase 1 KRAS trial is enrolling right now. The kind of science that gives me chills",
 ])
 def test_undisclosed_praise_fires(text: str) -> None:
     assert fired(text, "undisclosed-endorsement", **PERSONAL), text

@@ -20,10 +20,15 @@ _DIRECTIVE = re.compile(
     r"don't get|do not get|don't start|don't stop|wait until|hold off on|"
     r"no need to (?:see|get|go|take|worry|call)|you don't need (?:to|a|an|the)|"
     r"wear|apply|use|ice|elevate|drink|eat|alternate|give (?:him|her|them|it)|rub|"
-    r"don't take|do not take|don't bother with)\b"
+    r"don't take|do not take|don't bother with|bump (?:it |him |her |them )?(?:up )?to|"
+    r"tell (?:your|ur) (?:\w+ )?(?:mom|dad|mother|father|husband|wife|partner|son|daughter|kid|"
+    r"friend|sister|brother|grandma|grandpa) to)\b"
+    r"|(?:he|she|they) (?:should|needs? to|has to) (?:just )?(?:stop|skip|hold|take|start|try|"
+    r"double|cut|avoid|get)\b"
     r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"
     r"take|start|try|double|increase|cut|ditch|drop|switch|go ahead|come off|hold|avoid|get)\b"
-    r"|i'd (?:really )?(?:just )?(?:skip|stop|take|start|try|go ahead|get|do|recheck|wait|hold|"
+    r"|i'd (?:really )?(?:just )?(?:skip|stop|take|start|try|go ahead|go with|go for|go|get|do|"
+    r"recheck|wait|hold|"
     r"bump|cut|up|lower|raise|increase|double|drop|switch|"
     r"avoid|push for|ask for)\b"
     # telling the reader what they have is diagnosing them
@@ -35,11 +40,14 @@ _DIRECTIVE = re.compile(
 )
 _DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|g|grams?|tabs?|tablets?|pills?|"
                    r"capsules?)\b(?:[^.!?\n]{0,25}\b(?:a day|daily|every|per day|twice|bid|tid|"
-                   r"at night|each))?", re.IGNORECASE)
+                   r"at night|each))?"
+                   # a count and a time with no unit: "2 of these every morning", "37.5 at bedtime"
+                   r"|\b\d[\d.]* (?:of (?:these|those|them)\b[^.!?\n]{0,30}?)?(?:every (?:morning|night)|"
+                   r"at bedtime|before bed)\b", re.IGNORECASE)
 _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|statin|olol|"
                           r"cillin|mycin|floxacin|tidine|prazole|platin|taxel|rubicin|xaban|"
                           r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline|vir|"
-                          r"dronate|sone|solone|caine|xetine|pramine|azepam|glitazone)\b",
+                          r"dronate|sone|solone|caine|xetine|pramine|azepam|glitazone|citabine)\b",
                           re.IGNORECASE)
 _OFFER = re.compile(
     r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
@@ -60,6 +68,9 @@ _OFFER = re.compile(
     r"|\b(?:send|dm|share)\s+(?:it|them|your \w+)\s+(?:over|to me)\b[^.!?\n]{0,40}\b(?:i'll|i will|"
     r"i can)\s+(?:tell|read|look|review)\b"
     r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b"
+    r"|\b(?:drop|post|share|send|dm|comment)\s+(?:me\s+)?(?:your|ur)\s+(?:\w+\s+){0,2}(?:a[1i]c|labs?|"
+    r"results?|numbers|levels|glucose|psa|scans?|reports?|bloodwork|cholesterol|ldl)\b[^\n]{0,60}?"
+    r"\bi(?:'ll| will| can)\b"
     r"|\bi(?:'ll| will| can)\s+tell you what (?:it|they|that|this) (?:says?|means?)\b"
     r"|\b(?:that|it|this|your \w+) sounds? (?:benign|harmless|fine|like nothing)\b[^.!?\n]{0,60}"
     r"\bi (?:wouldn't|would not|wouldnt) (?:bother|worry)\b"
@@ -72,7 +83,8 @@ _ADDRESSED = re.compile(
     r"^\s*@\w|^\s*replying to\b|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
     r"\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
     r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
-    r"a follower asked|\ba:\s|i tell all my (?:friends|followers|patients)|for you\b|"
+    r"a follower asked|\ba:\s|i tell (?:all|every one|each|any) (?:of )?my (?:\w+ )?(?:friends|followers|"
+    r"patients)|for you\b|"
     r"(?:ur|your) (?:meds|chemo|oncologist)|(?:everyone|anyone|people|all of you|those of you) in my "
     r"(?:dms|inbox|comments|replies|mentions)|don't bother (?:calling|asking|telling) your)",
     re.IGNORECASE,
@@ -80,7 +92,8 @@ _ADDRESSED = re.compile(
 #: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the
 #: post sends them to their own care team or is public-health education.
 _GENERIC_READER = re.compile(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:'re| are)? "
-                             r"(?:on|taking|have)\b", re.IGNORECASE)
+                             r"(?:on|taking|have)\b|\b(?:ruining|wrecking|running) your (?:life|sleep|"
+                             r"nights|days)\b|\bthank me later\b", re.IGNORECASE)
 _REFERRAL = re.compile(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
                        r"(?:own\s+)?(?:doctor|physician|oncologist|care team|provider|gp|nurse|"
                        r"pharmacist|dermatologist)|visit to your own doctor", re.IGNORECASE)

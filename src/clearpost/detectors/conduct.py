@@ -103,7 +103,7 @@ _STRONG_INSULT = re.compile(
     r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
-    r"retire already|ok,? boomer|"
+    r"retire already|ok,? boomer|lying (?:bully|snake|hack|coward)|"
     r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|pricks?|"
     r"(?:sorry|pathetic|poor|sad|embarrassing|lousy) excuse for an? (?:\w+ )?\w+|"
     # metaphors: "a lump of cold oatmeal", "a soggy crouton of a human being", "a damp paper
@@ -653,6 +653,8 @@ _THREAT = re.compile(
     r"trips? (?:down|on)|dies?|gets? (?:hit|shot|stabbed|"
     r"cancer|fired and dies)|chokes?|rots?)\b"
     r"|\bwatch (?:her|his|their|your) back\b"
+    r"|\bi(?:'ll| will) be waiting (?:for|by|at|outside) (?:him|her|them|you|his|her|their|your)\b"
+    r"|\bit won't be to (?:chat|talk)\b"
     r"|\bgets? what's coming to (?:him|her|them|you)\b|\bthere will be blood\b"
     r"|\bi(?:'ll| will|'m gonna| am going to) (?:end|murder|fight) (?:him|her|them|you|whoever|"
     r"that \w+|the next (?:person|visitor|patient|one|guy|idiot|doctor|nurse|resident|family))\b"
