@@ -326,12 +326,7 @@ _ACCUSATION = re.compile(
     r"high on the job|diverting|skimming|taking bribes|bribe\w*|fraud|criminal|crook|thief|"
     r"cooked the books|cooking the books|kickbacks?|shortchang\w+|scamm\w+|"
     r"belongs? (?:in (?:jail|prison|a cell)|behind bars)|killed more (?:people|patients)|"
-    r"(?:is|she's|he's|you're) a (?:murderer|killer)|"
-    # sexual insinuation in scare quotes: "started 'staying late' in the nurse manager's office"
-    # (a word first: the pattern's leading \b cannot sit before a quote mark)
-    r"\w+ ['‘\"“](?:staying late|working late|late meetings|private meetings|closed-door meetings|"
-    r"one-on-ones|extra credit)['’\"”] (?:in|with) (?:the|his|her|their) (?:[\w']+ ){0,3}?(?:office|"
-    r"boss|manager|director|chair|attending|supervisor)|lies? to (?:our|my|your|their|everyone's) faces|"
+    r"(?:is|she's|he's|you're) a (?:murderer|killer)|lies? to (?:our|my|your|their|everyone's) faces|"
     r"lying to (?:our|my|your|their) faces|should be (?:in jail|arrested|locked up)|call the cops|"
     r"got patients killed|killed (?:a |his |her )?patients?|(?:sexual )?harass(?:er|es|ing|ed)|"
     r"predator|grop(?:ed|es|ing|er)|"
@@ -616,13 +611,21 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for em in _EXCLUSION.finditer(lower):
         if not inside_quote(em.start()) and not _reported_use(lower, em.start()):
             out.append((Span(em.start(), em.end(), "hate"), "group-hate"))
-    acc = [a for a in _ACCUSATION.finditer(text) if not _ALLEGED.search(
-        text[max(0, a.start() - 60):a.start()])]
+    found = [*_ACCUSATION.finditer(text), *_INSINUATION.finditer(text)]
+    acc = [a for a in found if not _ALLEGED.search(text[max(0, a.start() - 60):a.start()])]
     if acc and (_identifiable(view) or any(_named_subject(view, a) for a in acc)):
         for am in acc:
             out.append((Span(am.start(), am.end(), "accusation"), "accusation"))
     return out
 
+
+#: Sexual insinuation in scare quotes: "started 'staying late' in the nurse manager's office".
+#: Apart from _ACCUSATION because it starts at a quote mark, where that pattern's leading \b
+#: cannot match (and a leading \w+ would be tried at every letter of every post).
+_INSINUATION = re.compile(
+    r"['‘\"“](?:staying late|working late|late meetings|private meetings|closed-door meetings|"
+    r"one-on-ones|extra credit)['’\"”] (?:in|with) (?:the|his|her|their) (?:[\w']+ ){0,3}?(?:office|"
+    r"boss|manager|director|chair|attending|supervisor)\b", re.IGNORECASE)
 
 #: Accusation words that are nouns or name things ("the Assault Weapons Ban"): a name
 #: before them is not the one accused.

@@ -18,6 +18,7 @@ phonenumbers, Luhn-free record numbers need a label, ages over 89 are direct ide
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -418,14 +419,20 @@ ROSTER_LINE = re.compile(
     r"|(?!(?:19|20)\d\d\b)((?:[01]\d|2[0-3])[0-5]\d)[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+(?=\S))")
 
 
-def roster_entries(text: str) -> list[tuple[int, int, int, int]]:
+_ROSTER_HINT = re.compile(r"\d[ \t]*[-:.)]?[ \t]+[A-Z][a-z]")
+
+
+@functools.lru_cache(maxsize=64)  # phi and confidential both ask, for the same text
+def roster_entries(text: str) -> tuple[tuple[int, int, int, int], ...]:
     """(number start, number end, surname start, surname end) of each entry, when the text
     holds two or more; otherwise none."""
+    if len(_ROSTER_HINT.findall(text)) < 2:  # cheap: most posts have no such pair at all
+        return ()
     out = []
     for m in ROSTER_LINE.finditer(text):
         g = 1 if m.group(1) else 3
         out.append((m.start(g), m.end(g), m.start(g + 1), m.end(g + 1)))
-    return out if len(out) >= 2 else []
+    return tuple(out) if len(out) >= 2 else ()
 
 
 # --- handles addressed in a reply ----------------------------------------------------------
