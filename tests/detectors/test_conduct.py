@@ -80,6 +80,8 @@ NOT_PROFESSIONALISM = [
     "Grateful for my colleagues after a tough week",
     "Proud of how our unit handled the snowstorm",
     "Our unit finally got the new disposable gowns, management came through!",
+    "We need more disposable gowns on 12, management please",
+    "had a gummy before bed and slept like a baby, back on the unit tomorrow",
 ]
 
 

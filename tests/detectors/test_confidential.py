@@ -26,7 +26,7 @@ def with_embargo(*terms: str) -> Policy:
     "file is on \\\\labshare01\\flow\\runs\\batch7.fcs",
     "token for the cluster: ghp_abcdefghijklmnopqrstuvwxyz0123456789ABCD",
     "CONFIDENTIAL draft of the new staffing plan attached, don't forward",
-    "posting tonight's assignment so I don't lose it",
+    "posting the nursing assignment sheet here so I don't lose it",
     "tomorrow's chair schedule: 0800 Lindqvist C1D1 FOLFOX, 0830 Amadi pembro, 0900 Hart port",
     "can't share the slides yet but the interim numbers on our combo look great, you didn't see that",
     "so I stop losing it:\n801 Vasquez - NPO for IR\n802 Liang - PCA, q2 neuro",
@@ -41,6 +41,8 @@ def test_confidential_fires(text: str) -> None:
     "Our paper is out in Nature today! https://doi.org/10.1038/s41586-025-00001-1",
     "cars I've owned:\n2009 Honda - great\n2014 Subaru - also great",
     "My daughter finished her history assignment before dinner",
+    "tonight's assignment for my 4th grader is a diorama of the solar system",
+    "Carla! spotted your name on the infusion schedule this morning, sending love",
 ])
 def test_confidential_near_misses_pass(text: str) -> None:
     assert not fired(text, "confidential"), text

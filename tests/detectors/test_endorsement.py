@@ -26,6 +26,7 @@ def test_undisclosed_praise_fires(text: str) -> None:
     "Proud to work at Memorial Sloan Kettering, the best colleagues anywhere",
     "#MSKemployee here: our infusion nurses are amazing",
     "The best pizza in Brooklyn is still at that little place on 5th Ave",
+    "What on earth is going on with MSK parking this week",
 ])
 def test_disclosed_or_unrelated_praise_passes(text: str) -> None:
     assert not fired(text, "undisclosed-endorsement", **PERSONAL), text
@@ -52,6 +53,7 @@ def test_name_used_for_products_or_politics_fires(text: str) -> None:
     "Use code BAKE15 for 15% off at my cousin's bakery",
     "Proud of my MSK team today",
     "I run a cancer biology lab at MSK and we are hiring a postdoc",
+    "MSK's campaign for hand hygiene starts Monday, grab a sanitizer in the lobby",
 ])
 def test_name_logo_near_misses_pass(text: str) -> None:
     assert not fired(text, "name-logo-endorsement"), text

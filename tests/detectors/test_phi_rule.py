@@ -23,6 +23,7 @@ def phi(text: str, **post: object):
     "@runner_jo if anything changes, call before your next visit; your scans looked stable",
     "Admitted an ex-Marine, 60, from Pelham last night with sepsis",        # a former job
     "tonight's list:\n801 Vasquez - NPO for IR\n802 Liang - C1D1 chemo",  # a pasted census
+    "Got a card today signed by Ruth Abernathy, 3 weeks after her colectomy on our unit",  # "by"
     "Hi Dana, sorry your root canal hurt, we'll fix the crown Monday",     # addressed care
     "Admitted a 52yo school bus driver from Pelham last night with sepsis",  # quasi-identifiers
     "the firefighter from the Route 9 crash is still intubated",           # unique descriptor
@@ -53,6 +54,7 @@ def test_fires(text: str) -> None:
     "Got your pathology report and no idea what it means? Ask your oncologist to walk you through it",
     # An author named with their work; the words of a copied headline.
     "Reading Lena Hart's new memoir about her residency, the chapter on chemo wards wrecked me",
+    "Night Float, written by Lena Hart, has the truest chapter on chemo wards I've read",
     "From the editorial: 'Financial Toxicity Is a Treatment Side Effect - clinicians rarely ask'",
     # "ex-" before a partner is family, not a former job.
     "Had a patient blame his cancer on his ex-wife's bad energy today",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.detectors.identifiers import is_common_word
 from clearpost.text import Lexicon, Match
 
 _DIRECTIVE = re.compile(
@@ -170,12 +171,7 @@ def _greeted(view: PostView) -> re.Match[str] | None:
     """The post opens by greeting someone by name ("Glen! Great catching up …"; a common
     word such as "Wow!" or "Reminder," is no name): it speaks to that one reader."""
     m = _GREETING.match(view.text)
-    if m is None:
-        return None
-    pol = view.policy
-    common: frozenset[str] = pol.memo("common-words-set", lambda: frozenset(
-        w.lower() for w in pol.lexicon("common_words")))
-    return m if m.group(1).lower() not in common else None
+    return m if m and not is_common_word(view.policy, m.group(1)) else None
 
 
 _YOUR_BEFORE = re.compile(r"\b(?:your|ur)\s+(?:[a-z]+\s+)?$")

@@ -64,9 +64,9 @@ _SECURITY_PLACE = re.compile(
     r"\b(?:badge|dock|loading dock|garage|stairwell|hospital|unit|floor|ward|pharmacy|med room|"
     r"supply room|lab|clinic|campus|lobby|entrance|security|er|ed|or|icu|nicu|morgue|"
     r"server room|data center)\b", re.IGNORECASE)
-_INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed|chair|infusion)\s+(?:board|schedule|"
-                            r"list|census|roster)\b|\b(?:tonight's|today's|this shift's|the unit's|"
-                            r"our|nursing|charge) assignments?(?: sheet)?\b|\bassignment sheet\b",
+_INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed|chair)\s+(?:board|schedule|"
+                            r"list|census|roster)\b|\b(?:nursing|charge|patient|pt) assignments?\b|"
+                            r"\bassignment sheet\b",
                             re.IGNORECASE)
 _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
                             r"(?<!until the )(?<!before the )(?<!ahead of the )(?<!waiting for the )press release|is out (?:today|now)|published (?:today|in)|"

@@ -86,6 +86,7 @@ _RELATION = (r"sons?|daughters?|wife|husband|mother|father|mom|dad|brothers?|sis
              r"grandma|grandpa|fianc[eé]e?|boyfriend|girlfriend|partner|proxy|guardian|cousin|"
              r"spouse|stepson|stepdaughter|dtr|dau|dgtr|hus|hsb|sis|bro|neice|gdtr|gson|"
              r"significant other|s\.o\.|friend|caregiver|hcp|health care proxy|poa")
+_WORK_RELATION = re.compile(r"\bwork\s+$", re.IGNORECASE)  # "my work wife": a colleague
 _REL_NAME = re.compile(
     rf"\b(?i:{_RELATION})\b(?=[ \t]*[,:\-]*[ \t]*(?:(?i:is|named|called)[ \t]+)?[\"']?"
     r"([A-Za-z][A-Za-z'\-]+)(?:[ \t]+([A-Z][A-Za-z'\-]+))?)"
@@ -175,7 +176,7 @@ def find_names(view: PostView) -> list[Ident]:
         if _is_name_token(tok, first_names, surnames, allow_wordlike=True,
                           allow_unknown_cap=proper) or (proper and not tok.istitle()
                                                         and tok.lower() not in _NOT_NAMES
-                                                        and not _is_common_word(view.policy, tok)):
+                                                        and not is_common_word(view.policy, tok)):
             end = m.end()
             nxt = re.match(r"[ \t]+([A-Za-z][A-Za-z'\-]+)", text[end:])
             if nxt and tok.lower() in first_names and nxt.group(1).lower() not in _NOT_NAMES \
@@ -203,12 +204,12 @@ def find_names(view: PostView) -> list[Ident]:
         toks = m.group(1).split()
         # the last word is always the name's; a first word must be a name too ("SISTER &
         # CHARLIE (S.O.)" keeps only CHARLIE)
-        if toks[0].lower() in _NOT_NAMES or (_is_common_word(view.policy, toks[0])
+        if toks[0].lower() in _NOT_NAMES or (is_common_word(view.policy, toks[0])
                                              and toks[0].lower() not in first_names):
             toks = toks[1:]
         if toks and all(_is_name_token(t, first_names, surnames, allow_wordlike=True,
                                        allow_unknown_cap=not text.isupper())
-                        or (not _is_common_word(view.policy, t) and t.lower() not in _NOT_NAMES)
+                        or (not is_common_word(view.policy, t) and t.lower() not in _NOT_NAMES)
                         for t in toks):
             add(m.end(1) - len(" ".join(toks)) if len(toks) == 1 else m.start(1), m.end(1),
                 "relative-name")
@@ -278,7 +279,7 @@ def _common_words(policy: Policy) -> frozenset[str]:
     return result
 
 
-def _is_common_word(policy: Policy, word: str) -> bool:
+def is_common_word(policy: Policy, word: str) -> bool:
     """An everyday English word (from public English text; see train/build_phi_lexicons.py)."""
     return word.lower() in _common_words(policy)
 
@@ -962,7 +963,7 @@ def _unknown_word(policy: Policy, word: str) -> bool:
     """Not an everyday, clinical or state word: "GH", "Kernan", "Quartermain"."""
     low = word.lower()
     return not (low in _NOT_PLACE or low in _NOT_NAMES or low in _US_STATES
-                or _is_common_word(policy, low) or low in _place_stop_words(policy))
+                or is_common_word(policy, low) or low in _place_stop_words(policy))
 
 
 def _place_stop_words(policy: Policy) -> frozenset[str]:
@@ -1149,7 +1150,6 @@ def find_descriptors(view: PostView) -> list[Ident]:
 
 #: "teaching me to prune tomatoes" is what someone did, not their job ("she teaches 3rd grade").
 _TAUGHT = re.compile(r"\s+(?:me|us|you|him|her|them|my|our|everyone|everybody)\b")
-_WORK_RELATION = re.compile(r"\bwork\s+$", re.IGNORECASE)
 
 
 #: "ex-" marks a former job ("an ex-Marine"); before a partner it is family, not work.

@@ -72,8 +72,9 @@ _AUTHOR_AFTER = re.compile(
     r"^(?:'s)?\s+(?:new |latest |debut |first |second |last )?(?:memoir|book|novel|essay|op-?ed|"
     r"editorial|article|paper|podcast|poem|column|newsletter|substack|blog|talk|lecture|"
     r"documentary|film|album)\b", re.IGNORECASE)
-_AUTHOR_BEFORE = re.compile(r"\b(?:by|author|novelist|writer|columnist|journalist|poet)\s+$",
-                            re.IGNORECASE)
+_AUTHOR_BEFORE = re.compile(r"(?:\b(?:written|edited|authored|directed|narrated) by|(?:©|\bcopyright)"
+                            r"\s*(?:\d{4}\s+)?by|\b(?:author|novelist|writer|columnist|journalist|"
+                            r"poet))\s+$", re.IGNORECASE)
 _PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
                             re.IGNORECASE)
 
