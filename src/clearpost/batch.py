@@ -89,7 +89,18 @@ def _init_worker(policy_dir: str | None, inherited: Policy | None,
     # Ctrl-C goes to the parent alone, which stops the pool; a worker dying of it mid-task
     # would leave the pool waiting for a result that never comes.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _one_blas_thread()
     _worker_policy = inherited if inherited is not None else load_policy(policy_dir)
+
+
+def _one_blas_thread() -> None:
+    """The pool already keeps every core busy: BLAS threads of their own (numpy's encoder
+    matmuls) would only fight over them, making each call several times slower."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # without the conduct-ml extra no encoder runs
+        return
+    threadpool_limits(1)
 
 
 def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:

@@ -245,3 +245,55 @@ def test_learned_stage_is_not_asked_about_the_authors_family(monkeypatch: pytest
     assert calls == []
     fired(LEARNED_NEW, "harassment")
     assert calls == [LEARNED_NEW]
+
+
+# --- the word gate and the screen in front of the learned model ----------------------------
+# Fresh posts with no cue word a list holds; hostile or unprofessional in their wording.
+WORDED_HOSTILE = [
+    "half the people on nights are so lazy they should not be nurses, sorry not sorry",
+    "honestly our charge nurse is a walking HR complaint, no clue how she still has a job",
+    "the residents this year are clueless and lazy, cannot wait for July",
+]
+WORDED_ORDINARY = [
+    "Lunch with Sam and Nadia from the lab, tacos never disappoint",
+    "Our unit's food drive collected 400 cans this week, thank you all",
+    "Finished my first half marathon this morning, legs are jelly",
+]
+
+
+def _view(text: str):  # type: ignore[no-untyped-def]
+    from clearpost.detectors.base import PostView
+    from clearpost.model import Post
+    from clearpost.policy.loader import default_policy
+
+    return PostView(Post(text=text), default_policy())
+
+
+@needs_learned
+@pytest.mark.parametrize("text", WORDED_HOSTILE)
+def test_word_gate_passes_hostile_wording_without_a_cue(text: str) -> None:
+    from clearpost.detectors.conduct import cue_gate, worded_like_misconduct
+
+    view = _view(text)
+    assert cue_gate(view) is None  # no cue word: before the word gate, never asked
+    span = worded_like_misconduct(view)
+    assert span is not None
+    assert (span.start, span.end) == (0, len(text))  # the model judges the post as a whole
+
+
+@needs_learned
+@pytest.mark.parametrize("text", WORDED_ORDINARY)
+def test_word_gate_leaves_ordinary_posts_alone(text: str) -> None:
+    from clearpost.detectors.conduct import learned_gate
+
+    assert learned_gate(_view(text)) is None
+
+
+@needs_learned
+def test_screen_separates_hostile_from_ordinary() -> None:
+    from clearpost.detectors.models import screen_model, screened_in
+
+    if screen_model() is None:
+        pytest.skip("all-MiniLM-L6-v2 is not installed")
+    assert all(screened_in(t) for t in WORDED_HOSTILE)
+    assert not any(screened_in(t) for t in WORDED_ORDINARY[1:])  # (the lunch post: 0.76)

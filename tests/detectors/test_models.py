@@ -40,10 +40,14 @@ def test_scoring_does_not_import_scikit_learn() -> None:
     run_python(code)
 
 
-def test_checking_a_plain_post_does_not_load_models() -> None:
+def test_checking_a_plain_post_loads_no_model_but_the_word_gate() -> None:
+    """The word gate in front of the learned conduct model (66 kB, conduct-ml extra only)
+    scores every post without a cue word; nothing else loads, and no encoder."""
     code = ("import sys; from clearpost.engine import check; "
             "r = check('hello, lovely day'); assert r.verdict == 'pass'; "
-            "import clearpost.detectors.models as m; assert not m._CACHE, m._CACHE; print('ok')")
+            "import clearpost.detectors.models as m; "
+            "assert set(m._CACHE) <= {'conduct_gate'}, m._CACHE.keys(); "
+            "assert not any(m._ENCODERS.values()), m._ENCODERS.keys(); print('ok')")
     run_python(code)
 
 

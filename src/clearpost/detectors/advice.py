@@ -13,8 +13,9 @@ import re
 from clearpost.detectors.base import Hit, PostView, Span
 from clearpost.detectors.identifiers import is_common_word
 from clearpost.text import Lexicon, Match
+from clearpost.text.patterns import word_start
 
-_DIRECTIVE = re.compile(
+_DIRECTIVE = word_start(
     r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
     r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|"
     r"ask (?:them |your \w+ |the doctor )?for|"
@@ -50,7 +51,7 @@ _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|
                           r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline|vir|"
                           r"dronate|sone|solone|caine|xetine|pramine|azepam|glitazone|citabine)\b",
                           re.IGNORECASE)
-_OFFER = re.compile(
+_OFFER = word_start(
     r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
     r"scan|report|labs?|results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?|slides)"
     r"|\bi(?:'ll| will| can)\s+give you my (?:read|opinion|take|interpretation)\b"

@@ -22,9 +22,10 @@ from clearpost.policy.loader import Policy
 from clearpost.text import Lexicon, Match, NormalizedText, normalize
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Span:
-    """A span of the *normalised* text, with the kind of thing it is."""
+    """A span of the *normalised* text, with the kind of thing it is. Ordered by position, so
+    evidence comes out in one order whatever the hash seed."""
 
     start: int
     end: int

@@ -11,8 +11,9 @@ from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation
 from clearpost.detectors.identifiers import roster_entries
 from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words
 from clearpost.text.bm25 import BM25Index, CorpusMatch
+from clearpost.text.patterns import word_start
 
-_PASSWORD = re.compile(
+_PASSWORD = word_start(
     r"\b(?:password|passwd|pwd|pw|passcode|pass code|door code|access code|lock code|keypad code|"
     r"gate code|alarm code|pin|wifi password|login)\b[^.!?\n]{0,40}?(?:is|:|=|'s|mine's|changed to|"
     r"is now|now|switched to|updated to)\s*"
@@ -60,7 +61,7 @@ _SECURITY_GAP = re.compile(
     r"been (?:down|broken|off|disabled|dead|out)|(?:are|is) (?:down|broken|disabled|dead|off)|"
     r"(?:don't|doesn't|dont|doesnt|do not|does not|won't|wont|never) (?:lock|work|record|latch|"
     r"close|alarm)|not (?:working|recording|locking))\b", re.IGNORECASE)
-_SECURITY_PLACE = re.compile(
+_SECURITY_PLACE = word_start(
     r"\b(?:badge|dock|loading dock|garage|stairwell|hospital|unit|floor|ward|pharmacy|med room|"
     r"supply room|lab|clinic|campus|lobby|entrance|security|er|ed|or|icu|nicu|morgue|"
     r"server room|data center)\b", re.IGNORECASE)
@@ -164,7 +165,7 @@ def confidential(view: PostView) -> list[Hit]:
     if not ev:
         return []
     return [Hit(message="Shares confidential information: " + ", ".join(dict.fromkeys(reasons)) + ".",
-                evidence=tuple(sorted(set(ev), key=lambda s: s.start)),
+                evidence=tuple(sorted(set(ev))),
                 explain={"reasons": list(dict.fromkeys(reasons))})]
 
 
@@ -261,13 +262,13 @@ def not_yet_public(view: PostView) -> list[Hit]:
         # Already published by the organization: a note, not a review.
         return [Hit(message=f"Already public: {found.source}. The organization has published "
                             "this; resharing its own post is the safest way to share it.",
-                    evidence=tuple(sorted(ev, key=lambda s: s.start)), level="warn",
+                    evidence=tuple(sorted(ev)), level="warn",
                     fix="Share the organization's own post or link to it.",
                     explain={"already_public": found.source,
                              "coverage": round(found.coverage, 3)})]
     return [Hit(message="Shares news about the organization that it has not made public"
                         + (" (hinted)." if hints and not plans else "."),
-                evidence=tuple(sorted(ev, key=lambda s: s.start)),
+                evidence=tuple(sorted(ev)),
                 explain={"hints": [h.phrase for h in hints], "claims": len(plans)})]
 
 

@@ -114,7 +114,7 @@ def onsite_photo(view: PostView) -> list[Hit]:
         ev.append(Span(cue.start, cue.end, "media"))
     return [Hit(message=f"Photo or video taken in a common area ({where}), where photography "
                         "is not allowed.",
-                evidence=tuple(sorted(ev, key=lambda s: s.start)),
+                evidence=tuple(sorted(ev)),
                 explain={"area": where, "source": "caption"})]
 
 

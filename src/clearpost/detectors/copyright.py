@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.text.patterns import word_start
 
 _NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b"
                      r"|©\s?(?-i:[A-Z])\w+|\bno part of this (?:publication|book|work|material) may be "
                      r"reproduced\b|\bwithout (?:the )?(?:prior )?written permission of the publisher\b"
                      r"|\b(?-i:[Cc]opyright\s+(?:©\s*)?(?:[A-Z][\w&.]*\s?){1,4})(?=[.,;!]|$)",
                      re.IGNORECASE)
-_COPIED = re.compile(
+_COPIED = word_start(
     r"\b(?:copying|copied|pasting|pasted|copy-pasting|copy pasting|reposting|posting)\b[^.!?\n]{0,40}"
     r"\b(?:article|piece|story|column|op-ed|editorial|essay|chapter|paper|report|newsletter|"
     r"feature|investigation|profile|interview|long ?read|book|whole thing|entire thing|"
@@ -40,7 +41,7 @@ _COPIED = re.compile(
     r"|\bpaywalled\b[^.!?\n]{0,60}\b(?:pasted|copied|below|here)\b"
     r"|\blocked behind a (?:subscription|paywall)\b|\bsubscription only\b"
     r"|\bpaywall\b[^.!?\n]{0,40}\b(?:here's|here is|so here|pasted|copied|below)\b"
-    r"|\[(?:the )?(?:full |whole )?(?:article|text|story|piece) continues\]"
+    r"|(?<=\[)\b(?:the )?(?:full |whole )?(?:article|text|story|piece) continues\]"
     r"|\bnot everyone has (?:a subscription|access)\b|\bfor (?:those|anyone|people) without "
     r"(?:a subscription|access)\b|\b(?:because|since|bc) of the paywall\b",
     re.IGNORECASE,
@@ -71,5 +72,5 @@ def detect(view: PostView) -> list[Hit]:
         return []
     return [Hit(message="Reproduces material you likely do not own: "
                         + ", ".join(dict.fromkeys(reasons)) + ".",
-                evidence=tuple(sorted(set(ev), key=lambda s: s.start)),
+                evidence=tuple(sorted(set(ev))),
                 explain={"reasons": list(dict.fromkeys(reasons))})]

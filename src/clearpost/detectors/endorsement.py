@@ -66,7 +66,7 @@ def undisclosed_endorsement(view: PostView) -> list[Hit]:
     p, near = pairs[0]
     ev = [Span(p.start, p.end, "praise")] + [Span(m.start, m.end, "organization") for m in near]
     return [Hit(message="Promotes the organization without saying you work there.",
-                evidence=tuple(sorted(ev, key=lambda s: s.start)),
+                evidence=tuple(sorted(ev)),
                 explain={"praise": p.phrase})]
 
 

@@ -28,6 +28,7 @@ import phonenumbers
 from clearpost.detectors.base import PostView, sentence_of
 from clearpost.model import Post
 from clearpost.text import normalize
+from clearpost.text.patterns import word_start
 
 if TYPE_CHECKING:
     from clearpost.policy.loader import Policy
@@ -87,7 +88,7 @@ _RELATION = (r"sons?|daughters?|wife|husband|mother|father|mom|dad|brothers?|sis
              r"spouse|stepson|stepdaughter|dtr|dau|dgtr|hus|hsb|sis|bro|neice|gdtr|gson|"
              r"significant other|s\.o\.|friend|caregiver|hcp|health care proxy|poa")
 _WORK_RELATION = re.compile(r"\bwork\s+$", re.IGNORECASE)  # "my work wife": a colleague
-_REL_NAME = re.compile(
+_REL_NAME = word_start(
     rf"\b(?i:{_RELATION})\b(?=[ \t]*[,:\-]*[ \t]*(?:(?i:is|named|called)[ \t]+)?[\"']?"
     r"([A-Za-z][A-Za-z'\-]+)(?:[ \t]+([A-Z][A-Za-z'\-]+))?)"
 )
@@ -373,7 +374,7 @@ _CONTACT_NAME = re.compile(
     r"|\b([A-Za-z][a-z]+|[A-Z]+)[ \t]+(?i:called|visited|states|stated|is here|was here|"
     r"at bedside|in to visit|came in)\b")
 _ORG_AFTER = re.compile(r"\s+(?:Inc|Corp|Co|Ltd|LLC|Group|Partners|&)\b|'s\s+[A-Z]")
-_NAME_CUE = re.compile(r"(?i:name(?:'s| is|:)|i'm|i am|called|named|by|with|to|from|and|"
+_NAME_CUE = word_start(r"(?i:name(?:'s| is|:)|i'm|i am|called|named|by|with|to|from|and|"
                        r"mr\.?|mrs\.?|ms\.?|dear|hi|hello|thanks?|met|meet|ask|tell|told)\s+$")
 
 
@@ -438,7 +439,7 @@ def roster_entries(text: str) -> tuple[tuple[int, int, int, int], ...]:
 
 # --- handles addressed in a reply ----------------------------------------------------------
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,30}[A-Za-z0-9_]")
-_WORK_KNOWLEDGE = re.compile(
+_WORK_KNOWLEDGE = word_start(
     r"\b(?:(?:saw|seen|pulled|checked|looked at|read|reviewed|got|have)\s+your\s+(?:labs?|chart|"
     r"results?|scans?|file|records?|bloodwork|path|report|bill|biopsy|x-?rays?|mri|ct|"
     r"prescription|referral|claim)|remember (?:you|treating you|seeing you) from|"
@@ -494,7 +495,7 @@ def find_addressed_patient(view: PostView) -> list[Ident]:
 
 
 # --- ages ------------------------------------------------------------------------------
-_AGE = re.compile(
+_AGE = word_start(
     r"\b(\d{1,3})\s*(?:y/?o\b|yo\b|y\.o\.|yrs?\.? old|years?[ -]old|years? young|-year-old|"
     r"year old|yr-old|yr old|-yo\b|"
     r"(?=\s*(?:M|F)\b(?= with| w/| presents| hx)))"
@@ -542,14 +543,14 @@ _ROOM = re.compile(
     r"\b(?:room|rm|bed|bay|suite|stretcher|cubicle|pod|isolette|crib)\.?\s*#?\s*(?:\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b",
     re.IGNORECASE,
 )
-_PERSON_IN_ROOM = re.compile(
+_PERSON_IN_ROOM = word_start(
     r"\b(?:pt|patient|lady|guy|man|woman|gentleman|gent|kid|kiddo|girl|boy|family|mr\.? \w+|"
     r"mrs\.? \w+|ms\.? \w+|\d{1,3} ?(?:yo|y/o|yr old|year old|year-old))\s+(?:in|on|from)\s+"
     r"(?:bed\s+)?(\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b(?![:.]\d|\s*(?:am|pm|mg|min|hours?|days?|%))",
     re.IGNORECASE,
 )
 _ALNUM_ROOM = re.compile(r"\b(?:in|on|from)\s+(\d{1,3}[A-Z])\b")
-_PATIENTISH = re.compile(r"\b(?:pt|patient|lady|guy|man|woman|gent|kid|kiddo|girl|boy|family|"
+_PATIENTISH = word_start(r"\b(?:pt|patient|lady|guy|man|woman|gent|kid|kiddo|girl|boy|family|"
                          r"she|he|her|his|him|mr|mrs|ms)\b", re.IGNORECASE)
 # A capitalised name in a room: "Garcia in 7B", "Petrov in 14".
 _NAME_IN_ROOM = re.compile(r"\b([A-Z][a-z][A-Za-z'\-]+)\s+(?:in|on)\s+(?:room\s+|rm\s+|bed\s+)?"
@@ -610,7 +611,7 @@ def find_units(view: PostView) -> list[Ident]:
 # --- dates ------------------------------------------------------------------------------
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thurs?|fri|sat|sun)"
-_DATE = re.compile(
+_DATE = word_start(
     rf"\b\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\b|\b{_MONTHS}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTHS}\b(?:,? \d{{4}})?|\b\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\d{{2}}:\d{{2}}(?::\d{{2}})?)?\b"
     rf"|\b(?:last |this past |on |this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|night|evening|afternoon))?\b"
@@ -627,7 +628,7 @@ _YEAR = re.compile(rf"(?<![\w/.\-])(?:{_MONTHS}\.? )?(?:19[0-9]{{2}}|20[0-4][0-9
                    r"|(?<![\w'])'[0-9]{2}\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"^(?:yesterday|last night|this morning|this afternoon|this evening|earlier today|tonight|the other day|"
                        r"overnight|\S+ (?:days|weeks|hours) ago|a few|couple|last week)", re.IGNORECASE)
-_CARE_EVENT = re.compile(
+_CARE_EVENT = word_start(
     r"\b(?:admit\w*|discharg\w*|surgery|operat\w*|visit|appt|appointment|clinic|died|passed|"
     r"diagnos\w*|biops\w*|scan|chemo|infusion|transfusion|procedure|labs?|came in|coded|born|"
     r"delivered|transplant\w*|spent|brought in|rolled in|intubat\w*|extubat\w*|arrested|"
@@ -639,7 +640,7 @@ _CARE_EVENT = re.compile(
 
 
 # Extract mode, past history in clinical shorthand: "CABG '92", "CVA 74'", "MI 81,", "AVR 8/88".
-_HISTORY_YEAR = re.compile(
+_HISTORY_YEAR = word_start(
     r"\b(?i:cabg|mi|ami|nqwmi|imi|cva|tia|ptca|pci|avr|mvr|dvt|pe|chf|aaa(?: repair)?|ca|stent|"
     r"repair|resection|surgery|dx|diagnosed|hx|s/p|redo cabg)[ \t]*(?:(?i:in)[ \t]+|x\d[ \t]+)?"
     r"('?\d{2}'?)(?=[ \t]*(?:[,.;)\n]|(?i:and)\b|$))"
@@ -664,7 +665,7 @@ _DASHED_DATE = re.compile(r"(?<![\w\-])(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01
 
 
 # "PS 10/5", "pain 6/10", "1/2 NS": a setting, a score or a fraction, not a date (extract mode)
-_SETTING_BEFORE = re.compile(r"\b(?i:ps|psv|peep|cpap|bipap|ips|simv|imv|ac|vent|fio2|ratio|ci|"
+_SETTING_BEFORE = word_start(r"\b(?i:ps|psv|peep|cpap|bipap|ips|simv|imv|ac|vent|fio2|ratio|ci|"
                              r"co/ci|bp|pain|crackles|rales|strength|mask|ventilation|support)"
                              r"[\s:=]*(?:at|of|to)?[\s:=]*$")
 _SETTING_AFTER = re.compile(r"[\s]*(?i:ns\b|%|peep|ips|way|hours?\b|hr\b|amp|strength|tabs?\b|"
@@ -716,7 +717,7 @@ _IP = re.compile(r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\
                  r"|\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b")
 _SSN = re.compile(r"\b(\d{3})([- ]?)(\d{2})\2(\d{4})\b")
 _SSN_CUE = re.compile(r"(?i:ssn|social security|social sec|ss#|soc sec)[^\n]{0,20}$")
-_MRN = re.compile(
+_MRN = word_start(
     r"\b(?:mrn|mr#|medical record(?: number| no\.?| #)?|chart(?: number| no\.?| #)|"
     r"patient id|pt id|member id|member #|subscriber id|group (?:number|no\.?|#)|"
     r"policy(?: number| no\.?| #)|account(?: number| no\.?| #)|"
@@ -904,7 +905,7 @@ _BIRTH = re.compile(r"\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\b[:\s]+(?
 _PLACE_PREP = re.compile(r"(?:\b(?:from|in|of|near|outside|to|at|around)|@)\s+$", re.IGNORECASE)
 _ANY_WORD = re.compile(r"(?<![\w@#])[A-Za-z][\w'\-.]*")
 # Where a patient came from or went: "transferred to Sacred Heart", "brought to GH ER".
-_MOVE = re.compile(
+_MOVE = word_start(
     r"\b(?i:transfer\w*|trans|txf'?d|sent|brought|went|taken|discharged|d/c'?d|"
     r"admitted|med ?flight\w*|flown|flighted|transported|referred|returned|came|arrived|"
     r"followed|lives|lived|living|resides|moved|retired|seen|consult|presented|adm|go|going|"

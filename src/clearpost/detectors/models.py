@@ -261,6 +261,25 @@ def learned_model() -> LearnedConduct | None:
     return _encoder_model(LEARNED_NAME, load_learned)
 
 
+SCREEN_NAME = "conduct_screen"
+
+
+def screen_model() -> LearnedConduct | None:
+    """The screen before the learned model (conduct_screen.npz, all-MiniLM-L6-v2), or None."""
+    return _encoder_model(SCREEN_NAME, load_learned)
+
+
+def screened_in(text: str) -> bool:
+    """Whether a post the word gate passed is worth the learned model's call: the small
+    encoder's screen says so, or there is no screen (then the model decides alone)."""
+    model = screen_model()
+    enc = base_encoder(model.base) if model is not None else None
+    if model is None or enc is None:
+        return True
+    return all(p >= model.threshold[rule]
+               for rule, p in model.scores(enc.embed([text])[0]).items())
+
+
 def learned_conduct(text: str) -> dict[str, bool] | None:
     """Per rule, whether the learned model calls the text harassing or unprofessional; None
     without the `conduct-ml` extra."""

@@ -31,16 +31,17 @@ from clearpost.detectors.identifiers import (
     find_units,
 )
 from clearpost.text import Lexicon, Match
+from clearpost.text.patterns import word_start
 
 _SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT|CCU|CVICU|TICU|NSICU|"
                             r"CSRU|L&D|PEDS|ONC|TELE)\b")
 _PATIENT_AREA = re.compile(r"\b(?:waiting room|waiting area|infusion|chemo|bedside|patient room|"
                            r"exam room|recovery|icu|er)\b", re.IGNORECASE)
-_THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
+_THIRD_PERSON = word_start(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
                            r"kid|kiddo|family|mom|dad|whose|gent|teen|baby|babies|twins|triplets|newborn|resident)\b",
                            re.IGNORECASE)
 # The author saw this person at work: an insider's care setting ("our ER", "in clinic").
-_INSIDER = re.compile(
+_INSIDER = word_start(
     r"\b(?:(?:our|my|the) (?:er|ed|icu|micu|sicu|picu|nicu|floor|unit|clinic|ward|infusion suite|"
     r"chemo suite|or|burn unit|trauma bay|waiting room)|in clinic|on the unit|on our (?:floor|unit)|"
     r"came in|came into|brought in|rolled in|we admitted|i admitted|admitted (?:a|him|her)|"
@@ -253,7 +254,7 @@ def detect(view: PostView) -> list[Hit]:
                          "care": care_words})]
 
 
-_CARE_EVENT_WORDS = re.compile(
+_CARE_EVENT_WORDS = word_start(
     r"\b(?:passed|died|went home|going home|discharged|admitted|admission|coded|intubated|"
     r"extubated|withdraw\w*|delivered|born|in labor|post-?op|pre-?op|on the vent|restrained|"
     r"sedated|unresponsive|transferred)\b", re.IGNORECASE)
@@ -352,7 +353,7 @@ def _specific_condition(view: PostView) -> bool:
         not _INSTITUTION_AFTER.match(view.text, m.end()) for m in _DIAGNOSIS.finditer(view.text))
 
 
-_DIAGNOSIS = re.compile(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"
+_DIAGNOSIS = word_start(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"
                         r"ms|pe|gi bleed|stroke|sepsis|cancer)\b"
                         # an eponym names one disease: "Wilms tumor", "Ewing's sarcoma"
                         r"|\b(?-i:[A-Z][a-z]+)(?:'s)? (?:tumou?r|disease|syndrome|sarcoma|palsy)\b",
