@@ -30,6 +30,8 @@ def with_embargo(*terms: str) -> Policy:
     "tomorrow's chair schedule: 0800 Lindqvist C1D1 FOLFOX, 0830 Amadi pembro, 0900 Hart port",
     "can't share the slides yet but the interim numbers on our combo look great, you didn't see that",
     "so I stop losing it:\n801 Vasquez - NPO for IR\n802 Liang - PCA, q2 neuro",
+    "someone left the salary spreadsheet open in the break room, our director makes HOW much",
+    "saw the bonus list someone left open on the shared drive and wow",
 ])
 def test_confidential_fires(text: str) -> None:
     assert fired(text, "confidential"), text
@@ -43,6 +45,8 @@ def test_confidential_fires(text: str) -> None:
     "My daughter finished her history assignment before dinner",
     "tonight's assignment for my 4th grader is a diorama of the solar system",
     "Carla! spotted your name on the infusion schedule this morning, sending love",
+    "Our comp sheet for the softball league is up, sign up by Friday",
+    "I saved the flyer on the shared drive if anyone wants to print it",
 ])
 def test_confidential_near_misses_pass(text: str) -> None:
     assert not fired(text, "confidential"), text

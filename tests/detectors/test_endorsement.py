@@ -16,6 +16,7 @@ PERSONAL = {"account": {"kind": "personal"}}
     "Told there's nothing left to try? MSK runs more clinical trials than anywhere. Worth a look",
     "Memorial Sloan Kettering placed first again in the cancer rankings, everyone should see this",
     "MSK's phase 1 KRAS trial is enrolling right now. The kind of science that gives me chills",
+    "If your mom needs a stem cell transplant, go to MSK. There's no better team anywhere.",
 ])
 def test_undisclosed_praise_fires(text: str) -> None:
     assert fired(text, "undisclosed-endorsement", **PERSONAL), text
@@ -27,6 +28,8 @@ def test_undisclosed_praise_fires(text: str) -> None:
     "#MSKemployee here: our infusion nurses are amazing",
     "The best pizza in Brooklyn is still at that little place on 5th Ave",
     "What on earth is going on with MSK parking this week",
+    "MSK is no better than any other hospital at parking, honestly",
+    "There is no better feeling than finishing a night shift and seeing the sunrise",
 ])
 def test_disclosed_or_unrelated_praise_passes(text: str) -> None:
     assert not fired(text, "undisclosed-endorsement", **PERSONAL), text
