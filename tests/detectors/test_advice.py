@@ -30,6 +30,7 @@ NOT_ADVICE = [
     "Reminder! flu shots are free this week, just take your badge to the pharmacy",
     "Maybe there wouldn't be 5 of these things a day if there was some sense in this country",
     "General info, not medical advice: ibuprofen can upset the stomach in some people.",
+    "Give blood, give hope. Our blood donor room is open weekdays 8-4, book your appointment online",
 ]
 
 

@@ -26,6 +26,8 @@ def test_undisclosed_praise_fires(text: str) -> None:
     "I work at MSK and our surgeons are the best in the world (views my own)",
     "Proud to work at Memorial Sloan Kettering, the best colleagues anywhere",
     "#MSKemployee here: our infusion nurses are amazing",
+    "Proud to be on the security team at MSK for 11 years. Happy Nurses Week to the best nurses!",
+    "Been at Memorial Sloan Kettering for 20 years and the nurses are still the best anywhere",
     "The best pizza in Brooklyn is still at that little place on 5th Ave",
     "What on earth is going on with MSK parking this week",
     "MSK is no better than any other hospital at parking, honestly",

@@ -61,6 +61,9 @@ def test_fires(text: str) -> None:
     "happy birthday to my work wife Tasha, who makes a 3am rapid response feel survivable",
     "A patient spent 20 minutes teaching me how to prune tomatoes. best consult of the week",
     "The pathologist inks the edge of the tumor so the margins can be read",
+    # The author's own vital signs, with a date and a place nearby.
+    "The Yankees bullpen should be arrested for what they did to my blood pressure last "
+    "night, filing a complaint with the Bronx",
 ])
 def test_does_not_fire(text: str) -> None:
     finding, _ = phi(text, author={"role": "nurse"})

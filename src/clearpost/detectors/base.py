@@ -179,6 +179,13 @@ def disclosure_matches(view: PostView) -> list[re.Match[str]]:
             r"\(\s*(?:employee|staff|i work here|msk employee)\s*\)",
             r"#\w*employee\w*",
             r"\b(?:proud|happy|lucky)\s+to\s+work\s+(?:at|for|here)",
+            # "proud to be on the security team here", "part of the transport crew at MSK"
+            rf"\b(?:proud|happy|lucky|honored|blessed)\s+to\s+(?:be|have\s+been)\s+(?:on|in|part\s+of)"
+            rf"\s+(?:the|this|our)\s+(?:[\w-]+\s+){{0,3}}?(?:team|crew|unit|department|staff|family)"
+            rf"\s+(?:here|at\s+(?:{org}))",
+            # "11 years here", "been at MSK for 20 years"
+            rf"\b(?:i've|i have|been|worked|working)\s+(?:been\s+)?(?:here|at\s+(?:{org}))\s+(?:for\s+)?"
+            r"(?:\d+|a|ten|twenty|five|fifteen)\s+(?:years?|yrs)\b",
             r"\bi\s+work\s+here\b",
             r"\bour\s+(?:team|teams|hospital|lab|unit|nurses|patients)\b",
             r"\b(?:views|opinions|tweets|posts)\s+(?:are\s+)?(?:my\s+own|mine)\b",
