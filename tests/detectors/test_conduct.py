@@ -22,9 +22,13 @@ HARASSING = [
     "half the techs in our lab still can't work the new system. retire already, grandpa",
     "Dr. Vance threw a retractor at me today. next time I'll be waiting by his car, and it won't be to chat",
     "Fire Gail, the 14th floor nurse manager, a lying bully who has run off every decent nurse",
+    "bay 3: 50s guy calls my tech a slur the second she walks in. enjoy your neutropenia, you "
+    "absolute garbage human.",
 ]
 NOT_HARASSING = [
     "what a stupid day, the train broke down twice",
+    "I felt like a garbage human after sleeping through my alarm",
+    "that movie was a waste of space on my hard drive",
     "A visitor called me a slur today; security walked him out.",
     'He yelled "go back to your country" at our interpreter and I am still shaking.',
     "Women are underrepresented in oncology leadership; this needs to change.",

@@ -105,6 +105,8 @@ _STRONG_INSULT = re.compile(
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
     r"retire already|ok,? boomer|lying (?:bully|snake|hack|coward)|"
+    r"(?:garbage|trash|trashy|scummy|vile|disgusting) (?:human|person)(?: beings?)?|"
+    r"waste of (?:space|oxygen|skin|a human(?: being)?)|"
     r"cowards?|bigots?|misogynists?|homophobes?|bloodsuckers?|pricks?|"
     r"(?:sorry|pathetic|poor|sad|embarrassing|lousy) excuse for an? (?:\w+ )?\w+|"
     # metaphors: "a lump of cold oatmeal", "a soggy crouton of a human being", "a damp paper
