@@ -77,6 +77,9 @@ PROFESSIONALISM = [
     "Leadership sent a $5 coffee card after we worked short all winter. Never felt more disposable",
     "tiny confession: had a gummy before I clocked in tonight 🌈",
     "4 of us for 30 patients again last night. Staff the floors, MSK.",
+    # a threat at a colleague named by department: harassment, and unprofessional with it
+    "Gary from central supply, I know it's you taking my lunch. next time I'm breaking every "
+    "finger on that thieving hand",
 ]
 NOT_PROFESSIONALISM = [
     "damn good bagel this morning",
