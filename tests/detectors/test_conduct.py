@@ -24,10 +24,13 @@ HARASSING = [
     "Fire Gail, the 14th floor nurse manager, a lying bully who has run off every decent nurse",
     "bay 3: 50s guy calls my tech a slur the second she walks in. enjoy your neutropenia, you "
     "absolute garbage human.",
+    "not sorry: being trans is a mental illness and those people should stay away from kids",
 ]
 NOT_HARASSING = [
     "what a stupid day, the train broke down twice",
     "I felt like a garbage human after sleeping through my alarm",
+    "Being trans is not a mental illness, and the science on that is clear.",
+    "being old is a disease and I have it, pass the reading glasses",
     "that movie was a waste of space on my hard drive",
     "A visitor called me a slur today; security walked him out.",
     'He yelled "go back to your country" at our interpreter and I am still shaking.',

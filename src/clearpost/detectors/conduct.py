@@ -291,6 +291,9 @@ _GROUP_HATE = re.compile(
     r"reeks?|stinks?|smells?|(?:zero|no) respect)\b"
     # "women have no business coaching anything": any group of the protected_groups lexicon
     r"|\b(?:{groups})\s+(?:have|has|got) no business\b"
+    # "being trans is a mental illness": who someone is, called a sickness or a sin
+    r"|\bbeing\s+(?!old\b)" + _GROUP_ADJ + r"\s+(?:is|=)\s+(?:just\s+)?(?:a\s+|an\s+)?(?:mental illness|"
+    r"mental disorder|disease|disorder|sickness|perversion|abomination|sin)\b"
     # "run by the Indian mafia": an ethnic group as an organised takeover
     r"|\b(?:" + _GROUP_ADJ + r")\s+(?:mafia|mob|clique|clan|takeover|invasion|mafiosos)\b"
     # "not racist but …" before a group statement
