@@ -43,7 +43,7 @@ ROUNDS = {19: range(667, 715), 20: range(715, 763), 21: range(763, 813), 22: ran
           26: range(1053, 1113), 27: range(1113, 1173),
           28: range(1173, 1233), 29: range(1233, 1293),
           30: range(1293, 1353), 31: range(1353, 1413), 33: range(1413, 1473),
-          34: range(1473, 1533)}
+          34: range(1473, 1533), 35: range(1533, 1593)}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
 #: Share of the corpus's clean posts (near misses, written to be hard) a threshold may flag,
 #: with the gate applied. 1 % each: with the word gate (round 33) 3-4 of the ~490 clean posts

@@ -92,6 +92,8 @@ NOT_PROFESSIONALISM = [
     "Our unit finally got the new disposable gowns, management came through!",
     "We need more disposable gowns on 12, management please",
     "had a gummy before bed and slept like a baby, back on the unit tomorrow",
+    # mild words at traffic, not at work or people
+    "FDR is a parking lot AGAIN. 50 min to go 3 miles. damn you, whoever invented traffic",
 ]
 
 

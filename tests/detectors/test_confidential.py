@@ -68,6 +68,8 @@ def test_unpublished_results_are_confidential_and_not_yet_public() -> None:
     "Big announcement from our department next week, can't say more 🤫",
     "You didn't hear it from me but MSK is buying a hospital in Connecticut",
     "Leadership is consolidating the two Westchester clinics next spring",
+    "not supposed to say anything yet but our Long Island site is adding a proton center 🤐",
+    "can't show the survival curve until it's presented, but our phase 2 arm looks amazing",
 ])
 def test_not_yet_public_fires(text: str) -> None:
     assert fired(text, "not-yet-public"), text
@@ -78,6 +80,8 @@ def test_not_yet_public_fires(text: str) -> None:
     "Can't say more, but my brother just got engaged 💍",
     "MSK is hiring nurses for the new residency cohort, apply!",
     "MSK just announced its new partnership: https://www.mskcc.org/news/partnership",
+    "I'll bring the cake, just not supposed to say anything to the birthday girl",
+    "not supposed to say this but the cafeteria tacos are fire today",
 ])
 def test_not_yet_public_near_misses_pass(text: str) -> None:
     assert not fired(text, "not-yet-public"), text

@@ -977,9 +977,12 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
     reasons: list[str] = []
     prof = [m for m in view.find("profanity") if not _reported_use(lower, m.start)
              and not (_REPORTED.search(lower) and _in_quotes(lower, m.start))]
-    if prof and all(m.phrase in _MILD for m in prof) and not (view.find("venting")
-                                                              or _work_target(view)):
-        prof = []  # "damn good coffee": mild words count only when aimed at work or people
+    if prof and all(m.phrase in _MILD for m in prof) and not (
+            _work_target(view) or _PATIENT_TARGET.search(view.text)
+            or (view.find("venting") and _at_work(view.text))):
+        # "damn good coffee", "damn you, whoever invented traffic": mild words count only when
+        # aimed at work, colleagues or patients
+        prof = []
     if prof:
         ev += [Span(m.start, m.end, "profanity") for m in prof]
         reasons.append("profanity")

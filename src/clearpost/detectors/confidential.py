@@ -227,7 +227,7 @@ _WINKS = frozenset({"shhh", "shh", "🤫", "🤐"})
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
                              "interim analysis", "interim results", "interim numbers",
-                             "interim data", "topline results",
+                             "interim data", "interim look", "topline results",
                              "embargoed", "under embargo", "embargo lifts", "unblinded",
                              "unblinding", "not published yet", "not out yet", "paper in prep",
                              "upcoming paper", "in press", "submitted manuscript", "readout",
