@@ -579,19 +579,21 @@ def _family_only(view: PostView) -> bool:
 
 
 def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
+    # Not for posts a professionalism rule already warns about (the rules have spoken and
+    # the encoder's cost is saved), nor for reported words or stories: checked before the
+    # gates, so that such posts skip the word gate's feature pass too.
+    if _REPORTED.search(view.lower) or _fiction(view) or _unprofessional(view).evidence:
+        return None, {}
     cue = cue_gate(view)
     span = cue or worded_like_misconduct(view)
-    verdict: dict[str, bool] | None = None
-    # Not for posts a professionalism rule already warns about (the rules have spoken and
-    # the encoder's cost is saved), nor for reported words, stories or the author's family.
-    if (span is not None and not _REPORTED.search(view.lower) and not _fiction(view)
-            and not _unprofessional(view).evidence and not _family_only(view)):
-        from clearpost.detectors.models import learned_conduct, screened_in
+    if span is None or _family_only(view):  # the author's family: the rules decide alone
+        return span, {}
+    from clearpost.detectors.models import learned_conduct, screened_in
 
-        # Without a cue, the word gate's pass meets the small encoder's screen first.
-        if cue is not None or screened_in(view.text):
-            verdict = learned_conduct(view.text)
-    return span, verdict or {}
+    # Without a cue, the word gate's pass meets the small encoder's screen first.
+    if cue is None and not screened_in(view.text):
+        return span, {}
+    return span, learned_conduct(view.text) or {}
 
 
 _GROUP_CUES = re.compile(r"\b(?:" + _GROUP_ADJ[3:-1] + r"|hire americans|go back to)\b")
