@@ -43,7 +43,9 @@ ROUNDS = {19: range(667, 715), 20: range(715, 763), 21: range(763, 813), 22: ran
           26: range(1053, 1113), 27: range(1113, 1173),
           28: range(1173, 1233), 29: range(1233, 1293),
           30: range(1293, 1353), 31: range(1353, 1413), 33: range(1413, 1473),
-          34: range(1473, 1533), 35: range(1533, 1593)}
+          34: range(1473, 1533), 35: range(1533, 1593),
+          36: range(1593, 1653), 37: range(1653, 1713), 38: range(1713, 1773),
+          39: range(1773, 1833)}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
 #: Share of the corpus's clean posts (near misses, written to be hard) a threshold may flag,
 #: with the gate applied. 1 % each: with the word gate (round 33) 3-4 of the ~490 clean posts
@@ -344,7 +346,8 @@ def recipe(m: Learned) -> list[str]:
     for rule in RULES:
         lro = m.lro[rule]
         lines.append(f"| {rule} | {m.positives[rule]} | {m.threshold[rule]} | "
-                     f"{' / '.join(str(v) for v in lro['recall'])} | "
+                     # a round without the rule has no recall ("–")
+                     f"{' / '.join('–' if v != v else str(v) for v in lro['recall'])} | "
                      f"{' / '.join(str(v) for v in lro['clean_false_alarms'])} | "
                      f"{lro['gated_recall'][0]} | {lro['gated_clean_false_alarms'][0]} |")
     return lines

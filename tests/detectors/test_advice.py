@@ -56,3 +56,45 @@ def test_physicians_escalate_to_review() -> None:
     nurse = check({"text": text, "author": {"role": "nurse"}}, rules={"medical-advice"})
     doc = check({"text": text, "author": {"role": "physician"}}, rules={"medical-advice"})
     assert nurse.verdict == "warn" and doc.verdict == "review"
+
+
+# Round 36: a drug named in "ask your doc for …", a greeting without a comma ("Karen you …"),
+# and the author's own regimen held up for the reader ("… so should you").
+@pytest.mark.parametrize("text", [
+    "for the night sweats just ask your doc for venlafaxine and toss the evening primrose",
+    "Priya you don't need to finish the whole course of that amoxicillin, stop once you feel ok",
+    "I take 2 capsules of ashwagandha every night and so should you, total game changer for chemo fog",
+])
+def test_advice_round36_forms_fire(text: str) -> None:
+    assert fired(text, "medical-advice")
+
+
+@pytest.mark.parametrize("text", [
+    "I run 3 miles every morning and so should you 🏃",
+    "I get my flu shot every October and you should too, it protects your immune system",
+    "ask your doctor whether a flu shot makes sense for you this year",
+    "Karen you are a legend for covering my shift 💛",
+])
+def test_advice_round36_near_misses_pass(text: str) -> None:
+    assert not fired(text, "medical-advice")
+
+
+# Rounds 38-39: offers to read symptoms or reports, "don't bother getting it biopsied", a
+# reply after a colon, a reader "starting chemo"; "full stop" is no directive.
+@pytest.mark.parametrize("text", [
+    "drop your symptoms below and I'll tell you if it's worth a doctor visit 👇",
+    "Got your biopsy report before your oncologist called? send it over and I'll explain it tonight",
+    "@rae.k that mole looks like a classic seborrheic keratosis, don't bother getting it biopsied",
+    "ok fine: @jo.m yes you can stop the prednisone early if you feel better",
+    "if you're starting chemo, take 1000 mg of turmeric every morning, trust me",
+])
+def test_advice_round38_39_forms_fire(text: str) -> None:
+    assert fired(text, "medical-advice")
+
+
+@pytest.mark.parametrize("text", [
+    "Flu shots save lives, full stop. Ask your own clinician which one is right for you.",
+    "drop your favorite book below and I'll tell you if it's worth reading 📚",
+])
+def test_advice_round38_39_near_misses(text: str) -> None:
+    assert not fired(text, "medical-advice")

@@ -309,3 +309,66 @@ def test_screen_separates_hostile_from_ordinary() -> None:
         pytest.skip("all-MiniLM-L6-v2 is not installed")
     assert all(screened_in(t) for t in WORDED_HOSTILE)
     assert not any(screened_in(t) for t in WORDED_ORDINARY[1:])  # (the lunch post: 0.76)
+
+
+# Round 36 forms, each with its near misses.
+@pytest.mark.parametrize("text", [
+    "@wellness_dana keep telling people sunscreen causes cancer. I know which gym you go to 🙂",
+    "Everyone should know Tomasz, the super at our building, is stealing packages and he keyed my car",
+    "every time we get a turban in triage I already know it's going to be a whole family reunion 🙄",
+])
+def test_harassment_round36_forms(text: str) -> None:
+    assert fired(text, "harassment")
+
+
+@pytest.mark.parametrize("text", [
+    "I know which gym you go to, it's the one with the good sauna 😂 see you there Saturday",
+    "a guy on the bus told my coworker \"go back where you came from\". Speak up when you hear it.",
+    "every time I see a sari in a shop window I want to buy one for my mom",
+])
+def test_harassment_round36_near_misses(text: str) -> None:
+    assert not fired(text, "harassment")
+
+
+def test_mocking_a_patient_to_their_face_is_unprofessional() -> None:
+    assert fired("when your patient asks if radiation makes you glow and you try so hard not to "
+                 "laugh 💀", "professionalism")
+    assert not fired("my toddler asked if the moon is cheese and I tried so hard not to laugh",
+                     "professionalism")
+
+
+def test_ugh_about_the_day_with_a_kind_patient_is_not_venting() -> None:
+    assert not fired("ugh, long shift. sore feet, no lunch, and one sweet patient who made it "
+                     "all worth it", "professionalism")
+    assert fired("ugh. the patient in 12 has called 40 times tonight for ice chips", "professionalism")
+
+
+# Rounds 38-39 forms, each with near misses.
+@pytest.mark.parametrize("text", [
+    "if the guy from valet dings my car ONE more time i'm waiting by his car after my shift. consider this his warning",
+    "honestly you can't trust a Hasidic landlord with a security deposit, it's in their nature",
+    "the Amish families on 4 again. demanding, ungrateful. that whole community is exhausting",
+    "Commissioner Ortega voted to close the shelter. Someone should pay her a visit and remind her what happens next",
+    "saw my ex @kayla.rn at the gym, still the same fake trashy skank she always was",
+])
+def test_harassment_round38_39_forms(text: str) -> None:
+    assert fired(text, "harassment")
+
+
+@pytest.mark.parametrize("text", [
+    "I'll be waiting by your car after the concert so we can grab tacos 🌮",
+    "consider this a warning: the cafeteria is out of oat milk again",
+    "I trust my Amish neighbors with my spare key more than anyone",
+    "my aunt paid us a visit at home this weekend and brought pie 🥧",
+])
+def test_harassment_round38_39_near_misses(text: str) -> None:
+    assert not fired(text, "harassment")
+
+
+def test_round38_39_professionalism_forms() -> None:
+    assert fired("me and the charge nurse split a bottle of champagne in the med room at midnight 🥂",
+                 "professionalism")
+    assert not fired("me and my sister split a bottle of champagne at midnight 🥂", "professionalism")
+    assert fired("@tay sh*t, stop sending me your labs on my day off 🖕", "professionalism")
+    assert not fired("@devon your fantasy team is a dumpster fire, see you at the draft 😂",
+                     "professionalism")

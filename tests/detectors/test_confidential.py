@@ -142,3 +142,92 @@ def test_bm25_matching_set() -> None:
         got = names[found.source] if found else None
         right += got == row["match"]
     assert right / len(rows) >= 0.85
+
+
+# Round 36: results stated as unpublished (an early look with an outcome count, a paper not
+# yet written, a dated draft release) are both confidential and not yet public.
+@pytest.mark.parametrize("text", [
+    "first peek at our phase 1 arm: 7 of 9 with partial responses already, wild",
+    "the abstract isn't even written yet but our ORR is sitting at 62% 🤯",
+    "found this on the copier: 'HOLD FOR RELEASE APRIL 9 — MSK names new chief of surgery'",
+    "we haven't published it yet but the knockout mice just don't get tumors",
+])
+def test_unpublished_results_fire_both_rules(text: str) -> None:
+    assert fired(text, "confidential") and fired(text, "not-yet-public")
+
+
+@pytest.mark.parametrize("text", [
+    "a quick interim look at my marathon plan: 3 of 5 long runs done",
+    "first look at the new lobby art, 10 of 10 would recommend",
+    "the election results aren't out yet and I'm refreshing every 5 minutes",
+    "my novel isn't even drafted yet and I already picked the cover",
+    "for release into the wild: 3 of 4 of our foster kittens are ready for adoption",
+])
+def test_unpublished_result_near_misses_pass(text: str) -> None:
+    assert not fired(text, "confidential") and not fired(text, "not-yet-public")
+
+
+@pytest.mark.parametrize("text", [
+    "word is a surgeon from Hopkins is coming over to lead our thoracic service 👀",
+    "let's just say shovels in the ground in Queens by spring for a new MSK outpatient site 😏",
+])
+def test_not_yet_public_round36_forms(text: str) -> None:
+    assert fired(text, "not-yet-public")
+
+
+@pytest.mark.parametrize("text", [
+    "let's just say my kitchen renovation is NOT going to plan 😂",
+    "my brother is coming to run the half marathon with me next spring",
+])
+def test_not_yet_public_round36_near_misses(text: str) -> None:
+    assert not fired(text, "not-yet-public")
+
+
+# Round 37 forms and their near misses.
+@pytest.mark.parametrize(("text", "rules"), [
+    ("legal told us this morning they're settling the Ruiz discrimination suit for $900k",
+     {"confidential", "not-yet-public"}),
+    ("the new vendor login went out to everyone by mistake: temporary credential Qx7#pharm22",
+     {"confidential"}),
+    ("monthly ops numbers, internal metrics only: 38% no-show rate at the satellite clinic",
+     {"confidential"}),
+    ("MSK and a certain Boston biotech 🤝 ink dried yesterday. that's all i'm allowed to say",
+     {"not-yet-public"}),
+    ("the unit is merging with 5 North and staff won't be told until January 🫠",
+     {"not-yet-public"}),
+])
+def test_round37_forms_fire(text: str, rules: set[str]) -> None:
+    assert all(fired(text, rule) for rule in rules)
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("my home wifi password is literally password123 and I refuse to change it", "confidential"),
+    ("the ink is finally dry on my mortgage papers 🏠", "not-yet-public"),
+    ("the court case about my parking ticket settled itself, no fine!", "confidential"),
+    ("watching the Knicks tonight, keep it between us that I cried", "not-yet-public"),
+])
+def test_round37_near_misses_pass(text: str, rule: str) -> None:
+    assert not fired(text, rule)
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("saw the org chart on my director's monitor: the whole evening EVS crew goes to a contractor in May",
+     {"confidential"}),
+    ("the camera by the pharmacy door has been dark since Friday and the reader opens for any badge",
+     {"confidential"}),
+    ("our CAR-T arm shrank tumors in 7 of 9 mice, nothing's written up yet 🤫", {"confidential", "not-yet-public"}),
+    ("hearing our CMO search is basically over, she's coming over from Penn in March 👀", {"not-yet-public"}),
+    ("pretty sure MSK is rolling out the new app to patients next month, heard it straight from IT",
+     {"not-yet-public"}),
+])
+def test_round38_39_forms_fire(text: str, rules: set[str]) -> None:
+    assert all(fired(text, rule) for rule in rules)
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("saw the new Dune trailer on my brother's laptop and I'm obsessed", "confidential"),
+    ("Our new VP of nursing, Dana Ruiz, is a breath of fresh air", "not-yet-public"),
+    ("© 2024 Kai Brennan. All rights reserved. Do not forward or republish.", "confidential"),
+])
+def test_round38_39_near_misses_pass(text: str, rule: str) -> None:
+    assert not fired(text, rule)

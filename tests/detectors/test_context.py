@@ -77,3 +77,9 @@ def test_profile_evidence_has_a_source_and_no_offsets() -> None:
     ev = next(f for f in result.findings if f.rule == "work-email").evidence[0]
     out = result.to_json_dict()["findings"][0]["evidence"][0]
     assert ev.source == "profile.email" and "start" not in out
+
+
+def test_a_pov_caption_is_not_a_photo() -> None:
+    """Writers label "POV:" captions as a joke format, not as media (rounds 30-36)."""
+    result = check("POV: the night crew debating who gets the last donut 🍩 #nightshift")
+    assert not any(f.rule in ("media-approval", "faces") for f in result.findings)

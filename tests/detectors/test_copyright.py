@@ -24,3 +24,13 @@ def test_copyright_fires(text: str) -> None:
 ])
 def test_copyright_near_misses_pass(text: str) -> None:
     assert not fired(text, "copyright"), text
+
+
+def test_uncredited_image_and_own_work() -> None:
+    from tests.detectors.helpers import fired as _fired
+
+    assert _fired("found this gorgeous skyline shot online, removed the watermark, it's my banner now",
+                  "copyright")
+    assert not _fired("New print in my shop! Shot last fall on film. © 2025 Lee Ortiz Photography",
+                      "copyright")
+    assert _fired("© 2025 Lee Ortiz Photography. All rights reserved.", "copyright")

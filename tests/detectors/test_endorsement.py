@@ -62,3 +62,77 @@ def test_name_used_for_products_or_politics_fires(text: str) -> None:
 ])
 def test_name_logo_near_misses_pass(text: str) -> None:
     assert not fired(text, "name-logo-endorsement"), text
+
+
+def test_state_offices_count_as_politics() -> None:
+    assert fired("Vote for Dana Ortiz for State Assembly! — an MSK researcher who cares",
+                 "name-logo-endorsement")
+    assert not fired("Vote for Dana Ortiz for State Assembly!", "name-logo-endorsement")
+
+
+# The learned stage (promotion.npz, train/endorsement_learned.py): named, undisclosed posts
+# that no praise word explains. Wording here is new (not in its training rows).
+@pytest.mark.parametrize("text", [
+    "if someone you love gets a sarcoma diagnosis, get them a consult at Sloan Kettering before "
+    "anything else",
+])
+def test_learned_promotion_fires(text: str) -> None:
+    assert fired(text, "undisclosed-endorsement")
+
+
+@pytest.mark.parametrize("text", [
+    "the crosstown bus to MSK took 40 minutes today, walking tomorrow",
+    "does anyone know if the MSK cafeteria is open on Thanksgiving?",
+    "my dad has his first appointment at Sloan Kettering on Monday, nervous",
+])
+def test_learned_promotion_near_misses(text: str) -> None:
+    assert not fired(text, "undisclosed-endorsement")
+
+
+def test_learned_promotion_respects_disclosure() -> None:
+    text = "thinking about a heme/onc fellowship? the one at MSK will stretch you, the mentorship is unreal"
+    assert not fired(text, "undisclosed-endorsement", account={"discloses_affiliation": True})
+    assert not fired("I work at MSK (views my own). " + text, "undisclosed-endorsement")
+
+
+# Round 37: a hashtag with the name in it, a ballot question, selling merchandise, the
+# organization's own fundraising, and "as someone who works there" as a disclosure.
+def test_round37_name_logo_forms() -> None:
+    assert fired("vote NO on Question 2 🗳️ #SloanKetteringNurses", "name-logo-endorsement")
+    assert fired("hand-painted mugs with the MSK logo, $18 each, DM me to order ☕",
+                 "name-logo-endorsement")
+    assert not fired("vote NO on Question 2 🗳️ #nursesvote", "name-logo-endorsement")
+
+
+def test_own_campaign_fundraising_is_not_name_logo() -> None:
+    ask = ("Riding in Cycle for Survival again as an MSK nurse 🚴 every dollar goes to rare "
+           "cancer research, donate link in bio")
+    assert not fired(ask, "name-logo-endorsement")
+    sell = "Cycle for Survival riders: as an MSK nurse I swear by these gloves, buy with my link in bio"
+    assert fired(sell, "name-logo-endorsement")
+
+
+def test_someone_who_works_there_discloses() -> None:
+    text = "MSK's pediatric unit is the best in the city. As someone who works there, I see it daily."
+    assert not fired(text, "undisclosed-endorsement")
+    assert fired("MSK's pediatric unit is the best in the city.", "undisclosed-endorsement")
+
+
+def test_caring_for_someone_there_discloses() -> None:
+    """"It was a privilege to care for … at MSK" says the author works there."""
+    text = ("Coach Delgado got his treatment at MSK. The best cancer care team in the world "
+            "showed up for him every day.")
+    assert fired(text, "undisclosed-endorsement")
+    assert not fired("It was an honor to care for Coach Delgado at MSK. The best cancer care "
+                     "team in the world showed up for him every day.", "undisclosed-endorsement")
+    assert not fired("It was a privilege to care for Coach Delgado at MSK. The best cancer care "
+                     "team in the world showed up for him every day.", "undisclosed-endorsement")
+    assert not fired("I treated so many brave kids at Sloan Kettering; the best nurses anywhere.",
+                     "undisclosed-endorsement")
+
+
+def test_charity_walk_with_the_name_is_name_logo() -> None:
+    assert fired("Team MSK Nursing is walking for Happy Tails Rescue Sunday, our logo is on the "
+                 "shirts! donate here: gofund.me/tails-walk", "name-logo-endorsement")
+    assert not fired("Walking for Happy Tails Rescue Sunday! donate here: gofund.me/tails-walk",
+                     "name-logo-endorsement")

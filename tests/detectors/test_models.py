@@ -244,3 +244,17 @@ def test_an_ensemble_scores_the_mean_of_its_members_probabilities() -> None:
     one = ContextModel(base="all-mpnet-base-v2", adapter=[], head_w=model.head_w[:1],
                        head_b=model.head_b[:1], threshold=0.5, band_lo=0.2, band_hi=0.8)
     assert math.isclose(one.score(pooled[:1]), sigmoid[0], rel_tol=1e-6)
+
+
+def test_promotion_model_is_documented_and_separates_promotion_from_mention() -> None:
+    """promotion.npz (train/endorsement_learned.py): the undisclosed-endorsement stage."""
+    from clearpost.detectors.endorsement import PROMOTION_MODEL
+
+    model = get_model(PROMOTION_MODEL)
+    assert model is not None and not model.chars
+    assert (models_dir() / f"{PROMOTION_MODEL}.npz").stat().st_size < 1_000_000
+    recipe = (models_dir() / "RECIPE.md").read_text(encoding="utf-8")
+    assert f"({PROMOTION_MODEL}.npz)" in recipe and "org_mentions.jsonl sha256" in recipe
+    promo = "if your kid gets a sarcoma diagnosis, get a consult at MSK before anything else"
+    mention = "the shuttle to MSK was 25 minutes late again this morning"
+    assert model.score(promo) >= model.threshold > model.score(mention)

@@ -108,3 +108,29 @@ def test_screen_skips_posts_without_care_or_identifiers() -> None:
     view = PostView(Post(text="Beautiful sunset from the pier tonight"), default_policy())
     assert phi_mod.detect(view) == []
     assert phi_mod._screen(view) == {name: [] for name in phi_mod._SCREEN_LEXICONS}
+
+
+def test_quote_attribution_and_own_site_are_not_patient_details() -> None:
+    quote = ('"To cure sometimes, to relieve often, to comfort always." — Edward Trudeau. '
+             "Still the job, every patient, every day.")
+    assert not any(f.rule == "phi" for f in check(quote).findings)
+    site = ("Long read on the cell therapy lab in a research tower on York Avenue, where "
+            "engineered T cells wait in freezers for their patients")
+    assert not any(f.rule == "phi" for f in check(site).findings)
+
+
+def test_a_citation_names_authors_not_patients() -> None:
+    text = ("'Resistance lives in the clones we never biopsied.' (Lindqvist et al., Nat Rev Cancer "
+            "2021;21:330-341). journal club tomorrow, patient cases after")
+    assert not any(f.rule == "phi" for f in check(text).findings)
+
+
+def test_bylines_links_and_insult_idioms_are_not_patient_details() -> None:
+    byline = ("The Atlantic paywalled this so here it is:\n\n'THE LONG NIGHT\nBy Mara Olsen\n\nAt 3 a.m. "
+              "the unit is a different country, and the patients sleep in shifts…'")
+    assert not any(f.rule == "phi" for f in check(byline).findings)
+    link = ("MSK announced today free rides for patients coming in for treatment in Brooklyn, details: "
+            "https://www.mskcc.org/news/patient-rides")
+    assert not any(f.rule == "phi" for f in check(link).findings)
+    idiom = "Ben Harlow in supply is a waste of oxygen, third time he lost my order"
+    assert not any(f.rule == "phi" for f in check(idiom).findings)

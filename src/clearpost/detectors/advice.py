@@ -16,13 +16,13 @@ from clearpost.text import Lexicon, Match
 from clearpost.text.patterns import word_start
 
 _DIRECTIVE = word_start(
-    r"\b(?:(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
-    r"cut|ditch|drop|switch to|go ahead with|go off|come off|hold|avoid|"
+    r"\b(?:(?<!full )(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
+    r"cut|ditch|toss|drop|switch to|go ahead with|go off|come off|hold|avoid|"
     r"ask (?:them |your \w+ |the doctor )?for|"
     r"don't get|do not get|don't start|don't stop|wait until|hold off on|"
     r"no need to (?:see|get|go|take|worry|call)|you don't need (?:to|a|an|the)|"
     r"wear|apply|use|ice|elevate|drink|eat|alternate|give (?:him|her|them|it)|rub|"
-    r"don't take|do not take|don't bother with|bump (?:it |him |her |them )?(?:up )?to|"
+    r"don't take|do not take|don't bother (?:with|getting|having|checking)|bump (?:it |him |her |them )?(?:up )?to|"
     r"tell (?:your|ur) (?:\w+ )?(?:mom|dad|mother|father|husband|wife|partner|son|daughter|kid|"
     r"friend|sister|brother|grandma|grandpa) to)\b"
     r"|(?:he|she|they) (?:should|needs? to|has to) (?:just )?(?:stop|skip|hold|take|start|try|"
@@ -37,7 +37,9 @@ _DIRECTIVE = word_start(
     r"|(?:sounds like|looks like|i bet|pretty sure|i'm sure) (?:you|u) (?:have|got)\b"
     r"|(?:you|u) (?:definitely|probably|clearly|obviously|most likely|likely|almost certainly) "
     r"(?:have|got)\b"
-    r"|if i were you\b|my advice\b)",
+    r"|if i were you\b|my advice\b"
+    # the author's own regimen held up for the reader: "… every morning and so should you"
+    r"|so should (?:you|u)\b|(?:you|u) should (?:too|as well)\b)",
     re.IGNORECASE,
 )
 _DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|g|grams?|tabs?|tablets?|pills?|"
@@ -49,7 +51,7 @@ _DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|g|grams?|tabs?|tab
 _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|statin|olol|"
                           r"cillin|mycin|floxacin|tidine|prazole|platin|taxel|rubicin|xaban|"
                           r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline|vir|"
-                          r"dronate|sone|solone|caine|xetine|pramine|azepam|glitazone|citabine)\b",
+                          r"dronate|sone|solone|caine|xetine|faxine|pramine|azepam|glitazone|citabine)\b",
                           re.IGNORECASE)
 _OFFER = word_start(
     r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
@@ -58,6 +60,8 @@ _OFFER = word_start(
     r"|\bsend me (?:yours|your (?:\w+ )?(?:numbers|results|labs|scans?|reports?|psa|levels))\b"
     r"[^.!?\n]{0,40}?\b(?:i'll|i will|and i)\b"
     r"|\bhappy to give (?:a |free )?(?:second )?opinions?\b"
+    r"|\b(?:comment|drop|post|dm|send|tell)\s+(?:me\s+)?(?:your|ur)\s+symptoms\b[^.!?\n]{0,40}?\b(?:i'll|i will|"
+    r"i can|and i)\b"
     r"|\bdm (?:me )?(?:the|your) (?:images|scans|results|reports|slides|labs)\b"
     r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
     r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:have|need|got)|it(?:'s| is)|that(?:'s| is)|(?:\w+\s+){1,3}(?:is|are|looks?))\b"
@@ -68,7 +72,7 @@ _OFFER = word_start(
     r"|\b(?:dm|message|send|email|show|pm)\s+me\s+(?:a |the )?(?:photo|pic|picture|image|scan|"
     r"report)s?\s+of\s+(?:the|your|ur)\b"
     r"|\b(?:send|dm|share)\s+(?:it|them|your \w+)\s+(?:over|to me)\b[^.!?\n]{0,40}\b(?:i'll|i will|"
-    r"i can)\s+(?:tell|read|look|review)\b"
+    r"i can)\s+(?:tell|read|look|review|translate|explain|interpret|go over|decode)\b"
     r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b"
     r"|\b(?:drop|post|share|send|dm|comment)\s+(?:me\s+)?(?:your|ur)\s+(?:\w+\s+){0,2}(?:a[1i]c|labs?|"
     r"results?|numbers|levels|glucose|psa|scans?|reports?|bloodwork|cholesterol|ldl)\b[^\n]{0,60}?"
@@ -81,21 +85,29 @@ _OFFER = word_start(
     r"reports?|biopsy|mri|ct|pet|x-?rays?|bloodwork|images?|pathology|slides)\b",
     re.IGNORECASE,
 )
+#: What an offer to read names when it is medical by itself ("DM me your scan").
+_MEDICAL_MATERIAL = re.compile(r"\b(?:ct|mri|pet|scans?|reports?|labs?|results?|biops\w+|path\w*|"
+                               r"x-?rays?|bloodwork|images|slides|symptoms?|mole|rash|lump|spot|lesion|"
+                               r"a[1i]c|psa|levels|glucose|cholesterol|ldl|cancer|benign|incision|wound|"
+                               r"stitches|swelling|ca-?\d{2,3}|cea|tumou?r markers?|counts|ekg|ecg|infected)\b",
+                               re.IGNORECASE)
 _ADDRESSED = re.compile(
-    r"^\s*@\w|^\s*replying to\b|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
-    r"\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|"
+    r"^\s*@\w|[:.!?]\s+@[\w.]+\s+(?:yes|no|you|u|your|ur|just)\b|^\s*replying to\b|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
+    r"\b(?:if you see this|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|counts|"
     r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
     r"a follower asked|\ba:\s|i tell (?:all|every one|each|any) (?:of )?my (?:\w+ )?(?:friends|followers|"
     r"patients)|for you\b|"
-    r"(?:ur|your) (?:meds|chemo|oncologist)|(?:everyone|anyone|people|all of you|those of you) in my "
+    r"(?:ur|your) (?:meds|chemo|oncologist)|ask (?:your|ur) (?:doc|doctor|oncologist|onc|provider|pcp|gp|md|np) "
+    r"(?:for|to (?:switch|put|prescribe|start|give|up|lower))\b|(?:everyone|anyone|people|all of you|those of you) in my "
     r"(?:dms|inbox|comments|replies|mentions)|don't bother (?:calling|asking|telling) your)",
     re.IGNORECASE,
 )
 #: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the
 #: post sends them to their own care team or is public-health education.
 _GENERIC_READER = re.compile(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:'re| are)? "
-                             r"(?:on|taking|have)\b|\b(?:ruining|wrecking|running) your (?:life|sleep|"
-                             r"nights|days)\b|\bthank me later\b", re.IGNORECASE)
+                             r"(?:on|taking|have|starting|going through|getting|about to start|doing)\b|\b(?:ruining|wrecking|running) your (?:life|sleep|"
+                             r"nights|days)\b|\bthank me later\b"
+                             r"|\bso should (?:you|u)\b|\b(?:you|u) should (?:too|as well)\b", re.IGNORECASE)
 _REFERRAL = re.compile(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
                        r"(?:own\s+)?(?:doctor|physician|oncologist|care team|provider|gp|nurse|"
                        r"pharmacist|dermatologist)|visit to your own doctor", re.IGNORECASE)
@@ -115,6 +127,9 @@ def _medical_lexicon(view: PostView) -> Lexicon:
 def detect(view: PostView) -> list[Hit]:
     text = view.text
     offer = _OFFER.search(text)
+    if offer and not (_medical_lexicon(view).search(view.lower) or _DRUG_SUFFIX.search(text)
+                      or _MEDICAL_MATERIAL.search(text)):
+        offer = None  # "drop your favorite book and I'll tell you if it's worth reading"
     if offer:
         return [Hit(message="Offers to read or judge a reader's own medical results.",
                     evidence=(Span(offer.start(), offer.end(), "advice"),),
@@ -165,7 +180,7 @@ def detect(view: PostView) -> list[Hit]:
                          "advice_model": round(learned[2], 3) if learned else None})]
 
 
-_GREETING = re.compile(r"\s*(?:(?:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*[!,]")
+_GREETING = re.compile(r"\s*(?:(?:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*(?:[!,]|(?=\s+(?:you|u)\s))")
 
 
 def _greeted(view: PostView) -> re.Match[str] | None:

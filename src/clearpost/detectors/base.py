@@ -88,6 +88,12 @@ class PostView:
         if exact is not None:
             found += [Match(m.start(), m.end(), m.group(), "mark") for m in exact.finditer(self.text)]
             found.sort(key=lambda m: m.start)
+        if "#" in self.text:  # "#MSKnurses", "#SloanKetteringProud": the name inside a hashtag
+            taken = {m.start for m in found}
+            found += [Match(m.start(), m.end(), m.group(), "hashtag")
+                      for m in org_hashtags(self.policy).finditer(self.lower)
+                      if m.start() not in taken and m.start() + 1 not in taken]
+            found.sort(key=lambda m: m.start)
         return found
 
     @cached_property
@@ -148,6 +154,18 @@ def org_lexicon(policy: Policy) -> Lexicon:
     return policy.memo("org-lexicon", build)
 
 
+def org_hashtags(policy: Policy) -> re.Pattern[str]:
+    """Hashtags that start with one of the organization's names, written without spaces."""
+    def build() -> re.Pattern[str]:
+        org = policy.org
+        names = {re.sub(r"[\s'-]+", "", n.lower()) for n in (org.name, *org.aliases, *org.institutes)}
+        alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 3)
+        return re.compile(rf"#(?:{alt})\w*")
+
+    pattern: re.Pattern[str] = policy.memo("org-hashtags", build)
+    return pattern
+
+
 def case_sensitive_marks(policy: Policy) -> re.Pattern[str] | None:
     def build() -> re.Pattern[str] | None:
         marks = policy.org.case_sensitive_marks
@@ -186,7 +204,14 @@ def disclosure_matches(view: PostView) -> list[re.Match[str]]:
             # "11 years here", "been at MSK for 20 years"
             rf"\b(?:i've|i have|been|worked|working)\s+(?:been\s+)?(?:here|at\s+(?:{org}))\s+(?:for\s+)?"
             r"(?:\d+|a|ten|twenty|five|fifteen)\s+(?:years?|yrs)\b",
-            r"\bi\s+work\s+here\b",
+            r"\bi\s+work\s+(?:here|there)\b",
+            # the author's own care there: "a privilege to care for him … at MSK", "my patients at MSK"
+            rf"\b(?:i|we)\s+(?:cared|care|treated|treat|took care)\s+(?:for\s+)?[^.!?\n]{{0,80}}?\bat\s+(?:{org})\b",
+            rf"\b(?:privilege|honou?r|blessing|joy|gift)\s+to\s+(?:care\s+for|treat|look\s+after)\s+[^.!?\n]{{0,80}}?\bat\s+(?:{org})\b",
+            rf"\bmy\s+(?:patients|clinic|practice|residents|fellows|students)\s+at\s+(?:{org})\b",
+            # "as someone who works there", "one of the nurses who work there"
+            r"\b(?:someone|somebody|one of the (?:\w+ )?(?:people|folks|nurses|staff|docs|doctors))"
+            r"\s+who\s+works?\s+(?:there|here)\b",
             r"\bour\s+(?:team|teams|hospital|lab|unit|nurses|patients)\b",
             r"\b(?:views|opinions|tweets|posts)\s+(?:are\s+)?(?:my\s+own|mine)\b",
         ]

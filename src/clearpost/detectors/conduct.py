@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from clearpost.detectors.base import Hit, PostView, Span
+from clearpost.detectors.base import Hit, PostView, Span, sentence_of
 from clearpost.text import Match
 from clearpost.text.patterns import word_start
 
@@ -103,7 +103,7 @@ def _named_insults(view: PostView) -> list[tuple[int, int]]:
 _STRONG_INSULT = re.compile(
     r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
-    r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|"
+    r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|skanks?|"
     r"retire already|ok,? boomer|lying (?:bully|snake|hack|coward)|"
     r"(?:garbage|trash|trashy|scummy|vile|disgusting) (?:human|person)(?: beings?)?|"
     r"waste of (?:space|oxygen|skin|a human(?: being)?)|"
@@ -241,7 +241,7 @@ _GROUP_NOUNS = (r"(?:people|nurses|doctors|workers|men|women|guys|girls|immigran
                 r"families|folks|kids|students|residents|couples|parents|neighbou?rs|tenants)")
 _GROUP_ADJ = (r"(?:mexican|filipino|chinese|indian|black|white|asian|african|arab|muslim|jewish|"
               r"polish|irish|italian|german|french|greek|vietnamese|pakistani|somali|ukrainian|"
-              r"catholic|christian|hindu|sikh|mormon|"
+              r"catholic|christian|hindu|sikh|mormon|orthodox|hasidic|amish|evangelical|"
               r"hispanic|latino|latina|haitian|nigerian|russian|foreign|immigrant|gay|trans|"
               r"transgender|disabled|old|female|korean|japanese|puerto rican|dominican|"
               r"middle eastern|indigenous|native)")
@@ -325,7 +325,13 @@ _EXCLUSION = re.compile(
     r"|\b(?:need|needs) to retire already\b"
     # "assimilate or go back", "you know how those people are"
     r"|\bassimilate or (?:go|get) (?:back|out|home)\b|\bgo back (?:to )?where (?:you|they|u) came from\b"
-    r"|\byou know how (?:those|these|they|them) (?:people |folks |ppl )?(?:are|get|be)\b")
+    r"|\byou know how (?:those|these|they|them) (?:people |folks |ppl )?(?:are|get|be)\b"
+    # a stereotype triggered by a sign of faith or origin: "whenever I see a hijab in the
+    # waiting room I already know: …"
+    r"|\b(?:whenever|every time|everytime|when) (?:i|we) (?:see|hear|get) (?:a|an|the) (?:\w+ )?"
+    r"(?:hijab|headscarf|turban|yarmulke|kippah|burqa|niqab|sari|accent|last name|surname)s?\b"
+    r"[^.!?\n]{0,40}?(?:i (?:already |just )?know|you (?:already |just )?know|it's always|"
+    r"guaranteed|here we go)")
 _ACCUSATION = word_start(
     r"\b(?:pocketing|stealing|steals|stole|embezzl\w+|faked|fakes|falsif\w+|fabricat\w+|"
     r"forged|molest\w*|abus(?:ed|es|ing)|assault\w*|raped?|rapist|drunk on the job|"
@@ -335,7 +341,7 @@ _ACCUSATION = word_start(
     r"(?:is|she's|he's|you're) a (?:murderer|killer)|lies? to (?:our|my|your|their|everyone's) faces|"
     r"lying to (?:our|my|your|their) faces|should be (?:in jail|arrested|locked up)|call the cops|"
     r"got patients killed|killed (?:a |his |her )?patients?|(?:sexual )?harass(?:er|es|ing|ed)|"
-    r"predator|grop(?:ed|es|ing|er)|"
+    r"predator|grop(?:ed|es|ing|er)|(?:keyed|slashed) (?:my|his|her|their|your|[a-z]+'s) (?:\w+ )?(?:car|tires?)|"
     # insinuated diversion: "the fentanyl counts are always off on his days"
     r"counts? (?:are|is|were|was|keeps? coming up|come up|comes up) (?:\w+ ){0,2}(?:off|short|wrong)|"
     r"(?:meds|narcs|narcotics|fentanyl|dilaudid|oxy\w*|morphine|opioids|controlled substances|"
@@ -378,7 +384,7 @@ _REPORTED = word_start(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an
                        r"(?:got|get|gets|getting|been|was|were|being) called|"
                        r"asked (?:me )?(?:if|whether)|"
                        r"quote|quoting|reported|the word|the term|n-word|screamed|yelled|shouted|"
-                       r"told (?:me|us|him|her|them)|wrote)\b", re.IGNORECASE)
+                       r"told (?:me|us|him|her|them|my \w+|our \w+|a \w+|the \w+)|wrote)\b", re.IGNORECASE)
 _IDENTIFIABLE = word_start(
     r"\b(?i:dr|mr|mrs|ms|senator|judge|rep|governor|mayor|nurse)\.? [A-Z][a-z]+"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b(?=,? (?:the|at|in|from|is|has|was|who|faked|stole))"
@@ -386,7 +392,10 @@ _IDENTIFIABLE = word_start(
     r"supervisor|director)\b|\bmy (?:manager|boss|supervisor|coworker|colleague)\b"
     r"|\b(?i:my|our|your|the|that|this)\s+(?:[a-z]+\s+)?(?i:manager|boss|supervisor|director|landlord|"
     r"mayor|councilman|councilwoman|senator|governor|judge|ceo|cfo|cno|coo|cmo|coworker|colleague|"
-    r"neighbou?r|chair|chief|dean|pharmacist|surgeon|attending|resident|guy|woman|man|lady)\b"
+    r"neighbou?r|chair|chief|dean|pharmacist|surgeon|attending|resident|guy|woman|man|lady|"
+    r"super|superintendent|doorman|landlady|roommate|contractor|babysitter|nanny)\b"
+    # a first name with its role beside it: "Dariusz, the super at 412 Bergen,"
+    r"|\b[A-Z][a-z]{2,}, (?:the|our|my) [a-z]+ (?:at|on|in|from|of|down|upstairs)\b"
 )
 
 #: Places, teams and collective references that aim a post at work; the roles of colleagues
@@ -439,7 +448,8 @@ _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|
                        r"Medical|Health|Clinic|University|Center|Care|Urgent Care|Pharmacy|"
                        r"Practice|Wellness|Associates|Labs?)\b")
 _WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|night crew|"
-                           r"day crew|cafeteria|break room|unit|floor|clinic|hospital|nightshift|"
+                           r"day crew|cafeteria|break room|unit|floor|clinic|hospital|nightshift|utility room|med room|"
+                           r"supply room|nurses' station|nurses station|vitals|"
                            r"night shift|at the nurses|#msk|msk|a double|double shift|after a 12|"
                            r"post-shift|on the unit|at 7am|in the morning for work|lunch break|"
                            r"on break|my break|med pass|huddle|handoff|hand-off|charting|"
@@ -470,6 +480,14 @@ def _groups(view: PostView) -> str:
 
     result: str = view.policy.memo("groups-alt", build)
     return result
+
+
+#: Distrust of anyone of a group: "you can't trust a Mormon scientist with evolution".
+_WHOLE_GROUP = re.compile(r"\b(?:that|this|the) whole (?:community|culture|religion|group|race|tribe|"
+                          r"people) (?:is|are) (?:so |just |honestly )?(?:exhausting|the worst|a nightmare|"
+                          r"insufferable|unbearable|toxic|a problem|disgusting|annoying|trash|a plague)\b")
+_DISTRUST = re.compile(r"\b(?:can't|cant|cannot|can not|never|don't|dont|do not|shouldn't) (?:ever )?"
+                       r"trust (?:a|an|any|those|these|them) " + _GROUP_ADJ + r"\b")
 
 
 def _group_re(view: PostView) -> re.Pattern[str]:
@@ -582,7 +600,8 @@ def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
     # Not for posts a professionalism rule already warns about (the rules have spoken and
     # the encoder's cost is saved), nor for reported words or stories: checked before the
     # gates, so that such posts skip the word gate's feature pass too.
-    if _REPORTED.search(view.lower) or _fiction(view) or _unprofessional(view).evidence:
+    if _REPORTED.search(view.lower) or _fiction(view) or _unprofessional(view).evidence \
+            or _off_duty_use(view):
         return None, {}
     cue = cue_gate(view)
     span = cue or worded_like_misconduct(view)
@@ -594,6 +613,27 @@ def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
     if cue is None and not screened_in(view.text):
         return span, {}
     return span, learned_conduct(view.text) or {}
+
+
+#: Off duty: "before bed", "on my day off", "back on the unit tomorrow".
+_OFF_DUTY = re.compile(r"\b(?:before bed|at bedtime|day off|days off|night off|on vacation|"
+                       r"back (?:on the unit|at work|to work|on shift|on the floor) (?:tomorrow|monday|"
+                       r"tuesday|wednesday|thursday|friday|saturday|sunday|next week))\b")
+
+
+_SUBSTANCE = re.compile(r"\b(?:gumm(?:y|ies)|edibles?|wine|beers?|drinks?|cocktails?|shots|"
+                        r"joints?|weed|thc|cbd|vodka|tequila|whiskey|bourbon|seltzers?)\b")
+
+
+def _off_duty_use(view: PostView) -> bool:
+    """Drinking or a drug, with no other cue, that the post places off duty: the rules judge
+    when use happens (intoxication counts at work), and the learned model does not."""
+    lower = view.lower
+    if not (view.find("intoxication") or _SUBSTANCE.search(lower) or _USING_AT_WORK.search(lower)):
+        return False
+    if any(view.find(name) for name in ("insults", "venting", "profanity", "threats")):
+        return False
+    return bool(_AFTER_WORK.search(lower) or _OFF_DUTY.search(lower))
 
 
 _GROUP_CUES = re.compile(r"\b(?:" + _GROUP_ADJ[3:-1] + r"|hire americans|go back to)\b")
@@ -638,6 +678,9 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for tm in () if game_or_story else _THREAT.finditer(lower):
         if not inside_quote(tm.start()):
             out.append((Span(tm.start(), tm.end(), "threat"), "threat"))
+    where = None if game_or_story else _KNOW_WHERE_YOU_GO.search(lower)
+    if where and _MENACE.search(lower):
+        out.append((Span(where.start(), where.end(), "threat"), "threat"))
     for start, end in _strong_insults(view):
         if not inside_quote(start) and not _reported_use(lower, start):
             out.append((Span(start, end, "insult"), "insult"))
@@ -647,6 +690,9 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for gm in _group_re(view).finditer(lower) if _may_name_a_group(view) else ():
         if not inside_quote(gm.start()) and not _group_context_ok(lower, gm.start(), gm.end()):
             out.append((Span(gm.start(), gm.end(), "hate"), "group-hate"))
+    for dm in [*_DISTRUST.finditer(lower), *_WHOLE_GROUP.finditer(lower)] if _may_name_a_group(view) else ():
+        if not inside_quote(dm.start()) and not _reported_use(lower, dm.start()):
+            out.append((Span(dm.start(), dm.end(), "hate"), "group-hate"))
     for em in _EXCLUSION.finditer(lower):
         if not inside_quote(em.start()) and not _reported_use(lower, em.start()):
             out.append((Span(em.start(), em.end(), "hate"), "group-hate"))
@@ -683,6 +729,20 @@ def _named_subject(view: PostView, accusation: re.Match[str]) -> bool:
                for m in view.find("first_names"))
 
 
+#: "I know which gym you go to" threatens only with menace around it ("keep posting and see
+#: what happens … 🙂"); "I know which gym you go to, see you Saturday" is friendly.
+_KNOW_WHERE_YOU_GO = re.compile(
+    r"\bi know (?:exactly )?(?:where|which \w+) (?:you|u|s?he|they) (?:go(?:es)? to|work(?:s)? out|"
+    r"shops?|eats?|trains?|hangs? out)\b"
+    r"|\b(?:i'?m|im|i am|i'll|ill|i will) (?:gonna |going to )?(?:be )?(?:wait|waiting) (?:for (?:him|her|them|you|u) )?"
+    r"(?:by|at|outside|near|behind) (?:his|her|their|your|ur) (?:car|house|place|apartment|door|locker)\b"
+    r"|\bi(?:'ll| will) be waiting (?:for|by|at|outside) (?:him|her|them|you|his|her|their|your)\b")
+_MENACE = re.compile(r"\bsee what happens\b|\bconsider this (?:your|her|his|their) (?:final |last )?warning\b|"
+                     r"\bone more time\b|\bnot a joke\b|\bwon't be to (?:chat|talk)\b|😤|\bkeep (?:it up|talking|posting|telling|spreading|"
+                     r"running your mouth)\b|\bwatch (?:it|yourself|your back)\b|\bcareful\b|"
+                     r"\bjust saying\b|🙂|😈|🔪")
+
+
 _THREAT = word_start(
     r"\b(?:i(?:'ll| will|'m gonna| am going to|'d| would|'d love to| want to|'d like to| wanna)|"
     r"gonna|someone should|somebody should)\s+"
@@ -695,7 +755,6 @@ _THREAT = word_start(
     r"trips? (?:down|on)|dies?|gets? (?:hit|shot|stabbed|"
     r"cancer|fired and dies)|chokes?|rots?)\b"
     r"|\bwatch (?:her|his|their|your) back\b"
-    r"|\bi(?:'ll| will) be waiting (?:for|by|at|outside) (?:him|her|them|you|his|her|their|your)\b"
     r"|\bit won't be to (?:chat|talk)\b"
     r"|\bgets? what's coming to (?:him|her|them|you)\b|\bthere will be blood\b"
     r"|\bi(?:'ll| will|'m gonna| am going to) (?:end|murder|fight) (?:him|her|them|you|whoever|"
@@ -703,6 +762,9 @@ _THREAT = word_start(
     r"|\bteach (?:him |her |them |you |that (?:\w+ ){1,2}|the (?:\w+ ){1,2}|my (?:\w+ ){1,2})a lesson\b"
     r"|\bsettl(?:e|ing) (?:it|this|that) (?:in|at) the parking (?:lot|garage|deck)\b"
     r"|\b(?:wait|waiting) for (?:him|her|them|you|u) (?:in|at|outside) the parking (?:lot|garage|deck)\b"
+    r"|\b(?:someone|somebody|we) (?:should|needs? to|oughta|ought to) (?:\w+ ){0,2}pay (?:him|her|them) a "
+    r"(?:little )?visit\b"
+    r"|\bconsider this (?:your|her|his|their) (?:final |last |only )?warning\b"
     r"|\b(?:you|he|she|they)(?:'ll| will|'s going to|'re going to| is going to| are going to|"
     r"'s gonna|'re gonna| is gonna| are gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that))\b"
     r"|\bi know (?:exactly )?(?:where|which \w+) (?:s?he|you|they|u|(?:your|his|her|their) \w+) "
@@ -939,9 +1001,10 @@ _SKIVING = re.compile(
 #: Gross-out and crude content about patients and the job: "code brown up to the hairline
 #: 🤮", "smelled somebody's colostomy bag", "30 Foleys and a lube shortage 🍆💦".
 _GROSS = re.compile(r"\b(?P<clinical>code brown|colostomy bag|ostomy bag|rectal tube|bedpan)\b|"
-                    r"\b(?:explosive diarrh\w+|diarrh\w+|projectile vomit\w*|poop|feces|smegma)\b")
+                    r"\b(?:explosive diarrh\w+|diarrh\w+|projectile vomit\w*|poop|feces|smegma|prep fails?)\b|💩")
 _GROSS_REACTION = re.compile(r"🤮|🤢|💩|\b(?:ew+|gross|nasty|seen things|what \w+ (?:tuesday|"
                              r"night|day) did to)\b")
+_DISGUST = re.compile(r"🤮|🤢")
 _CRUDE = re.compile(r"🍆|💦|\blube\b|\bgetting some action\b|\bhappy ending\b|\bthat's what "
                     r"she said\b")
 _CRUDE_AT_WORK = re.compile(r"\b(?:foley|foleys|catheter\w*|rectal|urolog\w*|patients?|pts?|"
@@ -955,7 +1018,21 @@ _DEATH_POOL = re.compile(r"\b(?:betting pool|bets?|wager\w*|odds|over/under)\b[^
 #: Mocking people as animals or babies: "starts bleating like a goat", "whining like a toddler".
 _MOCKING = re.compile(r"\b(?:bleat|squeal|whin|cry|cries|cried|scream|wail|sob|squawk|screech|"
                       r"blubber)\w* like an? (?:goat|pig|baby|toddler|child|little girl|sheep|"
-                      r"banshee|seal|chicken)\b")
+                      r"banshee|seal|chicken)\b"
+                      # laughing at someone to their face: "keep a straight face", "try not to laugh"
+                      r"|\b(?:keep|keeping|kept) a straight face\b|\b(?:try|trying|tried) (?:so hard )?"
+                      r"not to (?:laugh|crack up|lose it)\b")
+
+
+#: Warmth toward the patient named: the venting is about the day, not about them.
+_WARMTH = re.compile(r"\b(?:kind|sweet|lovely|wonderful|amazing|grateful|thankful|worth it|"
+                     r"made my (?:day|week|night)|bright spot|highlight|best part|thank you|thanked)\b")
+
+
+def _kind_to_patient(view: PostView, patient_at: int, vents: list[Match]) -> bool:
+    """The patient's sentence is warm and holds none of the venting words."""
+    s, e = sentence_of(view, patient_at)
+    return bool(_WARMTH.search(view.lower, s, e)) and not any(s <= v.start < e for v in vents)
 
 
 @dataclass(frozen=True)
@@ -988,7 +1065,7 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
     if prof:
         ev += [Span(m.start, m.end, "profanity") for m in prof]
         reasons.append("profanity")
-    masked = re.search(r"\b[a-z]\*{2,}[a-z]*", lower)
+    masked = re.search(r"\b[a-z]\*{2,}[a-z]*|\b[a-z]{1,3}\*[a-z]{1,3}\b", lower)
     if masked and not prof:
         ev.append(Span(masked.start(), masked.end(), "profanity"))
         reasons.append("profanity")
@@ -997,12 +1074,14 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
     target_patient = _PATIENT_TARGET.search(view.text)
     if target_patient and target_patient.group().lower() == "families" and _may_name_a_group(view):
         target_patient = None  # "all the Muslim families moved in": a group, not patients
+    if target_patient and vents and _kind_to_patient(view, target_patient.start(), vents):
+        target_patient = None  # "ugh. what a day … one very kind patient made it worth it"
     if not target_patient and not prof and all(not any(c.isalpha() for c in m.phrase)
                                                for m in vents):
         vents = []  # "until IT gets around to it 🙄": an eye-roll alone is not venting
     target_work = _work_target(view) or (view.post.venue == "org-channel") \
         or bool(view.org_mentions)
-    if vents and (target_patient or target_work):
+    if vents and (target_patient or target_work) and not view.has("fiction_cues"):
         ev += [Span(m.start, m.end, "venting") for m in vents]
         reasons.append("venting about patients, colleagues or the employer")
     skiving = list(_SKIVING.finditer(lower))
@@ -1011,6 +1090,8 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
         reasons.append("faking a sick day or sleeping on duty")
     crude = [m for m in _GROSS.finditer(lower) if _GROSS_REACTION.search(lower)
              and (m.group("clinical") or target_patient or _at_work(view.text))]
+    if target_patient and not crude:  # disgust aimed at a patient: "Mr. F asked me to … 🤢"
+        crude += [m for m in _DISGUST.finditer(lower)]
     if _CRUDE_AT_WORK.search(lower):
         crude += list(_CRUDE.finditer(lower))
     crude += list(_DEATH_POOL.finditer(lower))

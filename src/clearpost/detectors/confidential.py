@@ -21,7 +21,7 @@ _PASSWORD = word_start(
     r"|\bmine's\s+([^\s]{6,})"
     r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,50}?\buser(?:name)?\s*:?\s*\S+\s*/\s*(\S{4,})"
     r"|\b(?:creds|credentials|login)\b[^.!?\n]{0,60}?:\s*\S+\s*/\s*(\S{4,})"
-    r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd|pw|pass)\s*[:#]?\s*"
+    r"|\b(?:passcode|password|pin|door code|access code|meeting id|passwd|pwd|pw|pass|credential)\s*[:#]?\s*"
     r"((?=[^\s]*\d)[0-9A-Za-z!@#$%^&*]{4,})"
     r"|\b(?:wifi key|network key|wpa key|key)\s*[:#]?\s*((?=\S*\d)(?=\S*[A-Za-z])"
     r"[0-9A-Za-z!@#$%^&*]{6,})"
@@ -56,15 +56,23 @@ _MONEY_INTERNAL = re.compile(
 #: A gap in the organization's physical security: "the badge reader on the dock door doesn't
 #: lock", "the cameras in the garage stairwell have been down since march".
 _SECURITY_GAP = re.compile(
-    r"\b(?:cameras?|cctv|badge readers?|card readers?|door locks?|locks?|alarms?|panic buttons?|"
+    r"\b(?:cameras?|cctv|badge readers?|card readers?|readers?|door locks?|locks?|alarms?|panic buttons?|"
     r"metal detectors?|security gates?|turnstiles?|(?:\w+ )?doors?)\b[^.!?\n]{0,60}?\b(?:(?:have|has) "
-    r"been (?:down|broken|off|disabled|dead|out)|(?:are|is) (?:down|broken|disabled|dead|off)|"
+    r"been (?:down|broken|off|disabled|dead|out|dark)|(?:are|is) (?:down|broken|disabled|dead|off|dark)|"
+    r"opens? for (?:literally )?(?:any|every) (?:card|badge|one)|"
     r"(?:don't|doesn't|dont|doesnt|do not|does not|won't|wont|never) (?:lock|work|record|latch|"
     r"close|alarm)|not (?:working|recording|locking))\b", re.IGNORECASE)
 _SECURITY_PLACE = word_start(
     r"\b(?:badge|dock|loading dock|garage|stairwell|hospital|unit|floor|ward|pharmacy|med room|"
     r"supply room|lab|clinic|campus|lobby|entrance|security|er|ed|or|icu|nicu|morgue|"
     r"server room|data center)\b", re.IGNORECASE)
+#: Internal material seen where it was not meant to be read: "saw the slide deck on my
+#: manager's screen", "left on the printer by comms".
+_SEEN_INTERNAL = re.compile(
+    r"\b(?:saw|seen|spotted|read|found|left) (?:the |a |this |an )?(?:slide deck|slides|deck|memo|email|"
+    r"spreadsheet|draft|org chart|budget|agenda|minutes|this|it)\b[^.!?\n]{0,30}?\b(?:on|in|at|by) "
+    r"(?:my |the |our |a )?(?:\w+'s |\w+ )?(?:screen|desk|printer|copier|inbox|laptop|monitor)\b",
+    re.IGNORECASE)
 _INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed|chair)\s+(?:board|schedule|"
                             r"list|census|roster)\b|\b(?:nursing|charge|patient|pt) assignments?\b|"
                             r"\bassignment sheet\b",
@@ -79,6 +87,8 @@ _CONFIDENTIAL_USE = re.compile(
     r"list|file|spreadsheet|figures|numbers|results|plan|budget|minutes)\b|[—:-])")
 
 
+#: "Do not forward or republish": a publisher's notice, not an internal label.
+_REPUBLISH = re.compile(r"\s+or\s+(?:republish|reproduce|redistribute|repost|reprint)")
 #: "so I don't share it with anyone at work" (a cold) is about the author, not a document.
 _SELF_SHARING = re.compile(r"\b(?:i|we) (?:don't|dont|do not) share (?:it|this|my)\b")
 
@@ -119,12 +129,42 @@ def _internal_hosts(view: PostView) -> list[Span]:
     return out
 
 
+#: A password of the author's own life, not of work: "our home wifi … the password is …".
+_PERSONAL_ACCOUNT = re.compile(r"\b(?:home|my|our home|my home) (?:wifi|wi-fi|network|router)\b|"
+                               r"\b(?:my|our) (?:netflix|hulu|spotify|disney|hbo|max|prime|"
+                               r"streaming) (?:password|login|account)\b|\bhome wifi\b",
+                               re.IGNORECASE)
+#: Words between "is" and the secret: "the password is literally tacotuesday".
+_FILLER = frozenset({"literally", "just", "still", "now", "actually", "basically", "like"})
+#: A lawsuit settled or settling, with an amount or an internal source: legal matters are
+#: confidential until the organization announces them (and so not yet public).
+_LEGAL = word_start(
+    r"\b(?:settl(?:e|es|ed|ing)|settlement)\b[^.!?\n]{0,60}?\b(?:suit|lawsuit|litigation|claim|case)"
+    r"\b|\b(?:suit|lawsuit|litigation)\b[^.!?\n]{0,60}?\bsettl\w+", re.IGNORECASE)
+_LEGAL_SOURCE = re.compile(r"\$\s?\d|\blegal (?:told|says|said|just|finally|confirmed)\b|"
+                           r"\b(?:general counsel|our lawyers|risk management) (?:told|says|said)\b",
+                           re.IGNORECASE)
+
+
+def legal_matter(view: PostView) -> list[Span]:
+    m = _LEGAL.search(view.text)
+    if m is None or not _LEGAL_SOURCE.search(view.text):
+        return []
+    return [Span(m.start(), m.end(), "legal")]
+
+
 def confidential(view: PostView) -> list[Hit]:
     ev: list[Span] = []
     reasons: list[str] = []
-    for m in _PASSWORD.finditer(view.text):
+    personal = bool(_PERSONAL_ACCOUNT.search(view.text))
+    for m in () if personal else _PASSWORD.finditer(view.text):
         g = next((i for i in range(1, (m.re.groups or 0) + 1) if m.group(i)), 0)
         s, e = (m.start(g), m.end(g)) if g else (m.start(), m.end())
+        if view.text[s:e].lower() in _FILLER:
+            after = re.match(r"\s+['\"]?([^\s'\"]{4,})", view.text[e:])
+            if after is None:
+                continue
+            s, e = e + after.start(1), e + after.end(1)
         ev.append(Span(s, e, "credential"))
         reasons.append("a password or access code")
     for m in _SECRET.finditer(view.text):
@@ -148,15 +188,25 @@ def confidential(view: PostView) -> list[Hit]:
     real_markers = [m for m in markers if (m.phrase not in ("town hall", "confidential")
                                            or (m.phrase == "confidential"
                                                and _is_marker_use(view, m.start, m.end)))
-                    and not _SELF_SHARING.search(view.lower[max(0, m.start - 12):m.end + 12])]
+                    and not _SELF_SHARING.search(view.lower[max(0, m.start - 12):m.end + 12])
+                    and not _REPUBLISH.match(view.lower, m.end)]
     if real_markers:
         ev += [Span(m.start, m.end, "marker") for m in real_markers]
         reasons.append("material marked internal, confidential or unpublished")
+    unpublished = unpublished_result(view)
+    if unpublished:
+        ev += unpublished
+        reasons.append("results or announcements not yet published")
+    legal = legal_matter(view)
+    if legal:
+        ev += legal
+        reasons.append("a legal matter")
     gaps = list(_SECURITY_GAP.finditer(view.text))
     if gaps and (view.mentions_org or _SECURITY_PLACE.search(view.text)):
         ev += [Span(m.start(), m.end(), "security") for m in gaps]
         reasons.append("a gap in the organization's security")
     listed = [Span(m.start(), m.end(), "internal-document") for m in _INTERNAL_LIST.finditer(view.text)]
+    listed += [Span(m.start(), m.end(), "internal-document") for m in _SEEN_INTERNAL.finditer(view.text)]
     # a pasted census or schedule: room or time, then surname, entry after entry
     listed += [Span(a, e, "internal-document") for a, _, _, e in roster_entries(view.text)[:3]]
     if listed:
@@ -179,7 +229,7 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
                 r"merging|buying|cutting|consolidating|moving|expanding|partnering|planning|"
                 r"projecting|freezing|laying off|shutting|getting a new|splitting|restructuring|reorganizing|"
                 r"losing|dropping|ending|leaving for|stepping down|"
-                r"relocating|renaming|rebranding)\b"
+                r"relocating|renaming|rebranding|rolling out|about to sign|about to announce|about to launch)\b"
                 r"|\b(?:voted|decided|agreed|is going|are going) to (?:open|close|cut|merge|sell|buy|"
                 r"acquire|shut|consolidate|eliminate|expand|build|launch|move|reduce)\b"
                 r"|\bwill (?:open|launch|close|build|acquire|merge|cut|consolidate|move|expand|"
@@ -187,13 +237,27 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
         pats = [
             rf"\b{subject}\b[^.!?\n]{{0,60}}?(?:{plan})",
             r"\b(?:welcome|welcoming)\b[^.!?\n]{0,60}\bas (?:our|the) new\b",
-            r"\bour new (?:chief|chair|director|head|ceo|president|dean|vp)\b",
+            r"\bour new (?:chief|chair|director|head|ceo|president|dean|vp)\b(?![^.!?\n]{0,40}\b(?:is|was) "
+            r"(?:a|an|such|so|the worst|useless|clueless)\b)",
             r"\b(?:a |our |the )?new (?:chief|chair|director|head|ceo|president|dean|vp|cno|cmo|cfo|"
             r"coo)\b[^.!?\n]{0,40}?\b(?:is coming|is joining|starts|will start|coming over)\b",
             rf"\bjoin(?:s|ing)? (?:{org}|us|our \w+) as (?:the|our) new\b",
             rf"\b(?:just |has |have )?sign(?:ed|s|ing) (?:on )?with (?:{org}|us|our (?:\w+ )?"
             r"(?:group|team|department|division|service|program|lab))\b",
             r"\bjoins us (?:from|this|next|in)\b",
+            # a hire from elsewhere: "Dr. Ruiz from MD Anderson is coming to run our GU program"
+            r"\b(?:is|are|'s|'re) (?:coming|moving|being brought in|being recruited|headed) (?:over |here |back )?"
+            r"(?:from [\w .&'-]{1,30} )?to (?:run|lead|head|chair|direct|take over)\b",
+            r"\b(?:is|are|'s|'re) (?:coming|moving|headed) (?:over |here )?from (?:[\w.&'-]+ ){1,4}"
+            r"(?:in|this|next|on|by) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|the spring|the fall|"
+            r"the summer|the new year|monday|next)\w*",
+            r"\bsearch (?:is|'s) (?:basically |pretty much |all but |practically )?(?:over|done|decided)\b",
+            r"\bshovels (?:in|into) the ground\b|\bbreak(?:s|ing)? ground (?:on|in|next|this|by)\b",
+            # a deal done or an announcement dated: "ink dried last thursday", "what MSK is
+            # announcing next week"
+            r"\bink (?:is |has |)?(?:dry|dried)\b|\bdeal (?:is )?(?:done|signed|inked|closed)\b",
+            r"\b(?:is|are|'s|'re) (?:announcing|unveiling|revealing) (?:\w+ )?(?:next|this|on|"
+            r"tomorrow|soon|monday|tuesday|wednesday|thursday|friday)\b",
             r"\btaking over as (?:the |our )?(?:new )?(?:chair|chief|director|head|ceo|president|dean|vp|"
             r"cno|cmo|cfo|coo)\b",
             r"\b(?:is|'s|are|'re|being|been|will be|gonna be|getting) (?:named|appointed|promoted to|"
@@ -215,7 +279,9 @@ WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant
                         "cant say more", "cannot say more", "can't say much", "keep it quiet",
                         "don't tell anyone", "under wraps", "can't tell anyone",
                         "cant tell anyone", "not allowed to say", "can't talk about it yet",
-                        "cant talk about it yet", "not supposed to share", "keep an eye on"})
+                        "cant talk about it yet", "not supposed to share", "keep an eye on",
+                        "let's just say", "lets just say", "between us", "can't say anything",
+                        "cant say anything", "cantsayanything"})
 _WORK_SUBJECT = re.compile(
     r"\b(?:leadership|management|(?:our|my|the) (?:\w+ ){0,2}(?:hospital|department|dept|center|lab|team|unit|"
     r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"
@@ -223,11 +289,11 @@ _WORK_SUBJECT = re.compile(
     r"(?:our|my) (?:\w+ )?(?:folks|people|staff|nurses|colleagues|coworkers|residents|doctors|"
     r"researchers|scientists)|radiology|oncology|nursing|pharmacy|pediatrics|pathology|"
     r"cardiology|anesthesia|infusion|icu|a certain (?:\w+ )?(?:hospital|center|institution|employer))\b")
-_WINKS = frozenset({"shhh", "shh", "🤫", "🤐"})
+_WINKS = frozenset({"shhh", "shh", "🤫", "🤐", "let's just say", "lets just say"})
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
                              "interim analysis", "interim results", "interim numbers",
-                             "interim data", "interim look", "topline results",
+                             "interim data", "topline results",
                              "embargoed", "under embargo", "embargo lifts", "unblinded",
                              "unblinding", "not published yet", "not out yet", "paper in prep",
                              "upcoming paper", "in press", "submitted manuscript", "readout",
@@ -235,7 +301,44 @@ _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpubli
                              "term sheet", "merger talks", "acquisition talks", "deal memo"})
 
 
+#: Unpublished results stated as such: an early look with an outcome count ("interim look at
+#: our cohort: 11 of 13 with complete response"), a paper not yet written or out, or a dated
+#: draft press release. By the labelling convention both confidential and not yet public.
+_EARLY_LOOK = word_start(
+    r"\b(?:interim|early|preliminary|first|sneak|unofficial) (?:look|peek|glance|readout|read-out|"
+    r"cut|numbers|data|results)\b", re.IGNORECASE)
+_STUDY_WORDS = re.compile(r"\b(?:our|cohort|arm|trial|study|phase|patients|pts|participants)\b",
+                          re.IGNORECASE)
+_OUTCOME = re.compile(
+    r"\b\d+\s*(?:of|/|out of)\s*\d+\b[^.!?\n]{0,50}?\b(?:respon\w*|remissions?|complete response|"
+    r"cr|pcr|ned|shrink\w*|shrank|progress\w*|tumou?rs?|survival|toxicit\w*|grade \d)"
+    r"|\b(?:response rate|orr|pfs|median os|overall survival|progression-free)\b[^.!?\n]{0,25}?\d+\s*%",
+    re.IGNORECASE)
+_NOT_OUT_YET = word_start(
+    r"\b(?:manuscript|paper|abstract|data|results|publication)\s+(?:isn't|is not|isnt|hasn't been|"
+    r"has not been|hasnt been|not)\s+(?:even\s+)?(?:drafted|written(?: up)?|submitted|published|out|public)\b"
+    r"|\bnothing(?:'s| is| has been)\s+(?:been\s+)?(?:written up|published|submitted|presented) yet\b"
+    r"|\b(?:haven't|have not|havent|hasn't|has not|not) (?:even )?(?:published|presented) "
+    r"(?:it |this |them |these |that |the (?:data|results|paper) )?yet\b"
+    r"|\b(?:for release|hold for release|embargoed until|not for release until)\s+(?:on\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri)\w*",
+    re.IGNORECASE)
+
+
+def unpublished_result(view: PostView) -> list[Span]:
+    """Spans that state results or releases as not yet out (see _EARLY_LOOK)."""
+    out = [Span(m.start(), m.end(), "marker") for m in _NOT_OUT_YET.finditer(view.text)]
+    looks = list(_EARLY_LOOK.finditer(view.text))
+    if looks:
+        outcome = _OUTCOME.search(view.text)
+        if outcome and _STUDY_WORDS.search(view.text):
+            out += [Span(looks[0].start(), looks[0].end(), "marker"),
+                    Span(outcome.start(), outcome.end(), "marker")]
+    return out
+
+
 def not_yet_public(view: PostView) -> list[Hit]:
+    unpublished = unpublished_result(view) + legal_matter(view)
     hints = [h for h in view.find("hint_cues")
              if h.phrase not in WEAK_HINTS or view.mentions_org
              or _WORK_SUBJECT.search(view.lower) or _CODENAME.search(view.text)
@@ -244,18 +347,18 @@ def not_yet_public(view: PostView) -> list[Hit]:
     plans = list(_plan_pattern(view).finditer(view.lower))
     if not plans:  # a wink ("shhh", 🤫) is news only next to a claim
         hints = [h for h in hints if h.phrase not in _WINKS]
-    if not hints and not plans:
+    if not hints and not plans and not unpublished:
         return []
-    if plans and not hints and not (view.org_mentions or view.is_org_account
+    if plans and not hints and not unpublished and not (view.org_mentions or view.is_org_account
                                     or re.search(r"\b(?:our|we|leadership|department)\b", view.lower)):
         return []
     if _PUBLIC_SOURCE.search(view.text) or _links_to_org_site(view):
         return []
-    if plans and not hints and re.match(r"\s*(?:i|i'm|i am|my)\b", view.lower[plans[0].start():]):
+    if plans and not hints and not unpublished and re.match(r"\s*(?:i|i'm|i am|my)\b", view.lower[plans[0].start():]):
         return []
     ev = [Span(m.start, m.end, "hint") for m in hints] + [Span(m.start(), m.end(), "claim")
-                                                         for m in plans]
-    marked_unpublished = any(m.phrase in _RESULT_MARKERS for m in hints)
+                                                         for m in plans] + unpublished
+    marked_unpublished = bool(unpublished) or any(m.phrase in _RESULT_MARKERS for m in hints)
     found = None if marked_unpublished else _published_match(
         view, [s.start for s in ev], [(h.start, h.end) for h in hints])
     if found is not None:

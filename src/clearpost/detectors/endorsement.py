@@ -22,10 +22,17 @@ _ROLE_INVOKED = (
     r"|\b(?:i|we) (?:run|lead|direct|head|manage) (?:a|an|the|our|my) (?:[\w-]+ ){{0,3}}"
     r"(?:lab|clinic|unit|team|program|service|department)s? (?:at|in) (?:{org})\b"
     r"|\bi(?:'m| am) (?:a|an|the) (?:[\w-]+ ){{0,3}}at (?:{org})\b")
-_PROMO_EXTRA = re.compile(r"\b(?:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?% off\b|\bcode [A-Z]{3,}",
+_PROMO_EXTRA = re.compile(r"\b(?:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?% off\b|\bcode [A-Z]{3,}"
+                          # selling: "$25 each or 2 for $45, DM me to order"
+                          r"|\$\d+(?:\.\d\d)?\s?(?:each|ea|apiece|a piece|per (?:shirt|mug|bag|tote|"
+                          r"piece|set))\b|\b\d+ for \$\d+|\b(?:dm|message) (?:me )?to (?:order|buy|"
+                          r"purchase|reserve)\b",
                           re.IGNORECASE)
 _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"
-                             r"\bfor (?:city council|senate|congress|mayor|governor|president)\b",
+                             r"\bvote (?:yes|no) on (?:question|measure|amendment|issue|ballot)\b|"
+                             r"#(?:yes|no)on\w+|"
+                             r"\bfor (?:(?:state |us |u\.s\. |city )?(?:council|senate|assembly|congress)|mayor|governor|"
+                             r"president|district attorney|attorney general|comptroller|borough president)\b",
                              re.IGNORECASE)
 
 
@@ -36,29 +43,51 @@ def _disclosed(view: PostView) -> bool:
 _POINTS_BACK = re.compile(r"\b(?:there|they|them|their|that place|this place|that team|this team)\b")
 
 
+#: The learned stage (train/endorsement_learned.py): word 1-2 grams, for named, undisclosed
+#: posts that no praise word explains ("nobody reads path slides like the folks at Sloan").
+PROMOTION_MODEL = "promotion"
+
+
+def promotion_candidate(view: PostView) -> bool:
+    """A personal account, no disclosure, the organization named: where undisclosed
+    promotion can happen (the learned stage's gate, and its training rows)."""
+    if view.post.account.kind != "personal" or _disclosed(view):
+        return False
+    return bool(view.org_mentions or _weak(view))
+
+
 def undisclosed_endorsement(view: PostView) -> list[Hit]:
-    acct = view.post.account
-    if acct.kind != "personal" or _disclosed(view):
+    if view.post.account.kind != "personal":
         return []
-    if name_logo_endorsement(view):
-        return []  # promoting a product or a cause with the name: name-logo-endorsement
-    praise = view.find("praise")
-    if not praise:
-        return []
-    mentions = view.org_mentions
+    mentions = view.org_mentions or _weak(view)
     if not mentions and view.post.venue != "org-channel":
-        weak = _weak(view)
-        if not weak:
-            return []
-        mentions = weak
-    # praise and the organization in the same sentence (or a short post on its own channel)
+        return []  # most posts: the organization is not named
+    if _disclosed(view) or name_logo_endorsement(view):
+        return []  # disclosed; or promoting a product or cause with the name: name-logo
+    praised = _praised(view, mentions)
+    if praised or not mentions:
+        return praised
+    return _learned_promotion(view, mentions)
+
+
+def _praised(view: PostView, mentions: list[Match]) -> list[Hit]:
+    """A praise word and the organization in the same sentence (or a short post on its own
+    channel)."""
+    praise = view.find("praise")
+    if not praise or (not mentions and view.post.venue != "org-channel"):
+        return []
     pairs = []
     for p in praise:
         ps = sentence_of(view, p.start)
         # or in the sentence before, when the praise points back at it ("… are there. Go.")
         back = bool(_POINTS_BACK.search(view.lower[ps[0]:ps[1]]))
+        # or a fragment that opens with the praise, right after the sentence naming it
+        # ("Roll up to the MSK donor room. best run donor center in the city")
+        fragment = p.start - ps[0] <= 3 and ps[0] > 0
+        before = sentence_of(view, ps[0] - 1) if fragment else (ps[0], ps[0])
         near = [m for m in mentions if ps[0] <= m.start < ps[1]
-                or abs(m.start - p.start) < (160 if back else 80)]
+                or abs(m.start - p.start) < (160 if back else 80)
+                or before[0] <= m.start < before[1]]
         if near or (view.post.venue == "org-channel" and len(view.text) < 200):
             pairs.append((p, near[:1]))
     if not pairs:
@@ -70,11 +99,34 @@ def undisclosed_endorsement(view: PostView) -> list[Hit]:
                 explain={"praise": p.phrase})]
 
 
+def _learned_promotion(view: PostView, mentions: list[Match]) -> list[Hit]:
+    from clearpost.detectors.models import get_model
+    from clearpost.text.features import ngram_features
+
+    model = get_model(PROMOTION_MODEL)
+    if model is None:
+        return []
+    score = model.score(view.text, ngram_features(view.text, chars=False))
+    if score < model.threshold:
+        return []
+    # The model reads the whole post; the evidence is the name and the sentence around it.
+    start, end = sentence_of(view, mentions[0].start)
+    end = start + len(view.text[start:end].rstrip())
+    return [Hit(message="Promotes the organization without saying you work there.",
+                evidence=(Span(start, end, "praise"),),
+                explain={"promotion_model": round(score, 3)})]
+
+
 def _weak(view: PostView) -> list[Match]:
     return weak_org_lexicon(view.policy).find_all(view.lower)
 
 
 def name_logo_endorsement(view: PostView) -> list[Hit]:
+    found: list[Hit] = view.memo("name-logo", lambda: _name_logo(view))
+    return found
+
+
+def _name_logo(view: PostView) -> list[Hit]:
     mentions = view.org_mentions
     org_alt = policy_org_alternation(view.policy)
     role = re.compile(_ROLE_INVOKED.format(org=org_alt)).search(view.lower)
@@ -100,6 +152,8 @@ def name_logo_endorsement(view: PostView) -> list[Hit]:
         ev += [Span(m.start(), m.end(), "politics") for m in politics_extra[:1]]
     if not kinds:
         return []
+    if kinds == ["a product"] and not promo_extra and _own_campaign(view):
+        return []  # raising money for the organization's own campaign ("Fred's Team")
     if role:
         ev.append(Span(role.start(), role.end(), "organization"))
     ev += [Span(m.start, m.end, "organization") for m in mentions[:1]]
@@ -110,3 +164,13 @@ def name_logo_endorsement(view: PostView) -> list[Hit]:
     return [Hit(message="Uses the organization's name, marks or your role there to promote "
                         + " and ".join(kinds) + ".",
                 evidence=tuple(seen), explain={"kinds": kinds, "role_invoked": bool(role)})]
+
+
+_DONATION = re.compile(r"\b(?:donat\w*|fundrais\w*|sponsor me|pledge|raise \$?\d|raising)\b")
+_SALE = re.compile(r"\b(?:buy|shop|affiliate|order|discount|sale|merch)\b")
+
+
+def _own_campaign(view: PostView) -> bool:
+    """Asking for donations to one of the organization's own campaigns, selling nothing."""
+    return (any(c.lower() in view.lower for c in view.policy.org.own_campaigns)
+            and bool(_DONATION.search(view.lower)) and not _SALE.search(view.lower))

@@ -424,6 +424,10 @@ ROSTER_LINE = re.compile(
 _ROSTER_HINT = re.compile(r"\d[ \t]*[-:.)]?[ \t]+[A-Z][a-z]")
 
 
+_NUMBERED_PART = re.compile(r"\b(?:panel|step|slide|part|chapter|figure|fig|scene|act|page|tip|"
+                            r"rule|day|week|lesson|question|q)\.?[ \t]*$", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=64)  # phi and confidential both ask, for the same text
 def roster_entries(text: str) -> tuple[tuple[int, int, int, int], ...]:
     """(number start, number end, surname start, surname end) of each entry, when the text
@@ -432,6 +436,8 @@ def roster_entries(text: str) -> tuple[tuple[int, int, int, int], ...]:
         return ()
     out = []
     for m in ROSTER_LINE.finditer(text):
+        if _NUMBERED_PART.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "Panel 1 — Nurse:", "Step 2 - Call:": parts of a work, not beds
         g = 1 if m.group(1) else 3
         out.append((m.start(g), m.end(g), m.start(g + 1), m.end(g + 1)))
     return tuple(out) if len(out) >= 2 else ()
@@ -780,7 +786,11 @@ def _valid_ssn(area: str, group: str, serial: str) -> bool:
 
 
 def find_contacts_and_numbers(view: PostView) -> list[Ident]:
-    return _contacts(view.text, loose=False)
+    found = _contacts(view.text, loose=False)
+    own = tuple(d.lower() for d in view.policy.org.web_domains)
+    # a link to the organization's own site is its published page, not a patient's
+    return [i for i in found if not (i.label == "url" and own
+                                     and any(d in view.lower[i.start:i.end] for d in own))]
 
 
 def _contacts(text: str, loose: bool) -> list[Ident]:
@@ -872,7 +882,7 @@ def find_cued_addresses(text: str) -> list[Ident]:
 
 # --- places ------------------------------------------------------------------------------------
 _TOWN_PHRASE = re.compile(r"\b(?:tiny|small|little|only)\s+(?:town|village|hamlet)\b[^.!?\n]{0,30}"
-                          r"|\blives? (?:in|at|on) [A-Z0-9][^.!?,\n]{2,40}", re.IGNORECASE)
+                          r"|\blives? (?:in|at|on) (?-i:[A-Z0-9])[^.!?,\n]{2,40}", re.IGNORECASE)
 _ONLY_ONE = re.compile(r"\bthe only [a-z]+(?: [a-z]+)? (?:in|at|on|of)\b"
                        r"|\bonly (?:patient|pt|case|person|one|kid|child)\b[^.!?\n]{0,30}"
                        r"\b(?:ever|i've|i have|in \d+ years|we've|this year)"
@@ -1146,7 +1156,23 @@ def find_descriptors(view: PostView) -> list[Ident]:
         out += [Ident(m.start, m.end, "descriptor", label, False) for m in view.find(lexicon)
                 if not (m.phrase == "ex-" and _EX_PARTNER.match(view.lower, m.end))
                 and not (m.phrase.startswith("teach") and _TAUGHT.match(view.lower, m.end))]
-    return out
+    own = _own_site_phrases(view.policy)
+    return [i for i in out if not (i.kind == "location"
+                                   and any(p in view.lower[i.start:i.end] for p in own))]
+
+
+def _own_site_phrases(policy: Policy) -> tuple[str, ...]:
+    """The organization's own sites ("York Avenue" from "Memorial Hospital (York Avenue)"):
+    where care happens, not where a patient lives."""
+    def build() -> tuple[str, ...]:
+        out: list[str] = []
+        for site in policy.org.sites:
+            name = site.name.lower()
+            out += re.findall(r"\(([^)]+)\)", name)
+            out.append(re.sub(r"\s*\([^)]*\)", "", name).strip())
+        return tuple(p for p in out if len(p) > 3)
+    phrases: tuple[str, ...] = policy.memo("own-site-phrases", build)
+    return phrases
 
 
 #: "teaching me to prune tomatoes" is what someone did, not their job ("she teaches 3rd grade").

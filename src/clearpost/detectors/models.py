@@ -43,15 +43,20 @@ class LinearModel:
     bias: float
     threshold: float
     chars: bool
+    #: feature -> weight, for a set intersection in C instead of a look-up per feature
+    weight_of: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight_of",
+                           {f: self.weights[i] for f, i in self.index.items()})
 
     def score(self, text: str, feats: list[str] | None = None) -> float:
         """Probability-like score in [0, 1] that the text belongs to the positive class."""
         if feats is None:
             feats = ngram_features(text, chars=self.chars)
-        idx = self.index
-        w = self.weights
-        hits = [w[i] for i in map(idx.get, set(feats)) if i is not None]
-        z = self.bias + (sum(hits) / math.sqrt(len(feats)) if feats else 0.0)
+        w = self.weight_of
+        hits = w.keys() & set(feats)
+        z = self.bias + (sum(map(w.__getitem__, hits)) / math.sqrt(len(feats)) if feats else 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def positive(self, text: str) -> bool:

@@ -75,7 +75,11 @@ _AUTHOR_AFTER = re.compile(
     r"documentary|film|album)\b", re.IGNORECASE)
 _AUTHOR_BEFORE = re.compile(r"(?:\b(?:written|edited|authored|directed|narrated) by|(?:©|\bcopyright)"
                             r"\s*(?:\d{4}\s+)?by|\b(?:author|novelist|writer|columnist|journalist|"
-                            r"poet))\s+$", re.IGNORECASE)
+                            r"poet))\s+$|(?:^|\n)\s*by\s+$|(?:©|\(c\))\s*(?:\d{4}\s+)?$"
+                            # an attribution after a quotation: '"…the patient." — William Osler'
+                            r"|[\"”'’][.!?]?\s*(?:[—–~]|--?)\s*$", re.IGNORECASE)
+_LINK = re.compile(r"https?://\S+")
+_CITATION = re.compile(r"\bet al\b|\b(?:19|20)\d{2}\s*;\s*\d+|\bdoi:|\bpmid:?\s*\d", re.IGNORECASE)
 _PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
                             re.IGNORECASE)
 
@@ -141,8 +145,12 @@ def _care_spans(view: PostView, found: dict[str, list[Match]]) -> list[tuple[int
 
 def detect(view: PostView) -> list[Hit]:
     found = _screen(view)
-    care = _care_spans(view, found)
+    care = [c for c in _care_spans(view, found)
+            if not view.lower[max(0, c[0] - 9):c[0]].endswith("waste of ")]
     patients = found["patient_refs"] + found["patient_cues"]
+    if patients and "://" in view.lower:  # "…/patient-transportation-program" is a page name
+        links = [(m.start(), m.end()) for m in _LINK.finditer(view.lower)]
+        patients = [m for m in patients if not any(s <= m.start < e for s, e in links)]
     weak = found["care_weak"]
     people_in_media = view.has_media and view.has("people_cues")
     # Cheap screen: nothing about care and nobody who could be a patient.
@@ -227,7 +235,7 @@ def detect(view: PostView) -> list[Hit]:
     if not decisive and (insider or (relationship and one_patient)) \
             and quasi_kinds & {"occupation", "celebrity"}:
         decisive = True  # a recognisable person seen in the author's care setting
-    if not decisive and third_person and (care or insider) and any(
+    if not decisive and (one_patient or third_person_ref(view)) and (care or insider) and any(
             i.label == "incident-place" for i in quasi):
         decisive = True  # who was hurt where: "the lady from the Dunkin on Route 4"
     if not decisive:
@@ -308,7 +316,8 @@ def _ner_person(view: PostView, patients: list[Match]) -> Ident | None:
 
     near = []
     for m in _UNKNOWN_CAP.finditer(view.text):
-        if is_plain_word(view.policy, m.group()):
+        if is_plain_word(view.policy, m.group()) \
+                or _AUTHOR_BEFORE.search(view.text[max(0, m.start() - 12):m.start()]):
             continue
         if any(abs(m.start() - p.end) <= 25 or abs(p.start - m.end()) <= 25 for p in patients):
             near.append(m)
@@ -333,6 +342,8 @@ def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
     for i in idents:
         if i.kind == "name":
             after = view.text[i.end:i.end + 40]
+            if _CITATION.search(view.text, max(0, i.start - 40), i.end + 40):
+                continue  # "(Okafor et al., Nat Rev Cancer 2022;22:501)": authors, a journal
             if _QUOTE.match(after) or _COLLEAGUE_ROLE.match(after) \
                     or _NOT_A_PATIENT_AFTER.match(after) or _AUTHOR_AFTER.match(after) \
                     or _AUTHOR_BEFORE.search(view.text[max(0, i.start - 12):i.start]) \

@@ -120,6 +120,9 @@ class Organization(_Strict):
     intranet_hosts: list[str] = Field(default_factory=list)
     sites: list[Site] = Field(default_factory=list)
     embargo_terms: list[str] = Field(default_factory=list)
+    #: The organization's own fundraising campaigns and events: raising money for them with
+    #: its name is not lending the name to an outside cause.
+    own_campaigns: list[str] = Field(default_factory=list)
     published_corpus: str | None = None
     colours: dict[str, str] = Field(default_factory=lambda: {"primary": "#1f4e79", "accent": "#f2a900"})
     disclaimer_example: str = "I work for the organization, but the views here are my own."

@@ -98,6 +98,10 @@ def _is_letter(c: str) -> bool:
 
 
 def _is_symbol(c: str) -> bool:
+    # Of ASCII, only "|" is a symbol by category (So/Sk/Sm) outside "+<>=^`~": skip the
+    # category look-up for the other ASCII characters, most of any post.
+    if c.isascii() and c != "|":
+        return False
     return unicodedata.category(c) in ("So", "Sk", "Sm") and c not in _LEET and c not in "+<>=^`~"
 
 

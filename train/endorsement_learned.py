@@ -1,0 +1,197 @@
+"""Learn undisclosed promotion of the organization from hospital posts: logistic regression
+over word 1-2 grams, for posts that name the organization from a personal account that has
+not disclosed the affiliation.
+
+    .venv/bin/python train/endorsement_learned.py      # needs the `train` extra (scikit-learn)
+
+Why: the praise lexicon knows "the best", "nowhere else", "hands down"; writers who never saw
+it promote the organization in words it does not hold ("nobody in this city reads path slides
+like the folks at Sloan", "point them to the MSKCC summer program, real mentors"). In blind
+rounds 34-36, scored before any fix, undisclosed-endorsement reached F1 0.60 / 1.00 / 0.50.
+Within the rule's own gate (clearpost.detectors.endorsement.promotion_candidate: a personal,
+undisclosed account naming the organization) the wording separates promotion from mere
+mention well, and a word model costs one feature pass (~20 µs) on the few posts that reach it.
+
+Rows: the posts of tests/fixtures/conduct_corpus.jsonl that pass the gate (positive: the
+contract's undisclosed-endorsement label), and train/data/org_mentions.jsonl (synthetic
+posts that promote the organization or merely mention it, written for this model; the gate
+applies to them too). The threshold is chosen on out-of-fold scores (each blind round left
+out whole, the other rows in ten folds): the lowest that flags at most MAX_FALSE of the
+gated posts without the label, never below MIN_THRESHOLD. Deterministic (liblinear with no
+random draws; fixed folds).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import conduct_data as data
+from conduct import featurise, matrix
+from conduct_learned import ROUNDS, _round
+
+CORPUS = data.ROOT / "tests" / "fixtures" / "conduct_corpus.jsonl"
+EXTRA = data.ROOT / "train" / "data" / "org_mentions.jsonl"
+OUT = data.ROOT / "src" / "clearpost" / "models"
+NAME = "promotion"
+RULE = "undisclosed-endorsement"
+C = 8.0  # the best out-of-fold recall at MAX_FALSE among 0.5-16
+MAX_FALSE = 0.02
+MIN_THRESHOLD = 0.60
+THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
+
+
+@dataclass
+class Trained:
+    vocab: list[str]
+    weights: np.ndarray
+    bias: float
+    threshold: float
+    n_corpus: int
+    n_extra: int
+    positives: int
+    oof_recall: float
+    oof_false: float
+    round_recall: float
+    round_false: float
+    rule_recall: float
+    either_recall: float
+
+
+def _gated_rows() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    from clearpost.detectors.base import PostView
+    from clearpost.detectors.endorsement import promotion_candidate
+    from clearpost.model import Post
+    from clearpost.policy.loader import default_policy
+
+    policy = default_policy()
+    fields = ("text", "author", "account", "venue")
+
+    def gated(row: dict[str, object]) -> bool:
+        post = Post.model_validate({k: v for k, v in row.items() if k in fields})
+        return promotion_candidate(PostView(post, policy))
+
+    corpus = [json.loads(line) for line in CORPUS.open(encoding="utf-8")]
+    extra = [json.loads(line) for line in EXTRA.open(encoding="utf-8")]
+    return [r for r in corpus if gated(r)], [r for r in extra if gated(r)]
+
+
+def _rule_fires(rows: list[dict[str, object]]) -> np.ndarray:
+    """The lexicon rule alone (the model switched off), for the comparison in RECIPE.md."""
+    from clearpost.detectors import endorsement
+    from clearpost.engine import check
+
+    saved, endorsement.PROMOTION_MODEL = endorsement.PROMOTION_MODEL, "absent-model"
+    try:
+        return np.array([any(f.rule == RULE for f in check(
+            {k: v for k, v in r.items() if k in ("text", "author", "account", "venue")},
+            rules={RULE}).findings) for r in rows])
+    finally:
+        endorsement.PROMOTION_MODEL = saved
+
+
+def train() -> Trained:
+    from sklearn.linear_model import LogisticRegression
+
+    corpus, extra = _gated_rows()
+    rows = corpus + extra
+    texts = [str(r["text"]) for r in rows]
+    y = np.array([RULE in r.get("expect", []) for r in corpus]  # type: ignore[operator]
+                 + [bool(r["promotes"]) for r in extra])
+    rounds = np.array([_round(str(r["id"])) for r in corpus] + [0] * len(extra))
+    folds = np.where(rounds > 0, rounds, 1000 + np.arange(len(rows)) % 10)
+    feats = featurise(texts, False)
+
+    def fit(mask: np.ndarray) -> tuple[LogisticRegression, list[str]]:
+        df = Counter(f for i, fs in enumerate(feats) if mask[i] for f in fs)
+        vocab = sorted(f for f, n in df.items() if n >= 2)
+        x = matrix([feats[i] for i in np.flatnonzero(mask)], {f: i for i, f in enumerate(vocab)})
+        clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", random_state=0)
+        return clf.fit(x, y[mask]), vocab
+
+    oof = np.zeros(len(rows))
+    for f in np.unique(folds):
+        te = folds == f
+        clf, vocab = fit(~te)
+        x = matrix([feats[i] for i in np.flatnonzero(te)], {v: i for i, v in enumerate(vocab)})
+        oof[te] = clf.predict_proba(x)[:, 1]
+    neg = ~y
+    threshold = next((t for t in THRESHOLDS if t >= MIN_THRESHOLD
+                      and (oof[neg] >= t).mean() <= MAX_FALSE), THRESHOLDS[-1])
+    clf, vocab = fit(np.ones(len(rows), dtype=bool))
+    in_round = rounds > 0
+    rule = _rule_fires(corpus)
+    model = oof[:len(corpus)] >= threshold
+    yc, rc = y[:len(corpus)], in_round[:len(corpus)]
+    return Trained(
+        vocab=vocab, weights=clf.coef_[0].astype(np.float32), bias=float(clf.intercept_[0]),
+        threshold=threshold, n_corpus=len(corpus), n_extra=len(extra), positives=int(y.sum()),
+        oof_recall=round(float((oof[y] >= threshold).mean()), 3),
+        oof_false=round(float((oof[neg] >= threshold).mean()), 3),
+        round_recall=round(float(model[yc & rc].mean()), 3),
+        round_false=round(float(model[~yc & rc].mean()), 3),
+        rule_recall=round(float(rule[yc & rc].mean()), 3),
+        either_recall=round(float((rule | model)[yc & rc].mean()), 3))
+
+
+def export(m: Trained, out: Path = OUT) -> Path:
+    path = out / f"{NAME}.npz"  # the LinearModel format of clearpost.detectors.models
+    with path.open("wb") as fh:
+        np.savez_compressed(fh, name=np.array(NAME), vocab=np.array("\n".join(m.vocab)),
+                            weights=m.weights, meta=np.array([m.bias, m.threshold, 0.0]))
+    return path
+
+
+def recipe(m: Trained) -> list[str]:
+    return [
+        "", f"## Undisclosed promotion, learned ({NAME}.npz)", "",
+        "Written by train/endorsement_learned.py: logistic regression (liblinear, "
+        f"C={C}, balanced classes) over word 1-2 grams seen twice or more (each row scaled by "
+        "1/sqrt(#features)), for posts that pass the rule's gate "
+        "(clearpost.detectors.endorsement.promotion_candidate: a personal account, no "
+        "disclosure in the text or profile, the organization named). Rows: the "
+        f"{m.n_corpus} gated posts of tests/fixtures/conduct_corpus.jsonl (positive: the "
+        f"{RULE} label) and {m.n_extra} gated posts of train/data/org_mentions.jsonl "
+        f"(synthetic; promotes or merely mentions); {m.positives} positives. Threshold "
+        f"{m.threshold}: the lowest (not below {MIN_THRESHOLD}) that flags at most "
+        f"{MAX_FALSE:.0%} of the gated posts without the label, out of fold (each blind round "
+        f"{min(ROUNDS)}-{max(ROUNDS)} left out whole, the other rows in ten folds).", "",
+        "| out of fold | recall | false alarms among gated posts without the label |",
+        "|---|---|---|",
+        f"| all rows | {m.oof_recall} | {m.oof_false} |",
+        f"| the blind rounds' gated posts, model alone | {m.round_recall} | {m.round_false} |",
+        "",
+        f"On the blind rounds' gated posts the lexicon rule alone has recall {m.rule_recall} "
+        "(in sample: the rounds were fixed against), and the rule or the model "
+        f"{m.either_recall}.", "",
+        f"Data: tests/fixtures/conduct_corpus.jsonl sha256 {_sha256(CORPUS)}; "
+        f"train/data/org_mentions.jsonl sha256 {_sha256(EXTRA)}."]
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--no-export", action="store_true")
+    args = ap.parse_args(argv)
+    m = train()
+    if not args.no_export:
+        print(export(m, args.out))
+    print("\n".join(recipe(m)))
+
+
+if __name__ == "__main__":
+    main()
