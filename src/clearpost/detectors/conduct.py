@@ -600,13 +600,14 @@ def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
     # Not for posts a professionalism rule already warns about (the rules have spoken and
     # the encoder's cost is saved), nor for reported words or stories: checked before the
     # gates, so that such posts skip the word gate's feature pass too.
-    if _REPORTED.search(view.lower) or _fiction(view) or _unprofessional(view).evidence \
-            or _off_duty_use(view):
+    if _REPORTED.search(view.lower) or _fiction(view) or _unprofessional(view).evidence:
         return None, {}
     cue = cue_gate(view)
     span = cue or worded_like_misconduct(view)
     if span is None or _family_only(view):  # the author's family: the rules decide alone
         return span, {}
+    if _off_duty_use(view):  # drinking placed off duty: the rules judge when use happens
+        return None, {}
     from clearpost.detectors.models import learned_conduct, screened_in
 
     # Without a cue, the word gate's pass meets the small encoder's screen first.
@@ -678,7 +679,8 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for tm in () if game_or_story else _THREAT.finditer(lower):
         if not inside_quote(tm.start()):
             out.append((Span(tm.start(), tm.end(), "threat"), "threat"))
-    where = None if game_or_story else _KNOW_WHERE_YOU_GO.search(lower)
+    where = None if game_or_story or not ("i know" in lower or "wait" in lower) \
+        else _KNOW_WHERE_YOU_GO.search(lower)
     if where and _MENACE.search(lower):
         out.append((Span(where.start(), where.end(), "threat"), "threat"))
     for start, end in _strong_insults(view):
@@ -687,10 +689,11 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for start, end in _named_insults(view):
         if not inside_quote(start) and not _reported_use(lower, start):
             out.append((Span(start, end, "insult"), "insult"))
-    for gm in _group_re(view).finditer(lower) if _may_name_a_group(view) else ():
+    group_named = _may_name_a_group(view)
+    for gm in _group_re(view).finditer(lower) if group_named else ():
         if not inside_quote(gm.start()) and not _group_context_ok(lower, gm.start(), gm.end()):
             out.append((Span(gm.start(), gm.end(), "hate"), "group-hate"))
-    for dm in [*_DISTRUST.finditer(lower), *_WHOLE_GROUP.finditer(lower)] if _may_name_a_group(view) else ():
+    for dm in [*_DISTRUST.finditer(lower), *_WHOLE_GROUP.finditer(lower)] if group_named else ():
         if not inside_quote(dm.start()) and not _reported_use(lower, dm.start()):
             out.append((Span(dm.start(), dm.end(), "hate"), "group-hate"))
     for em in _EXCLUSION.finditer(lower):
@@ -731,7 +734,7 @@ def _named_subject(view: PostView, accusation: re.Match[str]) -> bool:
 
 #: "I know which gym you go to" threatens only with menace around it ("keep posting and see
 #: what happens … 🙂"); "I know which gym you go to, see you Saturday" is friendly.
-_KNOW_WHERE_YOU_GO = re.compile(
+_KNOW_WHERE_YOU_GO = word_start(
     r"\bi know (?:exactly )?(?:where|which \w+) (?:you|u|s?he|they) (?:go(?:es)? to|work(?:s)? out|"
     r"shops?|eats?|trains?|hangs? out)\b"
     r"|\b(?:i'?m|im|i am|i'll|ill|i will) (?:gonna |going to )?(?:be )?(?:wait|waiting) (?:for (?:him|her|them|you|u) )?"

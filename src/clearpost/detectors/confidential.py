@@ -68,7 +68,7 @@ _SECURITY_PLACE = word_start(
     r"server room|data center)\b", re.IGNORECASE)
 #: Internal material seen where it was not meant to be read: "saw the slide deck on my
 #: manager's screen", "left on the printer by comms".
-_SEEN_INTERNAL = re.compile(
+_SEEN_INTERNAL = word_start(
     r"\b(?:saw|seen|spotted|read|found|left) (?:the |a |this |an )?(?:slide deck|slides|deck|memo|email|"
     r"spreadsheet|draft|org chart|budget|agenda|minutes|this|it)\b[^.!?\n]{0,30}?\b(?:on|in|at|by) "
     r"(?:my |the |our |a )?(?:\w+'s |\w+ )?(?:screen|desk|printer|copier|inbox|laptop|monitor)\b",
@@ -147,6 +147,13 @@ _LEGAL_SOURCE = re.compile(r"\$\s?\d|\blegal (?:told|says|said|just|finally|conf
 
 
 def legal_matter(view: PostView) -> list[Span]:
+    found: list[Span] = view.memo("legal", lambda: _legal_matter(view))
+    return found
+
+
+def _legal_matter(view: PostView) -> list[Span]:
+    if "settl" not in view.lower:
+        return []
     m = _LEGAL.search(view.text)
     if m is None or not _LEGAL_SOURCE.search(view.text):
         return []
@@ -156,8 +163,10 @@ def legal_matter(view: PostView) -> list[Span]:
 def confidential(view: PostView) -> list[Hit]:
     ev: list[Span] = []
     reasons: list[str] = []
-    personal = bool(_PERSONAL_ACCOUNT.search(view.text))
-    for m in () if personal else _PASSWORD.finditer(view.text):
+    secrets = list(_PASSWORD.finditer(view.text))
+    if secrets and _PERSONAL_ACCOUNT.search(view.text):
+        secrets = []
+    for m in secrets:
         g = next((i for i in range(1, (m.re.groups or 0) + 1) if m.group(i)), 0)
         s, e = (m.start(g), m.end(g)) if g else (m.start(), m.end())
         if view.text[s:e].lower() in _FILLER:
@@ -307,6 +316,7 @@ _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpubli
 _EARLY_LOOK = word_start(
     r"\b(?:interim|early|preliminary|first|sneak|unofficial) (?:look|peek|glance|readout|read-out|"
     r"cut|numbers|data|results)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _STUDY_WORDS = re.compile(r"\b(?:our|cohort|arm|trial|study|phase|patients|pts|participants)\b",
                           re.IGNORECASE)
 _OUTCOME = re.compile(
@@ -326,9 +336,19 @@ _NOT_OUT_YET = word_start(
 
 
 def unpublished_result(view: PostView) -> list[Span]:
-    """Spans that state results or releases as not yet out (see _EARLY_LOOK)."""
+    """Spans that state results or releases as not yet out (see _EARLY_LOOK); computed once
+    per post (both rules ask)."""
+    found: list[Span] = view.memo("unpublished", lambda: _unpublished_result(view))
+    return found
+
+
+def _unpublished_result(view: PostView) -> list[Span]:
+    lower = view.lower
+    if not ("yet" in lower or "release" in lower or "embargo" in lower or "not" in lower
+            or "n't" in lower or "isnt" in lower or "hasnt" in lower or _DIGIT.search(lower)):
+        return []  # each form needs one of these: most posts skip the patterns
     out = [Span(m.start(), m.end(), "marker") for m in _NOT_OUT_YET.finditer(view.text)]
-    looks = list(_EARLY_LOOK.finditer(view.text))
+    looks = list(_EARLY_LOOK.finditer(view.text)) if _DIGIT.search(lower) else []
     if looks:
         outcome = _OUTCOME.search(view.text)
         if outcome and _STUDY_WORDS.search(view.text):

@@ -53,12 +53,12 @@ _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{280,})")
 
 
 #: Someone else's image passed off as one's own: "cropped out the watermark".
-_UNCREDITED = re.compile(r"\b(?:cropped|crop|cropping|removed|remove|removing|edited|photoshopped|"
+_UNCREDITED = word_start(r"\b(?:cropped|crop|cropping|removed|remove|removing|edited|photoshopped|"
                          r"blurred) (?:out )?(?:the|their|his|her|its) (?:watermark|credit|signature|tag)\b",
                          re.IGNORECASE)
 #: The author's own work under the author's own notice: "© 2024 Jess Park Photography, all
 #: mine", "new print up in my shop".
-_OWN_WORK = re.compile(r"all mine|my (?:own )?(?:shop|print|photo|photograph|painting|drawing|"
+_OWN_WORK = re.compile(r"\ball mine\b|\bmy (?:own )?(?:shop|print|photo|photograph|painting|drawing|"
                        r"poem|art|artwork|comic|book|zine)\b|\bi (?:shot|took|painted|drew|wrote) "
                        r"(?:this|it)\b|\bshot (?:last|on|this|it)\b", re.IGNORECASE)
 
@@ -69,9 +69,11 @@ def detect(view: PostView) -> list[Hit]:
     for m in _UNCREDITED.finditer(view.text):
         ev.append(Span(m.start(), m.end(), "copied"))
         reasons.append("someone else's image passed off as yours")
-    own = bool(_OWN_WORK.search(view.text)) and not (_PAYWALL_ONLY.search(view.text)
-                                                     or _COPIED.search(view.text))
-    for m in () if own else _NOTICE.finditer(view.text):
+    notices = list(_NOTICE.finditer(view.text))
+    if notices and _OWN_WORK.search(view.text) and not (_PAYWALL_ONLY.search(view.text)
+                                                        or _COPIED.search(view.text)):
+        notices = []
+    for m in notices:
         ev.append(Span(m.start(), m.end(), "notice"))
         reasons.append("a copyright notice")
     for m in _PAYWALL_ONLY.finditer(view.text):

@@ -162,7 +162,8 @@ def _drop_symbols_in_words(chars: _Chars) -> _Chars:
     i = 0
     while i < n:
         c = chars[i][0]
-        if _is_symbol(c) and out and _is_letter(out[-1][0]):
+        # ASCII holds no symbol (_is_symbol): skip the call for most characters
+        if not c.isascii() and _is_symbol(c) and out and _is_letter(out[-1][0]):
             j = i
             while j < n and _is_symbol(chars[j][0]):
                 j += 1
