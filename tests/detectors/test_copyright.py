@@ -34,3 +34,10 @@ def test_uncredited_image_and_own_work() -> None:
     assert not _fired("New print in my shop! Shot last fall on film. © 2025 Lee Ortiz Photography",
                       "copyright")
     assert _fired("© 2025 Lee Ortiz Photography. All rights reserved.", "copyright")
+
+
+def test_own_notice_claimed_in_words_passes() -> None:
+    from tests.detectors.helpers import fired as _fired
+
+    assert not _fired("Painted this over the weekend 🎨 © 2025 Rosa Lind, all mine, ask before sharing",
+                      "copyright")
