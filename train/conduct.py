@@ -68,6 +68,38 @@ def matrix(feats: list[set[str]], index: dict[str, int]) -> csr_matrix:
     return csr_matrix((vals, (rows, cols)), shape=(len(feats), len(index)), dtype=np.float64)
 
 
+@dataclass
+class WordFit:
+    """A liblinear logistic regression over word features seen twice or more in its rows."""
+
+    clf: object
+    vocab: list[str]
+
+
+def fit_words(feats: list[set[str]], y: np.ndarray, mask: np.ndarray, c: float,
+              weight: np.ndarray | None = None) -> WordFit:
+    from sklearn.linear_model import LogisticRegression
+
+    df = Counter(f for i, fs in enumerate(feats) if mask[i] for f in fs)
+    vocab = sorted(f for f, n in df.items() if n >= 2)
+    x = matrix([feats[i] for i in np.flatnonzero(mask)], {f: i for i, f in enumerate(vocab)})
+    clf = LogisticRegression(C=c, solver="liblinear", class_weight="balanced")
+    clf.fit(x, y[mask], sample_weight=None if weight is None else weight[mask])
+    return WordFit(clf, vocab)
+
+
+def oof_words(feats: list[set[str]], y: np.ndarray, folds: np.ndarray, c: float,
+              weight: np.ndarray | None = None) -> np.ndarray:
+    """Out-of-fold scores: each fold label's rows scored by a fit on all the other rows."""
+    oof = np.zeros(len(feats))
+    for f in np.unique(folds):
+        te = folds == f
+        fit = fit_words(feats, y, ~te, c, weight)
+        x = matrix([feats[i] for i in np.flatnonzero(te)], {v: i for i, v in enumerate(fit.vocab)})
+        oof[te] = fit.clf.predict_proba(x)[:, 1]  # type: ignore[attr-defined]
+    return oof
+
+
 def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
     """The threshold with the best macro-F1 on the given (validation) scores."""
     best, best_t = -1.0, 0.5

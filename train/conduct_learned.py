@@ -178,10 +178,7 @@ def train_gate(rows: list[dict[str, object]], folds: np.ndarray) -> Gate:
     """The learned gate: corpus posts with harassment or professionalism against the rest of
     the corpus and the phi corpus's posts (which label no conduct rule and are, with few
     exceptions, ordinary patient and shift talk)."""
-    from collections import Counter
-
-    from conduct import featurise, matrix
-    from sklearn.linear_model import LogisticRegression
+    from conduct import featurise, fit_words, oof_words
 
     phi = [json.loads(line)["text"] for line in PHI_CORPUS.open(encoding="utf-8")]
     # OLID's training part (never its held-out part, which bench/conduct.py scores): hostile
@@ -195,24 +192,12 @@ def train_gate(rows: list[dict[str, object]], folds: np.ndarray) -> Gate:
     all_folds = np.concatenate([folds, 100 + np.arange(len(phi)) % 10,
                                 100 + np.arange(len(tweets)) % 10])
     feats = featurise(texts, False)
-
-    def fit(mask: np.ndarray) -> tuple[LogisticRegression, list[str]]:
-        df = Counter(f for i, fs in enumerate(feats) if mask[i] for f in fs)
-        vocab = sorted(f for f, n in df.items() if n >= 2)
-        x = matrix([feats[i] for i in np.flatnonzero(mask)], {f: i for i, f in enumerate(vocab)})
-        clf = LogisticRegression(C=GATE_C, solver="liblinear", class_weight="balanced")
-        return clf.fit(x, y[mask], sample_weight=weight[mask]), vocab
-
-    oof = np.zeros(len(texts))
-    for f in np.unique(all_folds):
-        te = all_folds == f
-        clf, vocab = fit(~te)
-        x = matrix([feats[i] for i in np.flatnonzero(te)], {v: i for i, v in enumerate(vocab)})
-        oof[te] = clf.predict_proba(x)[:, 1]
+    oof = oof_words(feats, y, all_folds, GATE_C, weight)
     is_phi = (np.arange(len(texts)) >= len(rows)) & (np.arange(len(texts)) < len(rows) + len(phi))
     threshold = next((t for t in GATE_THRESHOLDS if (oof[is_phi] >= t).mean() <= GATE_MAX_PASS),
                      GATE_THRESHOLDS[-1])
-    clf, vocab = fit(np.ones(len(texts), dtype=bool))
+    final = fit_words(feats, y, np.ones(len(texts), dtype=bool), GATE_C, weight)
+    clf, vocab = final.clf, final.vocab
     corpus = np.arange(len(texts)) < len(rows)
     return Gate(vocab=vocab, weights=clf.coef_[0].astype(np.float32),
                 bias=float(clf.intercept_[0]), threshold=threshold, oof=oof[corpus],

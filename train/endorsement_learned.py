@@ -10,7 +10,7 @@ like the folks at Sloan", "point them to the MSKCC summer program, real mentors"
 rounds 34-36, scored before any fix, undisclosed-endorsement reached F1 0.60 / 1.00 / 0.50.
 Within the rule's own gate (clearpost.detectors.endorsement.promotion_candidate: a personal,
 undisclosed account naming the organization) the wording separates promotion from mere
-mention well, and a word model costs one feature pass (~20 µs) on the few posts that reach it.
+mention well, and a word model costs one feature pass (~40 µs) on the few posts that reach it.
 
 Rows: the posts of tests/fixtures/conduct_corpus.jsonl that pass the gate (positive: the
 contract's undisclosed-endorsement label), and train/data/org_mentions.jsonl (synthetic
@@ -18,14 +18,13 @@ posts that promote the organization or merely mention it, written for this model
 applies to them too). The threshold is chosen on out-of-fold scores (each blind round left
 out whole, the other rows in ten folds): the lowest that flags at most MAX_FALSE of the
 gated posts without the label, never below MIN_THRESHOLD. Deterministic (liblinear with no
-random draws; fixed folds).
+random draws, train/conduct.py's fit_words; fixed folds).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import conduct_data as data
-from conduct import featurise, matrix
+from conduct import featurise, fit_words, oof_words
 from conduct_learned import ROUNDS, _round
 
 CORPUS = data.ROOT / "tests" / "fixtures" / "conduct_corpus.jsonl"
@@ -97,8 +96,6 @@ def _rule_fires(rows: list[dict[str, object]]) -> np.ndarray:
 
 
 def train() -> Trained:
-    from sklearn.linear_model import LogisticRegression
-
     corpus, extra = _gated_rows()
     rows = corpus + extra
     texts = [str(r["text"]) for r in rows]
@@ -107,24 +104,12 @@ def train() -> Trained:
     rounds = np.array([_round(str(r["id"])) for r in corpus] + [0] * len(extra))
     folds = np.where(rounds > 0, rounds, 1000 + np.arange(len(rows)) % 10)
     feats = featurise(texts, False)
-
-    def fit(mask: np.ndarray) -> tuple[LogisticRegression, list[str]]:
-        df = Counter(f for i, fs in enumerate(feats) if mask[i] for f in fs)
-        vocab = sorted(f for f, n in df.items() if n >= 2)
-        x = matrix([feats[i] for i in np.flatnonzero(mask)], {f: i for i, f in enumerate(vocab)})
-        clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", random_state=0)
-        return clf.fit(x, y[mask]), vocab
-
-    oof = np.zeros(len(rows))
-    for f in np.unique(folds):
-        te = folds == f
-        clf, vocab = fit(~te)
-        x = matrix([feats[i] for i in np.flatnonzero(te)], {v: i for i, v in enumerate(vocab)})
-        oof[te] = clf.predict_proba(x)[:, 1]
+    oof = oof_words(feats, y, folds, C)
     neg = ~y
     threshold = next((t for t in THRESHOLDS if t >= MIN_THRESHOLD
                       and (oof[neg] >= t).mean() <= MAX_FALSE), THRESHOLDS[-1])
-    clf, vocab = fit(np.ones(len(rows), dtype=bool))
+    final = fit_words(feats, y, np.ones(len(rows), dtype=bool), C)
+    clf, vocab = final.clf, final.vocab
     in_round = rounds > 0
     rule = _rule_fires(corpus)
     model = oof[:len(corpus)] >= threshold

@@ -1094,7 +1094,7 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
     crude = [m for m in _GROSS.finditer(lower) if _GROSS_REACTION.search(lower)
              and (m.group("clinical") or target_patient or _at_work(view.text))]
     if target_patient and not crude:  # disgust aimed at a patient: "Mr. F asked me to … 🤢"
-        crude += [m for m in _DISGUST.finditer(lower)]
+        crude += list(_DISGUST.finditer(lower))
     if _CRUDE_AT_WORK.search(lower):
         crude += list(_CRUDE.finditer(lower))
     crude += list(_DEATH_POOL.finditer(lower))

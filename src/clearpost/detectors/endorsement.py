@@ -74,7 +74,7 @@ def _praised(view: PostView, mentions: list[Match]) -> list[Hit]:
     """A praise word and the organization in the same sentence (or a short post on its own
     channel)."""
     praise = view.find("praise")
-    if not praise or (not mentions and view.post.venue != "org-channel"):
+    if not praise:
         return []
     pairs = []
     for p in praise:

@@ -38,17 +38,11 @@ MODEL_NAMES = ("offensive", "targeted", "hate", "advice")
 @dataclass(frozen=True)
 class LinearModel:
     name: str
-    index: dict[str, int]
-    weights: tuple[float, ...]
+    #: feature -> weight; scoring intersects its keys with the post's features (one C call)
+    weight_of: dict[str, float] = field(repr=False, compare=False)
     bias: float
     threshold: float
     chars: bool
-    #: feature -> weight, for a set intersection in C instead of a look-up per feature
-    weight_of: dict[str, float] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "weight_of",
-                           {f: self.weights[i] for f, i in self.index.items()})
 
     def score(self, text: str, feats: list[str] | None = None) -> float:
         """Probability-like score in [0, 1] that the text belongs to the positive class."""
@@ -75,9 +69,8 @@ def load_model(path: Path) -> LinearModel:
         name = str(data["name"])
     if len(vocab) != len(weights):
         raise ValueError(f"{path}: vocabulary and weights differ in length")
-    return LinearModel(name=name, index=dict(zip(vocab, range(len(vocab)), strict=True)),
-                       weights=tuple(weights), bias=meta[0], threshold=meta[1],
-                       chars=bool(meta[2]))
+    return LinearModel(name=name, weight_of=dict(zip(vocab, weights, strict=True)),
+                       bias=meta[0], threshold=meta[1], chars=bool(meta[2]))
 
 
 _CACHE: dict[str, LinearModel | None] = {}

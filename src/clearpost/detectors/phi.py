@@ -136,7 +136,8 @@ _JOB_AFTER = re.compile(r"\s+(?:therapists?|nurses?|techs?|technologists?|physic
 
 def _care_spans(view: PostView, found: dict[str, list[Match]]) -> list[tuple[int, int, str]]:
     spans = [(m.start, m.end, "care") for m in found["care_terms"] + _conditions(view)
-             if not _JOB_AFTER.match(view.text, m.end)]
+             if not _JOB_AFTER.match(view.text, m.end)
+             and not view.lower.endswith("waste of ", 0, m.start)]  # "a waste of oxygen": an insult
     spans += [(m.start, m.end, "care") for m in found["drugs"] if len(m.phrase) > 3]
     spans += [(m.start, m.end, "setting") for m in found["care_settings"]]
     spans += [(m.start(), m.end(), "setting") for m in _SETTING_CASED.finditer(view.text)]
@@ -145,8 +146,7 @@ def _care_spans(view: PostView, found: dict[str, list[Match]]) -> list[tuple[int
 
 def detect(view: PostView) -> list[Hit]:
     found = _screen(view)
-    care = [c for c in _care_spans(view, found)
-            if not view.lower[max(0, c[0] - 9):c[0]].endswith("waste of ")]
+    care = _care_spans(view, found)
     patients = found["patient_refs"] + found["patient_cues"]
     if patients and "://" in view.lower:  # "…/patient-transportation-program" is a page name
         links = [(m.start(), m.end()) for m in _LINK.finditer(view.lower)]
