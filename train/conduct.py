@@ -77,11 +77,14 @@ class WordFit:
 
 
 def fit_words(feats: list[set[str]], y: np.ndarray, mask: np.ndarray, c: float,
-              weight: np.ndarray | None = None) -> WordFit:
+              weight: np.ndarray | None = None,
+              exclude: frozenset[str] = frozenset()) -> WordFit:
+    """`exclude`: features never given a weight (they still count in the row's scale, as at
+    run time)."""
     from sklearn.linear_model import LogisticRegression
 
     df = Counter(f for i, fs in enumerate(feats) if mask[i] for f in fs)
-    vocab = sorted(f for f, n in df.items() if n >= 2)
+    vocab = sorted(f for f, n in df.items() if n >= 2 and f not in exclude)
     x = matrix([feats[i] for i in np.flatnonzero(mask)], {f: i for i, f in enumerate(vocab)})
     clf = LogisticRegression(C=c, solver="liblinear", class_weight="balanced")
     clf.fit(x, y[mask], sample_weight=None if weight is None else weight[mask])
@@ -89,12 +92,13 @@ def fit_words(feats: list[set[str]], y: np.ndarray, mask: np.ndarray, c: float,
 
 
 def oof_words(feats: list[set[str]], y: np.ndarray, folds: np.ndarray, c: float,
-              weight: np.ndarray | None = None) -> np.ndarray:
+              weight: np.ndarray | None = None,
+              exclude: frozenset[str] = frozenset()) -> np.ndarray:
     """Out-of-fold scores: each fold label's rows scored by a fit on all the other rows."""
     oof = np.zeros(len(feats))
     for f in np.unique(folds):
         te = folds == f
-        fit = fit_words(feats, y, ~te, c, weight)
+        fit = fit_words(feats, y, ~te, c, weight, exclude)
         x = matrix([feats[i] for i in np.flatnonzero(te)], {v: i for i, v in enumerate(fit.vocab)})
         oof[te] = fit.clf.predict_proba(x)[:, 1]  # type: ignore[attr-defined]
     return oof

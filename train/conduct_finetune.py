@@ -66,6 +66,9 @@ class Config:
     threads: int = 1  # results depend on it (float summation order); 1 is ~75 min here
     base: str = "all-mpnet-base-v2"  # a key of clearpost.text.encoder.BASES
     seed: int = SEED  # initialisation, shuffling and dropout; the data split does not change
+    #: > 0: refit on every training row (validation rows included) and stop after this many
+    #: epochs of the `epochs`-long schedule; band and threshold then come from a validated run.
+    refit_epochs: int = 0
 
 
 @dataclass
@@ -294,7 +297,7 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
         opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
     gen = np.random.default_rng(cfg.seed)
     best: tuple[float, int, dict[str, np.ndarray]] | None = None
-    for epoch in range(1, cfg.epochs + 1):
+    for epoch in range(1, (cfg.refit_epochs or cfg.epochs) + 1):
         model.train()
         # Batches of similar length (little padding), in shuffled order.
         order = sorted(range(len(fit_ids)), key=lambda i: (len(fit_ids[i]), gen.random()))
@@ -315,6 +318,10 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
             if k % 100 == 0:
                 print(f"  epoch {epoch} batch {k}/{len(chunks)} loss {total / seen:.4f} "
                       f"({time.time() - t0:.0f} s)", flush=True)
+        if cfg.refit_epochs:  # no rows left to choose an epoch on: the fixed count decides
+            if epoch == cfg.refit_epochs:
+                best = (float("nan"), epoch, export_arrays(model))
+            continue
         pv = predict(model, val_ids)
         f = max(macro_f1(y_val, pv >= t) for t in np.arange(0.2, 0.81, 0.02))
         print(f"epoch {epoch}: validation macro-F1 {f:.4f} ({time.time() - t0:.0f} s)", flush=True)
@@ -392,7 +399,8 @@ def stack(members: Sequence[Member]) -> dict[str, np.ndarray]:
 def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
              linear_score, rule_flags,  # type: ignore[no-untyped-def]
              linear_threshold: float, oof_linear,  # type: ignore[no-untyped-def]
-             seeds: Sequence[int] = (SEED,)) -> FinetuneResult:
+             seeds: Sequence[int] = (SEED,),
+             fixed_cascade: tuple[tuple[float, float], float] | None = None) -> FinetuneResult:
     """Train (or reuse) one member per seed; the ensemble's probability is the members' mean.
     Then the cascade's band and threshold on the validation rows, and held-out scores."""
     import torch
@@ -411,6 +419,9 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
     probe_ids = enc([data.Row("probe", str(i), t) for i, t in enumerate(PROBE_TEXTS)])
     y_val = np.array([r.offensive or 0 for r in val_rows])
     y_test = np.array([r.offensive or 0 for r in test_rows])
+    if cfg.refit_epochs:
+        fit_ids = fit_ids + val_ids
+        fit_rows = fit_rows + val_rows
     members = [train_member(replace(cfg, seed=seed), train_rows, fit_ids,
                             [r.offensive or 0 for r in fit_rows], val_ids, y_val)
                for seed in seeds]
@@ -428,6 +439,8 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
     band, threshold, f_val, share = choose_cascade(y_val, pv, lin_v,
                                                    rule_flags([r.text for r in val_rows]),
                                                    linear_threshold)
+    if fixed_cascade is not None:  # a refit: the validation rows were trained on
+        band, threshold = fixed_cascade
     print(f"cascade on validation: macro-F1 {f_val:.4f}, band {band} ({share:.1%} of rows), "
           f"threshold {threshold}", flush=True)
     arrays = stack(members)
@@ -510,7 +523,8 @@ def oof_logits(feats: list[set[str]], y: np.ndarray, w: np.ndarray, c: float,
 
 
 def run(tr: list[data.Row], te: list[data.Row], cfg: Config,
-        seeds: Sequence[int] = SEEDS) -> FinetuneResult:
+        seeds: Sequence[int] = SEEDS,
+        fixed_cascade: tuple[tuple[float, float], float] | None = None) -> FinetuneResult:
     """Fine-tune and choose the cascade with the shipped linear model and clearpost's rules."""
     import conduct
 
@@ -528,7 +542,7 @@ def run(tr: list[data.Row], te: list[data.Row], cfg: Config,
         return np.asarray(1 / (1 + np.exp(-logit[rows_mask])))
 
     return finetune(tr, te, cfg, linear.score, conduct.rule_flags, linear.threshold, oof_linear,
-                    seeds)
+                    seeds, fixed_cascade)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -543,14 +557,21 @@ def main(argv: list[str] | None = None) -> None:
                     help="one member per seed, comma-separated (each ~75 min on 1 thread; "
                          "members already in train/.cache are reused)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N rows (smoke)")
+    ap.add_argument("--refit-epochs", type=int, default=0,
+                    help="refit on every training row for N epochs; band and threshold from "
+                         "--cascade (a validated run's)")
+    ap.add_argument("--cascade", default="0.25,0.75,0.56",
+                    help="band low, band high, threshold for --refit-epochs")
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args(argv)
     tr, te = rows()
     if args.limit:
         tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
     cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads,
-                 base=args.base, batch=args.batch)
-    res = run(tr, te, cfg, [int(x) for x in args.seeds.split(",")])
+                 base=args.base, batch=args.batch, refit_epochs=args.refit_epochs)
+    lo, hi, t = (float(x) for x in args.cascade.split(","))
+    res = run(tr, te, cfg, [int(x) for x in args.seeds.split(",")],
+              ((lo, hi), t) if args.refit_epochs else None)
     if not args.no_export:
         print(f"wrote {export(res)}")
 

@@ -98,3 +98,29 @@ def test_advice_round38_39_forms_fire(text: str) -> None:
 ])
 def test_advice_round38_39_near_misses(text: str) -> None:
     assert not fired(text, "medical-advice")
+
+
+# Round 40: a reader's relative put on a treatment, and an offer to judge "if you actually
+# need a biopsy" from numbers left in the comments.
+@pytest.mark.parametrize("text", [
+    "for your mom's nausea, get her on ginger chews and have her take the zofran before meals",
+    "comment your age + latest PSA below and I'll tell you if you actually need a biopsy",
+])
+def test_advice_round40_forms_fire(text: str) -> None:
+    assert fired(text, "medical-advice"), text
+
+
+@pytest.mark.parametrize("text", [
+    "get him on the 7am train and he'll make the appointment on time",
+    "comment your age + favorite song below and I'll tell you if you actually need a vacation",
+])
+def test_advice_round40_near_misses(text: str) -> None:
+    assert not fired(text, "medical-advice"), text
+
+
+def test_a_5g_network_is_no_dose() -> None:
+    """Grams are "g"; "5G" is a network (round 41)."""
+    assert not fired("don't bother with the guest wifi, join the Staff-5G network instead",
+                     "medical-advice")
+    assert fired("@dana you should take 5 g of the powder every morning for your nausea",
+                 "medical-advice")

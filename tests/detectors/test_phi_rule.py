@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clearpost.engine import check
+from tests.detectors.helpers import fired
 
 
 def phi(text: str, **post: object):
@@ -134,3 +135,12 @@ def test_bylines_links_and_insult_idioms_are_not_patient_details() -> None:
     assert not any(f.rule == "phi" for f in check(link).findings)
     idiom = "Ben Harlow in supply is a waste of oxygen, third time he lost my order"
     assert not any(f.rule == "phi" for f in check(idiom).findings)
+
+
+def test_an_offer_to_any_reader_names_no_patient() -> None:
+    """"your pathology report" in an offer to whoever replies is no one's care (round 41);
+    the offer itself is medical-advice."""
+    text = ("Reply with your pathology report (blank out your name) and I'll tell you whether "
+            "you actually need chemo")
+    assert not fired(text, "phi")
+    assert fired(text, "medical-advice")

@@ -24,7 +24,10 @@ _DIRECTIVE = word_start(
     r"wear|apply|use|ice|elevate|drink|eat|alternate|give (?:him|her|them|it)|rub|"
     r"don't take|do not take|don't bother (?:with|getting|having|checking)|bump (?:it |him |her |them )?(?:up )?to|"
     r"tell (?:your|ur) (?:\w+ )?(?:mom|dad|mother|father|husband|wife|partner|son|daughter|kid|"
-    r"friend|sister|brother|grandma|grandpa) to)\b"
+    r"friend|sister|brother|grandma|grandpa) to|"
+    # the reader's relative put on a treatment: "get him on magic mouthwash", "have her hold it"
+    r"get (?:him|her|them) (?:on|off)|have (?:him|her|them) (?:hold|stop|skip|take|start|try|"
+    r"double|cut|avoid|use|switch))\b"
     r"|(?:he|she|they) (?:should|needs? to|has to) (?:just )?(?:stop|skip|hold|take|start|try|"
     r"double|cut|avoid|get)\b"
     r"|(?:you|u) (?:should|can|could|need to|have to|must|gotta|oughta) (?:just )?(?:stop|skip|"
@@ -42,7 +45,7 @@ _DIRECTIVE = word_start(
     r"|so should (?:you|u)\b|(?:you|u) should (?:too|as well)\b)",
     re.IGNORECASE,
 )
-_DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|g|grams?|tabs?|tablets?|pills?|"
+_DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|(?-i:g)|grams?|tabs?|tablets?|pills?|"
                    r"capsules?)\b(?:[^.!?\n]{0,25}\b(?:a day|daily|every|per day|twice|bid|tid|"
                    r"at night|each))?"
                    # a count and a time with no unit: "2 of these every morning", "37.5 at bedtime"
@@ -64,7 +67,8 @@ _OFFER = word_start(
     r"i can|and i)\b"
     r"|\bdm (?:me )?(?:the|your) (?:images|scans|results|reports|slides|labs)\b"
     r"|\bi(?:'ll| will| can| could)\s+(?:read|look at|review|interpret)\s+(?:your|ur)\b"
-    r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:have|need|got)|it(?:'s| is)|that(?:'s| is)|(?:\w+\s+){1,3}(?:is|are|looks?))\b"
+    r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether|what) (?:you(?:'re)? (?:actually |really |even |"
+    r"definitely |still )?(?:have|need|got)|it(?:'s| is)|that(?:'s| is)|(?:\w+\s+){1,3}(?:is|are|looks?))\b"
     r"|\bi(?:'ll| will| can|'d| could) tell you (?:if|whether) (?:it|they|that|this) (?:needs?|is|are|"
     r"looks?)\b[^.!?\n]{0,30}\b(?:biops\w+|cancer\w*|melanoma|benign|removed|checked|seen|looked at)"
     r"|\b(?:drop|post|send|share|stitch)\b[^.!?\n]{0,30}\b(?:pic|photo|picture|close-?up|image)s? of "
@@ -74,7 +78,7 @@ _OFFER = word_start(
     r"|\b(?:send|dm|share)\s+(?:it|them|your \w+)\s+(?:over|to me)\b[^.!?\n]{0,40}\b(?:i'll|i will|"
     r"i can)\s+(?:tell|read|look|review|translate|explain|interpret|go over|decode)\b"
     r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b"
-    r"|\b(?:drop|post|share|send|dm|comment)\s+(?:me\s+)?(?:your|ur)\s+(?:\w+\s+){0,2}(?:a[1i]c|labs?|"
+    r"|\b(?:drop|post|share|send|dm|comment)\s+(?:me\s+)?(?:your|ur)\s+(?:[\w+&,/]+\s+){0,3}(?:a[1i]c|labs?|"
     r"results?|numbers|levels|glucose|psa|scans?|reports?|bloodwork|cholesterol|ldl)\b[^\n]{0,60}?"
     r"\bi(?:'ll| will| can)\b"
     r"|\bi(?:'ll| will| can)\s+tell you what (?:it|they|that|this) (?:says?|means?)\b"
@@ -99,7 +103,10 @@ _ADDRESSED = re.compile(
     r"patients)|for you\b|"
     r"(?:ur|your) (?:meds|chemo|oncologist)|ask (?:your|ur) (?:doc|doctor|oncologist|onc|provider|pcp|gp|md|np) "
     r"(?:for|to (?:switch|put|prescribe|start|give|up|lower))\b|(?:everyone|anyone|people|all of you|those of you) in my "
-    r"(?:dms|inbox|comments|replies|mentions)|don't bother (?:calling|asking|telling) your)",
+    r"(?:dms|inbox|comments|replies|mentions)|don't bother (?:calling|asking|telling) your|"
+    # the reader's relative's case: "for your dad's mouth sores"
+    r"(?:for|about|with) (?:your|ur) (?:mom|dad|mother|father|husband|wife|partner|son|daughter|"
+    r"kid|child|baby|sister|brother|grandma|grandpa)(?:'s)?\b)",
     re.IGNORECASE,
 )
 #: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from clearpost.model import Evidence, Level, Post
 from clearpost.policy.loader import Policy
 from clearpost.text import Lexicon, Match, NormalizedText, normalize
+from clearpost.text.features import ngram_features
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -95,6 +96,12 @@ class PostView:
                       if m.start() not in taken and m.start() + 1 not in taken]
             found.sort(key=lambda m: m.start)
         return found
+
+    @cached_property
+    def word_features(self) -> frozenset[str]:
+        """Word 1-2 grams of the text, the features of every word model (the conduct gate,
+        promotion, confidential and not-yet-public): computed once per post."""
+        return frozenset(ngram_features(self.text, chars=False))
 
     @cached_property
     def mentions_org(self) -> bool:

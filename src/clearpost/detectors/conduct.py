@@ -539,12 +539,11 @@ def worded_like_misconduct(view: PostView) -> Span | None:
     list holds ("HR hired a junkie", "two edibles before this budget review") at the price of
     one feature pass (~20 µs) on posts without a cue."""
     from clearpost.detectors.models import get_model, learned_model
-    from clearpost.text.features import ngram_features
 
     model = get_model(GATE_MODEL)
     if model is None or learned_model() is None:  # no encoder to pass the post to
         return None
-    if model.score(view.text, ngram_features(view.text, chars=False)) < model.threshold:
+    if model.score(view.text, view.word_features) < model.threshold:
         return None
     # The evidence is the whole post: the model judges it as a whole, and the gate's heaviest
     # words ("people", "half", "charge") would point at words that carry no blame.

@@ -7,7 +7,15 @@ import re
 
 from rapidfuzz import fuzz
 
-from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation, sentence_of
+from clearpost.detectors import phi
+from clearpost.detectors.base import (
+    Hit,
+    PostView,
+    Span,
+    policy_org_alternation,
+    sentence_of,
+    weak_org_lexicon,
+)
 from clearpost.detectors.identifiers import roster_entries
 from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words
 from clearpost.text.bm25 import BM25Index, CorpusMatch
@@ -27,7 +35,7 @@ _PASSWORD = word_start(
     r"[0-9A-Za-z!@#$%^&*]{6,})"
     r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})"
     r"|\b(?:override|combo|combination|door code|keypad)\b[^.!?\n]{0,40}?\bis (?:still |now |just )?"
-    r"([0-9#*]{3,})\b"
+    r"([0-9#*](?:[-. ]?[0-9#*]){2,})(?![\w-])"
     # "the backup login labtemp / Sk1ttles!24": a user name and a password with a digit or sign
     r"|\b(?:login|logon|creds|credentials|user/pass|u/p)\s+[^\s/]{3,}\s*/\s*"
     r"((?=\S*[\d!@#$%^&*])\S{6,})",
@@ -36,6 +44,10 @@ _PASSWORD = word_start(
 _SECRET = re.compile(
     r"\b(?:AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9]{20,}|ghp_[A-Za-z0-9]{30,}|xox[abp]-[A-Za-z0-9-]{10,}|"
     r"AIza[0-9A-Za-z_\-]{30,}|-----BEGIN [A-Z ]*PRIVATE KEY-----)"
+    # a token pasted with its header or name: "Bearer tk_prod_8c41…", "api_key = '…'"
+    r"|\b[Bb]earer\s+((?=[\w.~+/=-]*\d)[\w.~+/=-]{12,})"
+    r"|\b(?i:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key)['\"]?"
+    r"\s*[:=]\s*['\"]?((?=[\w.~+/=-]*\d)[\w.~+/=-]{12,})"
 )
 _INTERNAL_LINK = re.compile(
     r"\b(?:https?://)?[a-z0-9.-]*(?:intranet|sharepoint|confluence|jira|wiki\.internal|"
@@ -78,7 +90,12 @@ _INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed|c
                             r"\bassignment sheet\b",
                             re.IGNORECASE)
 _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
-                            r"(?<!until the )(?<!before the )(?<!ahead of the )(?<!waiting for the )press release|is out (?:today|now)|published (?:today|in)|"
+                            r"(?<!until the )(?<!before the )(?<!ahead of the )(?<!waiting for the )(?<!no )"
+                            r"press release(?! (?:whenever|next|soon|later|tomorrow|drops|is coming|comes|"
+                            r"hasn't|has not|isn't|is not|not yet|pending|draft|goes out (?:next|tomorrow|on))\b)|"
+                            r"is out (?:today|now|in)|out (?:today|now) in|published (?:today|in)|"
+                            r"embargo (?:is |has |was |finally )?(?:lifted|over|up)|"
+                            r"(?:careers?|jobs) (?:site|page|website|portal)|"
                             r"now available|reposting from|via @|doi\.org|pubmed)\b", re.IGNORECASE)
 
 
@@ -121,12 +138,27 @@ def _embargo_hits(view: PostView) -> list[Span]:
     return out
 
 
+#: Host labels that mark a machine inside the network: "dataportal.int.mskcc.org".
+_INTERNAL_LABELS = r"(?:int|internal|intra|intranet|corp|dev|test|staging|stage|vpn|priv|private)"
+
+
+def _internal_host_pattern(view: PostView) -> re.Pattern[str] | None:
+    def build() -> re.Pattern[str] | None:
+        hosts = [re.escape(h.lower()) + r"[^\s]*" for h in view.policy.org.intranet_hosts]
+        domains = "|".join(re.escape(d.lower()) for d in view.policy.org.web_domains)
+        if domains:
+            hosts.append(rf"\b(?:[a-z0-9-]+\.)*{_INTERNAL_LABELS}\.(?:[a-z0-9-]+\.)*(?:{domains})\b[^\s]*")
+        return re.compile("|".join(hosts)) if hosts else None
+
+    pattern: re.Pattern[str] | None = view.policy.memo("internal-hosts-re", build)
+    return pattern
+
+
 def _internal_hosts(view: PostView) -> list[Span]:
-    out = []
-    for host in view.policy.org.intranet_hosts:
-        for m in re.finditer(re.escape(host.lower()) + r"[^\s]*", view.lower):
-            out.append(Span(m.start(), m.end(), "internal-link"))
-    return out
+    pattern = _internal_host_pattern(view)
+    if pattern is None or "." not in view.text:
+        return []
+    return [Span(m.start(), m.end(), "internal-link") for m in pattern.finditer(view.lower)]
 
 
 #: A password of the author's own life, not of work: "our home wifi … the password is …".
@@ -222,7 +254,7 @@ def confidential(view: PostView) -> list[Hit]:
         ev += listed
         reasons.append("an internal schedule or list")
     if not ev:
-        return []
+        return learned_disclosure(view, CONFIDENTIAL_MODEL)
     return [Hit(message="Shares confidential information: " + ", ".join(dict.fromkeys(reasons)) + ".",
                 evidence=tuple(sorted(set(ev))),
                 explain={"reasons": list(dict.fromkeys(reasons))})]
@@ -242,7 +274,9 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
                 r"|\b(?:voted|decided|agreed|is going|are going) to (?:open|close|cut|merge|sell|buy|"
                 r"acquire|shut|consolidate|eliminate|expand|build|launch|move|reduce)\b"
                 r"|\bwill (?:open|launch|close|build|acquire|merge|cut|consolidate|move|expand|"
-                r"partner|announce|reduce|eliminate)\b|\bplans? to\b|\bis about to\b")
+                r"partner|announce|reduce|eliminate)\b|\bplans? to\b"
+                r"|\bis about to (?:take over|buy|acquire|open|close|merge|sign|announce|launch|"
+                r"hire|lose|cut|become|partner|expand|move|break ground|name|get a new)\b")
         pats = [
             rf"\b{subject}\b[^.!?\n]{{0,60}}?(?:{plan})",
             r"\b(?:welcome|welcoming)\b[^.!?\n]{0,60}\bas (?:our|the) new\b",
@@ -265,6 +299,17 @@ def _plan_pattern(view: PostView) -> re.Pattern[str]:
             # a deal done or an announcement dated: "ink dried last thursday", "what MSK is
             # announcing next week"
             r"\bink (?:is |has |)?(?:dry|dried)\b|\bdeal (?:is )?(?:done|signed|inked|closed)\b",
+            # a named part of the place closing or moving: "the infusion unit at … will close on 9/30"
+            r"\bthe (?:[\w-]+ ){1,2}(?:unit|clinic|floor|pavilion|center|service|program|practice|"
+            r"campus|wing)\b[^.!?\n]{0,60}?\b(?:will (?:close|open|move|merge|relocate|consolidate|"
+            r"shut down)|is (?:closing|opening|moving|merging|relocating|shutting down|being (?:closed|"
+            r"merged|consolidated|relocated|shut down)))\b",
+            r"\b(?:a |officially a |basically a |now a )?done deal\b|\bcontracts? (?:(?:are|were|was|got|"
+            r"have been|has been|is|all) )?signed\b",
+            # a new place opening on a date: "new 24-bed unit on 16 opens in october"
+            r"\bnew (?:[\w-]+ ){0,3}(?:unit|clinic|site|center|centre|building|pavilion|campus|wing|"
+            r"lab|program|institute|hospital)\b[^.!?\n]{0,40}?\b(?:opens?|opening|launch(?:es|ing)?|"
+            r"goes live) (?:in|this|next|on|by|early|late) ",
             r"\b(?:is|are|'s|'re) (?:announcing|unveiling|revealing) (?:\w+ )?(?:next|this|on|"
             r"tomorrow|soon|monday|tuesday|wednesday|thursday|friday)\b",
             r"\btaking over as (?:the |our )?(?:new )?(?:chair|chief|director|head|ceo|president|dean|vp|"
@@ -342,7 +387,23 @@ def unpublished_result(view: PostView) -> list[Span]:
     return found
 
 
+#: An invention filed but not yet public: "we filed the provisional on our linker this morning".
+_INVENTION_FILED = re.compile(
+    r"\b(?:filed|filing|submitted|submitting|file|submit) (?:the |a |an |our |my |two |a couple of )?"
+    r"(?:provisional(?: patent)?|patent(?: application)?s?|invention disclosures?|ip disclosures?)\b"
+    r"(?![^.!?\n]{0,40}\b(?:granted|issued|published|public|is out|went public)\b)",
+    re.IGNORECASE)
+
+
 def _unpublished_result(view: PostView) -> list[Span]:
+    lower = view.lower
+    if ("provisional" in lower or "patent" in lower or "disclosure" in lower) and (
+            m := _INVENTION_FILED.search(view.text)):
+        return [Span(m.start(), m.end(), "marker"), *_unpublished_forms(view)]
+    return _unpublished_forms(view)
+
+
+def _unpublished_forms(view: PostView) -> list[Span]:
     lower = view.lower
     if not ("yet" in lower or "release" in lower or "embargo" in lower or "not" in lower
             or "n't" in lower or "isnt" in lower or "hasnt" in lower or _DIGIT.search(lower)):
@@ -357,24 +418,33 @@ def _unpublished_result(view: PostView) -> list[Span]:
     return out
 
 
+_PLAN_CONTEXT = re.compile(r"\b(?:our|we|leadership|department|dept|the team|my team|legal|"
+                           r"the board|my unit|the unit|hiring|rns|nurses|staff)\b")
+
+
+def _own_plan(view: PostView, plans: list[re.Match[str]]) -> bool:
+    """A plan that is not the organization's: no organization, "our" or "we" anywhere, or
+    the author's own ("I'm moving to Boston")."""
+    if not (view.org_mentions or view.is_org_account or _PLAN_CONTEXT.search(view.lower)
+            or weak_org_lexicon(view.policy).search(view.lower) or site_mentions(view)):
+        return True
+    return bool(re.match(r"\s*(?:i|i'm|i am|my)\b", view.lower[plans[0].start():]))
+
+
 def not_yet_public(view: PostView) -> list[Hit]:
     unpublished = unpublished_result(view) + legal_matter(view)
     hints = [h for h in view.find("hint_cues")
              if h.phrase not in WEAK_HINTS or view.mentions_org
              or _WORK_SUBJECT.search(view.lower) or _CODENAME.search(view.text)
+             or site_mentions(view)
              or _embargo_hits(view)]
     hints += [m for m in view.find("confidential_markers") if m.phrase in _RESULT_MARKERS]
     plans = list(_plan_pattern(view).finditer(view.lower))
     if not plans:  # a wink ("shhh", 🤫) is news only next to a claim
         hints = [h for h in hints if h.phrase not in _WINKS]
-    if not hints and not plans and not unpublished:
-        return []
-    if plans and not hints and not unpublished and not (view.org_mentions or view.is_org_account
-                                    or re.search(r"\b(?:our|we|leadership|department)\b", view.lower)):
-        return []
+    if not hints and not unpublished and (not plans or _own_plan(view, plans)):
+        return learned_disclosure(view, NOT_YET_PUBLIC_MODEL)
     if _PUBLIC_SOURCE.search(view.text) or _links_to_org_site(view):
-        return []
-    if plans and not hints and not unpublished and re.match(r"\s*(?:i|i'm|i am|my)\b", view.lower[plans[0].start():]):
         return []
     ev = [Span(m.start, m.end, "hint") for m in hints] + [Span(m.start(), m.end(), "claim")
                                                          for m in plans] + unpublished
@@ -423,3 +493,101 @@ def _published_match(view: PostView, positions: list[int],
 def _links_to_org_site(view: PostView) -> bool:
     return any(re.search(rf"https?://(?:www\.)?{re.escape(d.lower())}/", view.lower)
                for d in view.policy.org.web_domains)
+
+
+# --- The learned stage: wording no pattern knows ---------------------------------------------
+#
+# Word 1-2 gram logistic regressions (train/disclosure_learned.py) for posts about the
+# organization or the workplace that no pattern fired on: "the embargo isn't til Thursday but
+# our phase 3 …", "badge reader on the loading dock door has been busted since …". They read
+# the features the other word models read (PostView.word_features), so a score costs one key
+# intersection. A post that cites a public source never reaches them.
+
+CONFIDENTIAL_MODEL = "confidential"
+NOT_YET_PUBLIC_MODEL = "not_yet_public"
+_LEARNED_MESSAGE = {
+    CONFIDENTIAL_MODEL: "Reads like confidential information of the organization (internal, "
+                        "unpublished or security details).",
+    NOT_YET_PUBLIC_MODEL: "Reads like news about the organization that it has not made public.",
+}
+#: The workplace is the subject: a word of work, research or the organization's business, as
+#: word features (PostView.word_features, computed once for every word model, so the gate
+#: costs a set test). "we" and "our" alone are not enough: "our foster kittens", "we're going
+#: to the beach next week".
+_WORKPLACE = frozenset(
+    [f"w:{w}" for w in [
+        "leadership", "ceo", "cfo", "coo", "cmo", "cno", "vp", "svp", "chair", "chief",
+        "director", "board", "exec", "execs", "admin", "memo", "meeting", "huddle",
+        "slide", "slides", "deck", "email", "shift", "badge", "staff", "employee",
+        "employees", "coworker", "coworkers", "colleagues", "hr", "legal", "comms",
+        "hospital", "dept", "department", "unit", "floor", "lab", "labs", "team",
+        "service", "site", "location", "campus", "division", "institute", "center",
+        "program", "clinic", "practice", "budget", "hiring", "hire", "layoff",
+        "layoffs", "merger", "acquisition", "deal", "partnership", "contract", "trial",
+        "trials", "study", "results", "data", "patients", "pts", "cohort", "arm",
+        "phase", "interim", "readout", "endpoint", "orr", "pfs", "os", "response",
+        "responses", "mice", "tumors", "abstract", "manuscript", "paper", "preprint",
+        "figure", "grant", "funding", "embargo", "embargoed", "unpublished",
+        "preliminary", "census", "rankings", "ranking", "accreditation", "magnet",
+        "surveyors", "nurses", "nursing", "rns", "residents", "fellows", "fellowship",
+        "faculty", "salary", "salaries", "raise", "raises", "bonus", "bonuses",
+        "office", "password", "login", "code", "door", "alarm", "server", "drive",
+        "portal", "vpn", "group", "building", "tower", "wing", "security", "camera",
+        "cameras", "stairwell", "entrance", "garage", "closet", "elevators", "pharmacy",
+        "formulary", "minutes", "committee", "core", "organoids", "pdx", "sequencer",
+        "patent", "attorneys", "donor", "gift", "pi", "boss", "rounds", "interns",
+        "dean", "gala", "booth", "asco", "aacr", "ash", "esmo", "announcement",
+    ]] + ["b:town hall", "b:co workers", "b:co worker", "b:service line"])
+
+
+def site_mentions(view: PostView) -> re.Match[str] | None:
+    """A site of the organization by its place name alone ("changes coming to Commack"):
+    the pack's site names without the organization's name in front."""
+    def build() -> re.Pattern[str] | None:
+        prefixes = sorted({view.policy.org.name, *view.policy.org.aliases}, key=len, reverse=True)
+        names = set()
+        for site in view.policy.org.sites:
+            name = site.name
+            for p in prefixes:
+                if name.lower().startswith(p.lower() + " "):
+                    name = name[len(p) + 1:]
+                    break
+            if len(name) >= 4:
+                names.add(re.escape(name.lower()))
+        return re.compile(r"\b(?:" + "|".join(sorted(names)) + r")\b") if names else None
+
+    pattern: re.Pattern[str] | None = view.policy.memo("site-names-re", build)
+    return pattern.search(view.lower) if pattern is not None else None
+
+
+def workplace_post(view: PostView) -> bool:
+    """The organization or the workplace is the subject (the learned stage's gate)."""
+    return (view.mentions_org or view.is_org_account
+            or not _WORKPLACE.isdisjoint(view.word_features) or bool(site_mentions(view)))
+
+
+def _learned_disclosure(view: PostView, name: str) -> list[Hit]:
+    from clearpost.detectors.models import get_model
+
+    if not workplace_post(view):
+        return []
+    model = get_model(name)
+    if model is None:
+        return []
+    score = model.score(view.text, view.word_features)
+    if score < model.threshold or _PUBLIC_SOURCE.search(view.text) or _links_to_org_site(view):
+        return []
+    if phi.detect(view):
+        return []  # a patient is the subject ("guess who's on our floor 👀"): phi's finding
+    # The model reads the whole post; the evidence is the sentence it scores highest.
+    s, e = max(view.sentences or [(0, len(view.text))],
+               key=lambda se: model.score(view.text[se[0]:se[1]]))
+    e = s + len(view.text[s:e].rstrip())
+    return [Hit(message=_LEARNED_MESSAGE[name], evidence=(Span(s, e, "learned"),),
+                explain={f"{name}_model": round(score, 3)})]
+
+
+def learned_disclosure(view: PostView, name: str) -> list[Hit]:
+    """The learned stage's finding for `name` (CONFIDENTIAL_MODEL or NOT_YET_PUBLIC_MODEL)."""
+    found: list[Hit] = view.memo(f"learned-{name}", lambda: _learned_disclosure(view, name))
+    return found

@@ -22,12 +22,12 @@ _ROLE_INVOKED = (
     r"|\b(?:i|we) (?:run|lead|direct|head|manage) (?:a|an|the|our|my) (?:[\w-]+ ){{0,3}}"
     r"(?:lab|clinic|unit|team|program|service|department)s? (?:at|in) (?:{org})\b"
     r"|\bi(?:'m| am) (?:a|an|the) (?:[\w-]+ ){{0,3}}at (?:{org})\b")
-_PROMO_EXTRA = re.compile(r"\b(?:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?% off\b|\bcode [A-Z]{3,}"
+# The code itself is matched case-sensitively: "code SAVE20" is a discount, "code below:" is not.
+_PROMO_EXTRA = re.compile(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?(?i:% off)\b|\b(?i:code) [A-Z]{3,}"
                           # selling: "$25 each or 2 for $45, DM me to order"
-                          r"|\$\d+(?:\.\d\d)?\s?(?:each|ea|apiece|a piece|per (?:shirt|mug|bag|tote|"
+                          r"|(?i:\$\d+(?:\.\d\d)?\s?(?:each|ea|apiece|a piece|per (?:shirt|mug|bag|tote|"
                           r"piece|set))\b|\b\d+ for \$\d+|\b(?:dm|message) (?:me )?to (?:order|buy|"
-                          r"purchase|reserve)\b",
-                          re.IGNORECASE)
+                          r"purchase|reserve)\b)")
 _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"
                              r"\bvote (?:yes|no) on (?:question|measure|amendment|issue|ballot)\b|"
                              r"#(?:yes|no)on\w+|"
@@ -101,12 +101,11 @@ def _praised(view: PostView, mentions: list[Match]) -> list[Hit]:
 
 def _learned_promotion(view: PostView, mentions: list[Match]) -> list[Hit]:
     from clearpost.detectors.models import get_model
-    from clearpost.text.features import ngram_features
 
     model = get_model(PROMOTION_MODEL)
     if model is None:
         return []
-    score = model.score(view.text, ngram_features(view.text, chars=False))
+    score = model.score(view.text, view.word_features)
     if score < model.threshold:
         return []
     # The model reads the whole post; the evidence is the name and the sentence around it.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -44,13 +44,13 @@ class LinearModel:
     threshold: float
     chars: bool
 
-    def score(self, text: str, feats: list[str] | None = None) -> float:
+    def score(self, text: str, feats: Collection[str] | None = None) -> float:
         """Probability-like score in [0, 1] that the text belongs to the positive class."""
-        if feats is None:
-            feats = ngram_features(text, chars=self.chars)
+        distinct = frozenset(ngram_features(text, chars=self.chars) if feats is None else feats)
         w = self.weight_of
-        hits = w.keys() & set(feats)
-        z = self.bias + (sum(map(w.__getitem__, hits)) / math.sqrt(len(feats)) if feats else 0.0)
+        hits = w.keys() & distinct
+        # Scaled by 1/sqrt(#distinct features), as in training (train/conduct.py's matrix).
+        z = self.bias + (sum(map(w.__getitem__, hits)) / math.sqrt(len(distinct)) if distinct else 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def positive(self, text: str) -> bool:
@@ -102,7 +102,7 @@ def conduct_scores(text: str) -> ConductScores | None:
     off, tgt, hate = get_model("offensive"), get_model("targeted"), get_model("hate")
     if off is None or tgt is None or hate is None:
         return None
-    feats = ngram_features(text, chars=off.chars)
+    feats = frozenset(ngram_features(text, chars=off.chars))
     return ConductScores(offensive=off.score(text, feats), targeted=tgt.score(text, feats),
                          hate=hate.score(text, feats))
 

@@ -276,7 +276,9 @@ _ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|d
 #: (medical-advice covers it).
 _ADVICE_REPLY = re.compile(
     r"\b(?:bump|double|halve|cut|increase|decrease|lower|raise|stop|skip|switch|try|start|"
-    r"up) (?:it|your|the|that|to|them|those)\b|\b(?:you should|i'd|i would|just take)\b")
+    r"up) (?:it|your|the|that|to|them|those)\b|\b(?:you should|i'd|i would|just take)\b"
+    # an offer to any reader: "reply with your pathology report and I'll tell you whether …"
+    r"|\b(?:reply with|comment|drop|send me|dm me|post) (?:your|ur)\b[^.!?\n]{0,60}\bi(?:'ll| will| can)\b")
 
 
 def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident | None:
