@@ -561,9 +561,13 @@ def site_mentions(view: PostView) -> re.Match[str] | None:
 
 
 def workplace_post(view: PostView) -> bool:
-    """The organization or the workplace is the subject (the learned stage's gate)."""
-    return (view.mentions_org or view.is_org_account
-            or not _WORKPLACE.isdisjoint(view.word_features) or bool(site_mentions(view)))
+    """The organization or the workplace is the subject (the learned stage's gate; both
+    rules ask, so it is computed once)."""
+    # The set test first: it is the cheapest, and most posts about work pass on it.
+    found: bool = view.memo("workplace", lambda: (
+        not _WORKPLACE.isdisjoint(view.word_features) or view.is_org_account
+        or view.mentions_org or bool(site_mentions(view))))
+    return found
 
 
 def _learned_disclosure(view: PostView, name: str) -> list[Hit]:
