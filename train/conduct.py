@@ -150,16 +150,22 @@ def fit(name: str, train_texts: list[str], y: list[int], weights: list[float],
                    len(y), len(y_test))
 
 
-def export(m: Trained) -> Path:
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{m.name}.npz"
-    with tempfile.NamedTemporaryFile(dir=OUT, suffix=".npz", delete=False) as tmp:
-        np.savez_compressed(tmp, name=np.array(m.name), vocab=np.array("\n".join(m.vocab)),
-                            weights=m.weights,
-                            meta=np.array([m.bias, m.threshold, float(m.chars)]))
+def write_linear_model(out: Path, name: str, vocab: Sequence[str], weights: np.ndarray,
+                       bias: float, threshold: float, chars: bool = False) -> Path:
+    """Write `out/<name>.npz` in the LinearModel format of clearpost.detectors.models.load_model
+    (written to a temporary file first, so a reader never sees half a model)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.npz"
+    with tempfile.NamedTemporaryFile(dir=out, suffix=".npz", delete=False) as tmp:
+        np.savez_compressed(tmp, name=np.array(name), vocab=np.array("\n".join(vocab)),
+                            weights=weights, meta=np.array([bias, threshold, float(chars)]))
     Path(tmp.name).chmod(0o644)
     Path(tmp.name).replace(path)
     return path
+
+
+def export(m: Trained) -> Path:
+    return write_linear_model(OUT, m.name, m.vocab, m.weights, m.bias, m.threshold, m.chars)
 
 
 def split(rows: list[data.Row], label: str) -> tuple[list[data.Row], list[data.Row]]:

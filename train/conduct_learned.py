@@ -274,11 +274,11 @@ def export(m: Learned, out: Path = OUT) -> Path:
         arrays[f"{rule}.meta"] = np.array([m.bias[rule], m.threshold[rule]], dtype=np.float64)
     with path.open("wb") as fh:
         np.savez_compressed(fh, **arrays)
+    from conduct import write_linear_model
+
     if m.gate is not None:  # the LinearModel format of clearpost.detectors.models.load_model
-        with (out / f"{GATE_NAME}.npz").open("wb") as fh:
-            np.savez_compressed(fh, name=np.array(GATE_NAME),
-                                vocab=np.array("\n".join(m.gate.vocab)), weights=m.gate.weights,
-                                meta=np.array([m.gate.bias, m.gate.threshold, 0.0]))
+        write_linear_model(out, GATE_NAME, m.gate.vocab, m.gate.weights, m.gate.bias,
+                           m.gate.threshold)
         assert m.gate.screen_weights is not None
         with (out / f"{SCREEN_NAME}.npz").open("wb") as fh:  # the format of conduct_learned
             np.savez_compressed(fh, **{"base": np.array(SCREEN_BASE),

@@ -22,7 +22,6 @@ fold (each blind round left out whole, the other rows in ten folds). Determinist
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import conduct_data as data
-from conduct import featurise, fit_words, oof_words
+from conduct import featurise, fit_words, oof_words, write_linear_model
 from conduct_learned import ROUNDS, _round
 
 CORPUS = data.ROOT / "tests" / "fixtures" / "conduct_corpus.jsonl"
@@ -202,11 +201,7 @@ def train(rows: Rows, name: str, feats: list[set[str]]) -> Trained:
 
 
 def export(m: Trained, out: Path = OUT) -> Path:
-    path = out / f"{m.name}.npz"  # the LinearModel format of clearpost.detectors.models
-    with path.open("wb") as fh:
-        np.savez_compressed(fh, name=np.array(m.name), vocab=np.array("\n".join(m.vocab)),
-                            weights=m.weights, meta=np.array([m.bias, m.threshold, 0.0]))
-    return path
+    return write_linear_model(out, m.name, m.vocab, m.weights, m.bias, m.threshold)
 
 
 def recipe(models: list[Trained], rows: Rows) -> list[str]:
@@ -235,13 +230,9 @@ def recipe(models: list[Trained], rows: Rows) -> list[str]:
         lines.append(f"| {m.name} | {m.positives} | {m.threshold} | {m.oof_recall} | "
                      f"{m.oof_false} | {m.round_recall} | {m.round_false} | {m.clean_false} | "
                      f"{m.rule_recall} | {m.either_recall} |")
-    lines += ["", f"Data: tests/fixtures/conduct_corpus.jsonl sha256 {_sha256(CORPUS)}; "
-              f"train/data/disclosure_talk.jsonl sha256 {_sha256(EXTRA)}."]
+    lines += ["", f"Data: tests/fixtures/conduct_corpus.jsonl sha256 {data.sha256(CORPUS)}; "
+              f"train/data/disclosure_talk.jsonl sha256 {data.sha256(EXTRA)}."]
     return lines
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def main(argv: list[str] | None = None) -> None:

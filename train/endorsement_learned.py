@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import conduct_data as data
-from conduct import featurise, fit_words, oof_words
+from conduct import featurise, fit_words, oof_words, write_linear_model
 from conduct_learned import ROUNDS, _round
 
 CORPUS = data.ROOT / "tests" / "fixtures" / "conduct_corpus.jsonl"
@@ -126,11 +126,7 @@ def train() -> Trained:
 
 
 def export(m: Trained, out: Path = OUT) -> Path:
-    path = out / f"{NAME}.npz"  # the LinearModel format of clearpost.detectors.models
-    with path.open("wb") as fh:
-        np.savez_compressed(fh, name=np.array(NAME), vocab=np.array("\n".join(m.vocab)),
-                            weights=m.weights, meta=np.array([m.bias, m.threshold, 0.0]))
-    return path
+    return write_linear_model(out, NAME, m.vocab, m.weights, m.bias, m.threshold)
 
 
 def recipe(m: Trained) -> list[str]:
@@ -155,14 +151,8 @@ def recipe(m: Trained) -> list[str]:
         f"On the blind rounds' gated posts the lexicon rule alone has recall {m.rule_recall} "
         "(in sample: the rounds were fixed against), and the rule or the model "
         f"{m.either_recall}.", "",
-        f"Data: tests/fixtures/conduct_corpus.jsonl sha256 {_sha256(CORPUS)}; "
-        f"train/data/org_mentions.jsonl sha256 {_sha256(EXTRA)}."]
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+        f"Data: tests/fixtures/conduct_corpus.jsonl sha256 {data.sha256(CORPUS)}; "
+        f"train/data/org_mentions.jsonl sha256 {data.sha256(EXTRA)}."]
 
 
 def main(argv: list[str] | None = None) -> None:
