@@ -218,7 +218,7 @@ def recipe(models: list[Trained], rows: Rows) -> list[str]:
         f"{rows.n_tweets} tweets (every {TWEET_STEP}rd of OLID's and Davidson's training parts). "
         "At run time a model scores only posts about the workplace "
         "(clearpost.detectors.confidential.workplace_post) on which no pattern of its rule fired. "
-        f"Threshold: the lowest (not below {MIN_THRESHOLD}) that flags at most {MAX_FALSE:.0%} "
+        f"Threshold: the lowest (not below {MIN_THRESHOLD}) that flags at most {MAX_FALSE:.1%} "
         f"of the gated rows without the label, out of fold (each blind round {min(ROUNDS)}-"
         f"{max(ROUNDS)} left out whole, the other rows in ten folds).", "",
         "| model | positives | threshold | out-of-fold recall (gated) | false alarms, gated "

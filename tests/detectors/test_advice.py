@@ -124,3 +124,22 @@ def test_a_5g_network_is_no_dose() -> None:
                      "medical-advice")
     assert fired("@dana you should take 5 g of the powder every morning for your nausea",
                  "medical-advice")
+
+
+@pytest.mark.parametrize("text", [
+    # an adverb inside the form, and what to demand of one's own care team (round 42)
+    "With counts like that I'd honestly push your next cycle back a week and tell your onc you "
+    "want a delay",
+    "@jo I'd push them for a PET, your CEA has been climbing for months",
+    "Worried about a rash? DM me a close-up and I'll tell you honestly if it needs a biopsy",
+])
+def test_advice_round42_forms_fire(text: str) -> None:
+    assert fired(text, "medical-advice"), text
+
+
+@pytest.mark.parametrize("text", [
+    "DM me a pic of your garden and I'll tell you honestly if it needs more sun",
+    "I'd honestly push the meeting back a week, nobody has read the draft",
+])
+def test_advice_round42_near_misses(text: str) -> None:
+    assert not fired(text, "medical-advice"), text

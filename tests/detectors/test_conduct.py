@@ -92,6 +92,8 @@ NOT_PROFESSIONALISM = [
     "Our unit finally got the new disposable gowns, management came through!",
     "We need more disposable gowns on 12, management please",
     "had a gummy before bed and slept like a baby, back on the unit tomorrow",
+    # after the shift is off duty, unlike "before my shift"
+    "downed three beers after my shift, zero regrets",
     # mild words at traffic, not at work or people
     "FDR is a parking lot AGAIN. 50 min to go 3 miles. damn you, whoever invented traffic",
 ]
@@ -378,3 +380,30 @@ def test_round38_39_professionalism_forms() -> None:
     assert fired("@tay sh*t, stop sending me your labs on my day off 🖕", "professionalism")
     assert not fired("@devon your fantasy team is a dumpster fire, see you at the draft 😂",
                      "professionalism")
+
+
+# --- round 42 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "our new scheduler (yes you Marisol) is only here bc leadership needed to hit a diversity "
+    "quota. can't even book a room",
+    "shoutout to Gary in billing, the dumbest most useless man I've ever had to work with",
+])
+def test_round42_harassment_fires(text: str) -> None:
+    assert fired(text, "harassment"), text
+
+
+@pytest.mark.parametrize("text", [
+    # the author's "this X" about themselves, reclaimed
+    "this dyke is riding in the parade with her roller derby team saturday, come find us!!",
+    # names someone was called, in quotation marks, reported to criticise them
+    "old psych textbooks call patients 'idiots' and 'morons' without blinking. glad we moved on",
+    "A commenter called one of our fellows a 'diversity hire' today. Unacceptable, and wrong.",
+    "i am the laziest person alive on my days off",
+])
+def test_round42_harassment_near_misses(text: str) -> None:
+    assert not fired(text, "harassment"), text
+
+
+def test_using_before_a_work_event_is_at_work() -> None:
+    assert fired("took an edible before the two-hour safety training and honestly? peak learning",
+                 "professionalism")

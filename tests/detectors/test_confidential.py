@@ -336,3 +336,11 @@ def test_round41_forms_fire(text: str) -> None:
 ])
 def test_round41_near_misses_pass(text: str) -> None:
     assert not fired(text, "not-yet-public"), text
+
+
+def test_a_household_plan_is_not_the_organizations() -> None:
+    """With "we" as the only sign of work, moving or buying is the author's household's;
+    an organizational verb, or a unit as the object, stays news (round 42 session)."""
+    assert not fired("we're moving to Denver next month, so excited for the yard", "not-yet-public")
+    assert not fired("we are buying a house!!", "not-yet-public")
+    assert fired("we're merging with NYU next year, keep it quiet", "not-yet-public")

@@ -144,3 +144,15 @@ def test_a_discount_code_is_a_code_in_capitals_or_digits() -> None:
     assert fired("use code SAVE20 for 20% off MSK mugs", "name-logo-endorsement")
     assert not fired("getting a 403 from the mskcc.org API, code below: import requests",
                      "name-logo-endorsement")
+
+
+def test_round42_causes_products_and_team_pride() -> None:
+    """The name taken to a cause's march, a product recommended with one's role there, and
+    "proud to be part of the team" with the organization named as disclosure (round 42)."""
+    assert fired("Bringing my MSK lanyard to the Save the Hudson Marsh rally tomorrow, MSK "
+                 "nurses say no to the landfill!", "name-logo-endorsement")
+    assert fired("As an MSK pharmacist, this is the only one I'd recommend for your gut. Link in "
+                 "comments", "name-logo-endorsement")
+    assert not fired("Marching with my book club at the Pride march Sunday!", "name-logo-endorsement")
+    assert not fired("Proud to be part of the team that pulled this off 💙 #MSK",
+                     "undisclosed-endorsement", **PERSONAL)

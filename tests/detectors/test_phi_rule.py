@@ -144,3 +144,17 @@ def test_an_offer_to_any_reader_names_no_patient() -> None:
             "you actually need chemo")
     assert not fired(text, "phi")
     assert fired(text, "medical-advice")
+
+
+def test_round42_forms() -> None:
+    """A reply that declines to discuss the reader's meds names no one's care; a colleague
+    introduced by role and a book's author are not patients; a visit the author saw and a
+    tumour-marker trend are chart knowledge (round 42)."""
+    assert not fired("@ray_b so sorry you're dealing with this. I can't comment on your meds "
+                     "online, please call your own care team today", "phi")
+    assert not fired("the new NP on our unit, Colin Mayhew, keeps skipping handoff. someone talk "
+                     "to him", "phi")
+    assert not fired("Copying chapter two of Night Rounds by Helen Abernethy for book club, the "
+                     "ward scenes are so real. Copyright © 2021 by Helen Abernethy", "phi")
+    assert fired("@dee.r saw you at your follow up tuesday 👋 your CA-125 is creeping up again, "
+                 "hang in there", "phi")

@@ -225,7 +225,17 @@ def disclosure_matches(view: PostView) -> list[re.Match[str]]:
         return re.compile("|".join(f"(?:{p})" for p in pats))
 
     pattern: re.Pattern[str] = view.policy.memo("disclosure-re", build)
-    return list(pattern.finditer(view.lower))
+    found = list(pattern.finditer(view.lower))
+    if not found and view.org_mentions:
+        # "Proud to be part of the team that made this happen #MSKProud": the team is the
+        # organization the post names
+        found = list(_TEAM_PRIDE.finditer(view.lower))
+    return found
+
+
+_TEAM_PRIDE = re.compile(r"\b(?:proud|happy|lucky|honou?red|blessed|grateful)\s+to\s+(?:be|have\s+been)\s+"
+                         r"(?:on|in|part\s+of)\s+(?:the|this|our)\s+(?:[\w-]+\s+){0,3}?"
+                         r"(?:team|crew|unit|department|staff|family)\b")
 
 
 def policy_org_alternation(policy: Policy) -> str:

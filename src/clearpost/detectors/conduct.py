@@ -157,7 +157,8 @@ _STRONG_INSULT = re.compile(
 _SUPERLATIVE_NP = re.compile(
     r"\b(?:the )?(?:most (?:incompetent|useless|pathetic|clueless)|laziest|dumbest|stupidest) "
     r"(?:\w+ ){0,2}(?:team|staff|people|crew|department|nurses?|doctors?|managers?|boss|"
-    r"residents?|coworkers?|colleagues?|surgeons?|techs?)\b")
+    r"residents?|coworkers?|colleagues?|surgeons?|techs?|wom[ae]n|m[ae]n|person|human(?: being)?|"
+    r"guy|lady|individual)\b")
 _SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|call me)\s+(?:\w+\s+){0,3}$")
 #: Affection or banter right before the word: "love that idiot", "bring it, loser".
 _AFFECTION = re.compile(r"\b(?:love (?:that|this|you|ya|u|him|her|them|my|these|those|"
@@ -192,7 +193,8 @@ def _strong_insults(view: PostView) -> list[tuple[int, int]]:
         window = lower[max(0, m.start() - 100):m.start()]
         if _INSULT_DETERMINER.search(before) or _person_near(view, window):
             out.append((m.start(), m.end()))
-    out += [(m.start(), m.end()) for m in _SUPERLATIVE_NP.finditer(lower)]
+    out += [(m.start(), m.end()) for m in _SUPERLATIVE_NP.finditer(lower)
+            if not _SELF.search(lower[max(0, m.start() - 40):m.start()])]
     return out
 
 
@@ -323,6 +325,12 @@ _EXCLUSION = re.compile(
     r"|\bhow do (?:people like (?:this|that|her|him|them)|these people|they) (?:even )?(?:get|keep "
     r"getting) (?:hired|promoted|licensed|tenure)\b"
     r"|\b(?:need|needs) to retire already\b"
+    # a colleague hired for who they are, not what they can do: "only here bc HR needed to hit
+    # their diversity numbers", "a DEI hire"
+    r"|\b(?:only|just) (?:here|hired|got (?:the|this|that|his|her) (?:job|spot|position|role)|"
+    r"got (?:in|promoted)|promoted|admitted)\b[^.!?\n]{0,15}\b(?:bc|b/c|because|cuz|cause|since)\b"
+    r"[^.!?\n]{0,40}\b(?:diversity|dei|affirmative action|quotas?|token)\b"
+    r"|\b(?:diversity|dei|affirmative action|token) hires?\b"
     # "assimilate or go back", "you know how those people are"
     r"|\bassimilate or (?:go|get) (?:back|out|home)\b|\bgo back (?:to )?where (?:you|they|u) came from\b"
     r"|\byou know how (?:those|these|they|them) (?:people |folks |ppl )?(?:are|get|be)\b"
@@ -381,6 +389,8 @@ _ACCUSATION = word_start(
     re.IGNORECASE,
 )
 _REPORTED = word_start(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an?|said|says|"
+                       # names put in quotation marks: "they call patients 'imbeciles'"
+                       r"call(?:s|ed|ing)? (?:\w+ ){1,2}[\"'“‘]\w+|"
                        r"(?:got|get|gets|getting|been|was|were|being) called|"
                        r"asked (?:me )?(?:if|whether)|"
                        r"quote|quoting|reported|the word|the term|n-word|screamed|yelled|shouted|"
@@ -654,7 +664,9 @@ _REPORTED_BEFORE = re.compile(
     r"(?:called (?:me|him|her|us|them|my \w+)|(?:got|get|gets|been|was|were|being) called|"
     r"(?:he|she|they|someone|somebody|a patient|the patient|"
     r"a visitor|a man|a woman|a guy) (?:said|says|yelled|screamed|shouted|wrote|used)|the word|"
-    r"the term|words? like|slurs? like|quote|quoting|reclaim\w*|the phrase)\s*(?:an?\s*)?[\"'“‘]?\s*$")
+    r"the term|words? like|slurs? like|quote|quoting|reclaim\w*|the phrase)\s*(?:an?\s*)?[\"'“‘]?\s*$"
+    # a name someone was called, in quotation marks: "called one of our residents a 'diversity hire'"
+    r"|\bcalled (?:[\w']+ ){1,5}an? [\"'“‘]$")
 _QUOTED_SPAN = re.compile(r"[\"“]([^\"”]{1,200})[\"”]|(?<!\w)['‘]([^'’\n]{3,200}?)['’](?!\w)")
 
 
@@ -821,9 +833,19 @@ def _in_quotes(lower: str, pos: int) -> bool:
 
 
 def _reclaimed(lower: str, start: int) -> bool:
-    """In-group self-reference ("as a proud dyke", "us queers") is not an attack."""
+    """In-group self-reference ("as a proud dyke", "us queers") is not an attack, nor is the
+    author's "this X" idiom in a post about themselves ("this dyke is marching with her team
+    on sunday, come find us")."""
     pre = lower[max(0, start - 25):start]
-    return bool(re.search(r"(?:\bas an?|\bi'?m an?|\bi am an?|\bproud|\bus|\bwe)\s+(?:\w+\s+)?$", pre))
+    if re.search(r"(?:\bas an?|\bi'?m an?|\bi am an?|\bproud|\bus|\bwe)\s+(?:\w+\s+)?$", pre):
+        return True
+    return bool(pre.endswith("this ") and _SELF_IDIOM_AFTER.match(lower, start)
+                and _FIRST_PERSON.search(lower) and not _SECOND_PERSON.search(lower))
+
+
+_SELF_IDIOM_AFTER = re.compile(r"\w+(?:'s| is| was| has| will| needs| loves| can't| cannot)\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|us|we|our)\b")
+_SECOND_PERSON = re.compile(r"\b(?:you|u|ur|your)\b")
 
 
 # The learned models decide what the rules leave open. Thresholds sit above each model's
@@ -971,9 +993,9 @@ _USING_AT_WORK = re.compile(
     r"\b(?:(?:took|had|did|downed|threw back|smoked|ate|split)\s+(?:a |an |some |my )?(?:couple "
     r"(?:of )?|few |two |three )?(?:shots|drinks|beers|glass(?:es)? of wine|edibles?|joints?|"
     r"shots? of \w+)|got high|got drunk|lit (?:a|up a) (?:joint|blunt|bowl))\b[^.!?\n]{0,25}\b"
-    r"(?:before|during|on|at|after|"
-    r"in the middle of|the end of)\s+(?:my |the |our )?(?:\w+\s+)?(?:shift|work|rounds|call|"
-    r"clinic)\b")
+    r"(?:before|during|on|at|"  # not "after": off duty ("two beers after my shift")
+    r"in the middle of|the end of)\s+(?:my |the |our |a )?(?:[\w-]+\s+){0,3}?(?:shift|work|rounds|call|"
+    r"clinic|training|meeting|huddle|orientation|in-service|inservice|presentation|case|cases)\b")
 
 
 #: Social drinking words, which are fine after work ("happy hour with the lab after we finally
@@ -1100,11 +1122,11 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
     if crude:
         ev += [Span(m.start(), m.end(), "crude") for m in crude]
         reasons.append("crude or gross-out jokes about patients or the job")
-    drunk = view.find("intoxication") + [
-        Match(m.start(), m.end(), m.group(), "") for m in _USING_AT_WORK.finditer(lower)]
+    using_at_work = [Match(m.start(), m.end(), m.group(), "") for m in _USING_AT_WORK.finditer(lower)]
+    drunk = view.find("intoxication") + using_at_work
     if drunk and all(m.phrase in _SOCIAL_DRINKS for m in drunk) and _AFTER_WORK.search(lower):
         drunk = []  # "happy hour with the lab after we submitted the R01": after work, off duty
-    if drunk and _at_work(view.text):
+    if drunk and (using_at_work or _at_work(view.text)):  # "an edible before the training"
         ev += [Span(m.start, m.end, "intoxication") for m in drunk]
         reasons.append("intoxication at or about work")
     return _Unprofessional(ev, reasons, bool(target_patient), bool(target_work))

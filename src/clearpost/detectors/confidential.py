@@ -422,13 +422,26 @@ _PLAN_CONTEXT = re.compile(r"\b(?:our|we|leadership|department|dept|the team|my 
                            r"the board|my unit|the unit|hiring|rns|nurses|staff)\b")
 
 
+#: Plans a household makes as often as an organization ("we're moving to Westchester", "we
+#: are buying a house"): with "we" as the only sign of work, they are the author's own.
+_HOUSEHOLD_PLAN = re.compile(r"\b(?:moving|relocating|buying|building|expanding|planning|"
+                             r"getting a new|leaving for|plans? to|will move|going to move|"
+                             r"decided to move|to (?:move|buy|build))$")
+
+
 def _own_plan(view: PostView, plans: list[re.Match[str]]) -> bool:
     """A plan that is not the organization's: no organization, "our" or "we" anywhere, or
-    the author's own ("I'm moving to Boston")."""
+    the author's own ("I'm moving to Boston"), or a household's ("we're moving to Westchester
+    next month") when nothing but "we"/"our" points at work."""
     if not (view.org_mentions or view.is_org_account or _PLAN_CONTEXT.search(view.lower)
             or weak_org_lexicon(view.policy).search(view.lower) or site_mentions(view)):
         return True
-    return bool(re.match(r"\s*(?:i|i'm|i am|my)\b", view.lower[plans[0].start():]))
+    if re.match(r"\s*(?:i|i'm|i am|my)\b", view.lower[plans[0].start():]):
+        return True
+    only_we = not (view.org_mentions or view.is_org_account
+                   or any(m.group() not in ("we", "our") for m in _PLAN_CONTEXT.finditer(view.lower))
+                   or weak_org_lexicon(view.policy).search(view.lower) or site_mentions(view))
+    return only_we and all(_HOUSEHOLD_PLAN.search(m.group()) for m in plans)
 
 
 def not_yet_public(view: PostView) -> list[Hit]:
@@ -525,7 +538,7 @@ _WORKPLACE = frozenset(
         "program", "clinic", "practice", "budget", "hiring", "hire", "layoff",
         "layoffs", "merger", "acquisition", "deal", "partnership", "contract", "trial",
         "trials", "study", "results", "data", "patients", "pts", "cohort", "arm",
-        "phase", "interim", "readout", "endpoint", "orr", "pfs", "os", "response",
+        "phase", "readout", "endpoint", "orr", "pfs", "os", "response",
         "responses", "mice", "tumors", "abstract", "manuscript", "paper", "preprint",
         "figure", "grant", "funding", "embargo", "embargoed", "unpublished",
         "preliminary", "census", "rankings", "ranking", "accreditation", "magnet",

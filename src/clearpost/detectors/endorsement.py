@@ -32,7 +32,12 @@ _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him
                              r"\bvote (?:yes|no) on (?:question|measure|amendment|issue|ballot)\b|"
                              r"#(?:yes|no)on\w+|"
                              r"\bfor (?:(?:state |us |u\.s\. |city )?(?:council|senate|assembly|congress)|mayor|governor|"
-                             r"president|district attorney|attorney general|comptroller|borough president)\b",
+                             r"president|district attorney|attorney general|comptroller|borough president)\b"
+                             # a cause's street action, and its slogan in staff's name: "to the Stop
+                             # the Pipeline march", "Sloan Kettering nurses say NO to fracking"
+                             r"|\bto the (?:[\w'-]+ ){1,6}(?:march|rally|protest|vigil|walkout|demonstration)\b"
+                             r"|\b(?:nurses|doctors|staff|employees|workers|scientists|physicians|researchers) "
+                             r"(?:say|says) (?:no|yes) to\b",
                              re.IGNORECASE)
 
 

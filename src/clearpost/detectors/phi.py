@@ -74,7 +74,7 @@ _AUTHOR_AFTER = re.compile(
     r"editorial|article|paper|podcast|poem|column|newsletter|substack|blog|talk|lecture|"
     r"documentary|film|album)\b", re.IGNORECASE)
 _AUTHOR_BEFORE = re.compile(r"(?:\b(?:written|edited|authored|directed|narrated) by|(?:©|\bcopyright)"
-                            r"\s*(?:\d{4}\s+)?by|\b(?:author|novelist|writer|columnist|journalist|"
+                            r"(?:\s*©)?\s*(?:\d{4}\s+)?by|\b(?:author|novelist|writer|columnist|journalist|"
                             r"poet))\s+$|(?:^|\n)\s*by\s+$|(?:©|\(c\))\s*(?:\d{4}\s+)?$"
                             # an attribution after a quotation: '"…the patient." — William Osler'
                             r"|[\"”'’][.!?]?\s*(?:[—–~]|--?)\s*$", re.IGNORECASE)
@@ -145,6 +145,12 @@ def _care_spans(view: PostView, found: dict[str, list[Match]]) -> list[tuple[int
 
 
 def detect(view: PostView) -> list[Hit]:
+    """The phi rule. Memoised per post: the learned confidential stage asks it too."""
+    hits: list[Hit] = view.memo("phi", lambda: _detect(view))
+    return hits
+
+
+def _detect(view: PostView) -> list[Hit]:
     found = _screen(view)
     care = _care_spans(view, found)
     patients = found["patient_refs"] + found["patient_cues"]
@@ -281,13 +287,21 @@ _ADVICE_REPLY = re.compile(
     r"|\b(?:reply with|comment|drop|send me|dm me|post) (?:your|ur)\b[^.!?\n]{0,60}\bi(?:'ll| will| can)\b")
 
 
+#: A reply that declines to discuss the addressee's care names it without knowing it:
+#: "I can't weigh in on your meds over social media".
+_DECLINES = re.compile(r"\b(?:can't|cannot|can not|won't|shouldn't|am not able to|not able to)\s+"
+                       r"(?:really\s+)?(?:weigh in|comment|advise|give (?:\w+ )?advice|speak|say "
+                       r"(?:anything|much))\s+(?:on|about|regarding)\s+(?:your|ur)\s+(?:\w+\s+){0,2}$")
+
+
 def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident | None:
     """A post addressed to someone that names *their* care ("Hi Tamsin, ... your gum graft"):
     the author knows this person's treatment, which confirms they are a patient."""
     if not care or not _ADDRESSEE.search(view.text) or _ADVICE_REPLY.search(view.lower):
         return None
     for s, e, _ in care:
-        if re.search(r"\byour\s+(?:\w+\s+){0,2}$", view.lower[max(0, s - 25):s]):
+        before = view.lower[max(0, s - 80):s]
+        if re.search(r"\byour\s+(?:\w+\s+){0,2}$", before[-25:]) and not _DECLINES.search(before):
             return Ident(s, e, "descriptor", "work-knowledge", True)
     return None
 
@@ -302,6 +316,14 @@ _HOME = re.compile(r"\b(?:home (?:health |care )?visit|lives (?:at|on)|pt'?s hom
 _QUASI_GROUP = {"care-date": "date", "relative-date": "date", "unit": "location",
                 "place": "location", "town": "location", "incident-place": "location",
                 "zip": "location", "street-address": "location", "facility": "location"}
+#: A colleague introduced by role before the name: "the new PA on our service, Derek Holloway".
+_COLLEAGUE_BEFORE = re.compile(
+    r"\b(?:the|our|my)\s+(?:new\s+)?(?:charge nurse|nurse manager|nurse|pa|np|rn|md|resident|"
+    r"attending|fellow|intern|surgeon|doctor|tech|manager|director|supervisor|coworker|co-worker|"
+    r"colleague|pharmacist|therapist|scheduler|coordinator)\s+(?:(?:on|in|from|at)\s+(?:our|the|my)"
+    r"\s+\w+\s*)?,\s*$", re.IGNORECASE)
+#: A book's author: "the first chapter of The Quiet Ward by Margaret Ellison".
+_TITLE_BY = re.compile(r"(?:\b(?-i:[A-Z]\w+)\s+){2,}by\s+$")
 _COLLEAGUE_ROLE = re.compile(r"^,?\s*(?:our|the|my)?\s*(?:new\s+)?(?:nurse manager|charge nurse|"
                              r"manager|director|chief|colleague|coworker|co-worker|fellow|intern|"
                              r"np|pa|rn|md|resident physician|attending|surgeon)\b", re.IGNORECASE)
@@ -349,7 +371,9 @@ def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
             if _QUOTE.match(after) or _COLLEAGUE_ROLE.match(after) \
                     or _NOT_A_PATIENT_AFTER.match(after) or _AUTHOR_AFTER.match(after) \
                     or _AUTHOR_BEFORE.search(view.text[max(0, i.start - 12):i.start]) \
-                    or _CANDIDATE_BEFORE.search(view.text[max(0, i.start - 20):i.start]):
+                    or _CANDIDATE_BEFORE.search(view.text[max(0, i.start - 20):i.start]) \
+                    or _COLLEAGUE_BEFORE.search(view.text[max(0, i.start - 50):i.start]) \
+                    or _TITLE_BY.search(view.text[max(0, i.start - 60):i.start]):
                 continue
             if _VISITOR.match(after) and _VISITOR_ACT.search(view.text):
                 continue  # a guest who came to cheer patients up, not a patient
