@@ -143,3 +143,10 @@ def test_advice_round42_forms_fire(text: str) -> None:
 ])
 def test_advice_round42_near_misses(text: str) -> None:
     assert not fired(text, "medical-advice"), text
+
+
+def test_round43_forms() -> None:
+    assert fired("Confused by your biopsy report? DM me a pic and I'll walk you through what it "
+                 "means for you", "medical-advice")
+    assert fired("@dev_runs with a tumor like that you need to get yourself to a sarcoma center, "
+                 "do NOT let your local guy operate on it", "medical-advice")

@@ -407,3 +407,35 @@ def test_round42_harassment_near_misses(text: str) -> None:
 def test_using_before_a_work_event_is_at_work() -> None:
     assert fired("took an edible before the two-hour safety training and honestly? peak learning",
                  "professionalism")
+
+
+# --- round 43 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "whoever keeps stealing my yogurt from the unit fridge: tomorrow's has a laxative surprise in it 🙂",
+    "our new female fellow is proof women don't belong in cardiothoracic",
+])
+def test_round43_harassment_fires(text: str) -> None:
+    assert fired(text, "harassment"), text
+
+
+@pytest.mark.parametrize("text", [
+    "anyone who says women don't belong in surgery is wrong, full stop",
+    "a guy in my replies informed me that 'women don't belong in medicine.' blocked.",
+    'Someone called my coworker a "lazy immigrant who stole a job" in the comments. Deleted. '
+    "That's bigotry.",
+])
+def test_round43_harassment_near_misses(text: str) -> None:
+    assert not fired(text, "harassment"), text
+
+
+def test_an_outsider_insulted_is_harassment_only() -> None:
+    """The learned professionalism model does not add itself to harassment of an outsider
+    (the labelling convention: a work target makes both rules, an outsider harassment only)."""
+    text = ("read your column on vaccines @ljames_writes. the dumbest thing I've read all year, "
+            "you're a brain-dead hack who should never write about science again")
+    assert fired(text, "harassment")
+    assert not fired(text, "professionalism")
+
+
+def test_champagne_tonight_is_off_duty() -> None:
+    assert not fired("grant got funded!! years of work. champagne tonight 🥂", "professionalism")

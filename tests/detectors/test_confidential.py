@@ -344,3 +344,11 @@ def test_a_household_plan_is_not_the_organizations() -> None:
     assert not fired("we're moving to Denver next month, so excited for the yard", "not-yet-public")
     assert not fired("we are buying a house!!", "not-yet-public")
     assert fired("we're merging with NYU next year, keep it quiet", "not-yet-public")
+
+
+def test_round43_forms() -> None:
+    assert fired("they changed the keypad on the 4 South supply room again, it's 3-1-4-1 now",
+                 "confidential")
+    assert not fired("the keypad on my new fridge is so loud", "confidential")
+    assert not fired("Not a rumor: the cafeteria's pizza night is every Thursday now",
+                     "not-yet-public")

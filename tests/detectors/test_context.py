@@ -83,3 +83,16 @@ def test_a_pov_caption_is_not_a_photo() -> None:
     """Writers label "POV:" captions as a joke format, not as media (rounds 30-36)."""
     result = check("POV: the night crew debating who gets the last donut 🍩 #nightshift")
     assert not any(f.rule in ("media-approval", "faces") for f in result.findings)
+
+
+def test_a_physician_notice_in_other_words_counts() -> None:
+    """"Nothing here is medical advice" says what "not medical advice" says (round 43)."""
+    about = ("Oncologist. Nothing here is medical advice; please don't post your personal "
+             "medical information in replies.")
+    assert "physician-notice" not in rules({"text": "hi", "author": {"role": "physician"},
+                                            "profile": {"about": about}})
+
+
+def test_asking_for_a_picture_is_not_media() -> None:
+    result = check("Got a biopsy report you can't read? DM me a pic and I'll walk you through it")
+    assert not any(f.rule in ("media-approval", "faces") for f in result.findings)

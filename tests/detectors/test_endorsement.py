@@ -156,3 +156,12 @@ def test_round42_causes_products_and_team_pride() -> None:
     assert not fired("Marching with my book club at the Pride march Sunday!", "name-logo-endorsement")
     assert not fired("Proud to be part of the team that pulled this off 💙 #MSK",
                      "undisclosed-endorsement", **PERSONAL)
+
+
+def test_round43_outside_causes_and_events() -> None:
+    assert fired("As an MSK nurse, I'm asking everyone to give to Harbor Cats Rescue this Giving "
+                 "Tuesday, every dollar matched!", "name-logo-endorsement")
+    assert fired("MSK RADIOLOGY TECHS FALL PARTY 🎉 $30 covers food, tickets via venmo @tk-events",
+                 "name-logo-endorsement")
+    assert not fired("As an MSK nurse I donate to MSK every year", "name-logo-endorsement")
+    assert not fired("As an MSK researcher I give blood every 8 weeks", "name-logo-endorsement")

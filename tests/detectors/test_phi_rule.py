@@ -158,3 +158,12 @@ def test_round42_forms() -> None:
                      "ward scenes are so real. Copyright © 2021 by Helen Abernethy", "phi")
     assert fired("@dee.r saw you at your follow up tuesday 👋 your CA-125 is creeping up again, "
                  "hang in there", "phi")
+
+
+def test_round43_forms() -> None:
+    """An addressee mentioned by name ("@Gail Porter") and advised about what she shared is
+    medical-advice, not phi; a visit the author saw still is phi (round 43)."""
+    assert not fired("@Nora Blake so sorry the letrozole is wrecking your joints!! in your shoes "
+                     "I'd ask about switching, it helps a lot of people", "phi")
+    assert fired("@Gary Pruitt good to see you at your port flush Friday!! hang in there",
+                 "phi")

@@ -136,6 +136,7 @@ class PostView:
 
 
 _OTHERS_MEDIA = re.compile(r"(?:\byour|\btheir|\bposts? of|\bwatching|\bsaw (?:a|the|your)|"
+                           r"\b(?:dm|send|email|text|message|pm|show)\s+me\s+(?:a|an|the|your|ur)|"
                            r"\b(?:posting|sharing)\s+(?:pretty|nice|cute|fake|staged|glossy|those|"
                            r"these|all|more))\s+(?:\w+\s+)?$")
 #: "snapped his fingers at me", "shot me a look": the word, but no camera.

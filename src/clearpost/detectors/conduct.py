@@ -325,6 +325,8 @@ _EXCLUSION = re.compile(
     r"|\bhow do (?:people like (?:this|that|her|him|them)|these people|they) (?:even )?(?:get|keep "
     r"getting) (?:hired|promoted|licensed|tenure)\b"
     r"|\b(?:need|needs) to retire already\b"
+    r"|\b(?:women|men|girls|females|immigrants|foreigners|gays|muslims|jews|blacks|mexicans)\s+"
+    r"(?:don't|dont|do not|shouldn't|should not|don't even|never) belong (?:in|on|at|here)\b"
     # a colleague hired for who they are, not what they can do: "only here bc HR needed to hit
     # their diversity numbers", "a DEI hire"
     r"|\b(?:only|just) (?:here|hired|got (?:the|this|that|his|her) (?:job|spot|position|role)|"
@@ -390,10 +392,11 @@ _ACCUSATION = word_start(
 )
 _REPORTED = word_start(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an?|said|says|"
                        # names put in quotation marks: "they call patients 'imbeciles'"
-                       r"call(?:s|ed|ing)? (?:\w+ ){1,2}[\"'“‘]\w+|"
+                       r"call(?:s|ed|ing)? (?:\w+ ){1,3}[\"'“‘]\w+|"
                        r"(?:got|get|gets|getting|been|was|were|being) called|"
                        r"asked (?:me )?(?:if|whether)|"
                        r"quote|quoting|reported|the word|the term|n-word|screamed|yelled|shouted|"
+                       r"informed (?:me|us) that|"
                        r"told (?:me|us|him|her|them|my \w+|our \w+|a \w+|the \w+)|wrote)\b", re.IGNORECASE)
 _IDENTIFIABLE = word_start(
     r"\b(?i:dr|mr|mrs|ms|senator|judge|rep|governor|mayor|nurse)\.? [A-Z][a-z]+"
@@ -665,9 +668,14 @@ _REPORTED_BEFORE = re.compile(
     r"(?:he|she|they|someone|somebody|a patient|the patient|"
     r"a visitor|a man|a woman|a guy) (?:said|says|yelled|screamed|shouted|wrote|used)|the word|"
     r"the term|words? like|slurs? like|quote|quoting|reclaim\w*|the phrase)\s*(?:an?\s*)?[\"'“‘]?\s*$"
+    # a view reported to reject it: "anyone who says women don't belong in surgery is wrong"
+    r"|\b(?:(?:anyone|anybody|people|those|everyone) who|whoever) (?:says?|thinks?|claims?|believes?)"
+    r"(?: that)?\s*$"
     # a name someone was called, in quotation marks: "called one of our residents a 'diversity hire'"
     r"|\bcalled (?:[\w']+ ){1,5}an? [\"'“‘]$")
-_QUOTED_SPAN = re.compile(r"[\"“]([^\"”]{1,200})[\"”]|(?<!\w)['‘]([^'’\n]{3,200}?)['’](?!\w)")
+_QUOTED_SPAN = re.compile(r"[\"“]([^\"”]{1,200})[\"”]"
+                          # single quotes, with apostrophes inside words: "'women don't belong'"
+                          r"|(?<!\w)['‘]((?:[^'’\n]|(?<=\w)['’](?=\w)){3,200}?)['’](?!\w)")
 
 
 def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
@@ -711,7 +719,8 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
         if not inside_quote(em.start()) and not _reported_use(lower, em.start()):
             out.append((Span(em.start(), em.end(), "hate"), "group-hate"))
     found = [*_ACCUSATION.finditer(text), *_INSINUATION.finditer(text)]
-    acc = [a for a in found if not _ALLEGED.search(text[max(0, a.start() - 60):a.start()])]
+    acc = [a for a in found if not _ALLEGED.search(text[max(0, a.start() - 60):a.start()])
+           and not inside_quote(a.start())]  # "called my coworker a "… who stole …"": reported
     if acc and (_identifiable(view) or any(_named_subject(view, a) for a in acc)):
         for am in acc:
             out.append((Span(am.start(), am.end(), "accusation"), "accusation"))
@@ -779,6 +788,10 @@ _THREAT = word_start(
     r"|\b(?:someone|somebody|we) (?:should|needs? to|oughta|ought to) (?:\w+ ){0,2}pay (?:him|her|them) a "
     r"(?:little )?visit\b"
     r"|\bconsider this (?:your|her|his|their) (?:final |last |only )?warning\b"
+    # tampering with someone's food or drink: "tomorrow's pasta has a little laxative surprise"
+    r"|\b(?:laxatives?|ex-?lax|rat poison|visine|eye drops)\s+(?:surprise|in (?:it|his|her|their|your))\b"
+    r"|\b(?:put|putting|slip|slipping|spike|spiking)\s+(?:some\s+)?(?:laxatives?|ex-?lax|rat poison|"
+    r"visine)\b"
     r"|\b(?:you|he|she|they)(?:'ll| will|'s going to|'re going to| is going to| are going to|"
     r"'s gonna|'re gonna| is gonna| are gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that))\b"
     r"|\bi know (?:exactly )?(?:where|which \w+) (?:s?he|you|they|u|(?:your|his|her|their) \w+) "
@@ -1002,8 +1015,10 @@ _USING_AT_WORK = re.compile(
 #: submitted"), unlike being drunk or hungover at it.
 _SOCIAL_DRINKS = frozenset({"happy hour", "cocktails", "margs", "marg", "margaritas", "mimosas",
                             "mimosa", "beers", "a few drinks", "two drinks", "three drinks",
-                            "glasses of wine", "bottle of wine", "wine wednesday"})
-_AFTER_WORK = re.compile(r"\bafter (?:work|shift|my shift|the shift|a long (?:day|week|shift)|"
+                            "glasses of wine", "bottle of wine", "wine wednesday", "champagne",
+                            "prosecco", "bubbly"})
+_AFTER_WORK = re.compile(r"\b(?:champagne|prosecco|bubbly|drinks) tonight\b|"
+                         r"\bafter (?:work|shift|my shift|the shift|a long (?:day|week|shift)|"
                          r"we (?:finally )?(?:submitted|finished|closed|got|hit|made|passed)|clinic|"
                          r"the (?:deadline|submission|grant)|a 12)\b|\bpost-?shift\b|\bwe earned\b|"
                          r"\bcelebrat\w+|\boff the clock\b")
@@ -1146,6 +1161,8 @@ def professionalism(view: PostView) -> list[Hit]:
             ev += [s for s, _ in signals]
             reasons.append("harassment of a coworker, patient or the employer")
     if not ev:
+        if signals:  # harassment of an outsider is harassment only (the labelling convention)
+            return []
         learned = _learned(view, "professionalism")
         if learned is None:
             return []

@@ -34,7 +34,8 @@ _PASSWORD = word_start(
     r"|\b(?:wifi key|network key|wpa key|key)\s*[:#]?\s*((?=\S*\d)(?=\S*[A-Za-z])"
     r"[0-9A-Za-z!@#$%^&*]{6,})"
     r"|\bcode (?:for|to) (?:the )?[^.!?\n]{0,40}? is\s*([0-9#*]{3,})"
-    r"|\b(?:override|combo|combination|door code|keypad)\b[^.!?\n]{0,40}?\bis (?:still |now |just )?"
+    r"|\b(?:override|combo|combination|door code|keypad)\b[^.!?\n]{0,60}?\b(?:is|it's|its|now|to)"
+    r"\s+(?:still |now |just )?"
     r"([0-9#*](?:[-. ]?[0-9#*]){2,})(?![\w-])"
     # "the backup login labtemp / Sk1ttles!24": a user name and a password with a digit or sign
     r"|\b(?:login|logon|creds|credentials|user/pass|u/p)\s+[^\s/]{3,}\s*/\s*"
@@ -444,9 +445,15 @@ def _own_plan(view: PostView, plans: list[re.Match[str]]) -> bool:
     return only_we and all(_HOUSEHOLD_PLAN.search(m.group()) for m in plans)
 
 
+#: "Not a rumor: …" denies that something is a rumour; it is no hint of news to come.
+_NEGATED_HINT = re.compile(r"\b(?:not a|not|no|isn't a|ain't no)\s*$")
+
+
 def not_yet_public(view: PostView) -> list[Hit]:
     unpublished = unpublished_result(view) + legal_matter(view)
     hints = [h for h in view.find("hint_cues")
+             if not _NEGATED_HINT.search(view.lower, max(0, h.start - 10), h.start)]
+    hints = [h for h in hints
              if h.phrase not in WEAK_HINTS or view.mentions_org
              or _WORK_SUBJECT.search(view.lower) or _CODENAME.search(view.text)
              or site_mentions(view)

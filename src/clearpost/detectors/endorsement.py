@@ -26,7 +26,8 @@ _ROLE_INVOKED = (
 _PROMO_EXTRA = re.compile(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?(?i:% off)\b|\b(?i:code) [A-Z]{3,}"
                           # selling: "$25 each or 2 for $45, DM me to order"
                           r"|(?i:\$\d+(?:\.\d\d)?\s?(?:each|ea|apiece|a piece|per (?:shirt|mug|bag|tote|"
-                          r"piece|set))\b|\b\d+ for \$\d+|\b(?:dm|message) (?:me )?to (?:order|buy|"
+                          r"piece|set))\b|\$\d+ (?:covers|gets you|a ticket|per ticket|per person|pp)\b|"
+                          r"\b\d+ for \$\d+|\b(?:dm|message) (?:me )?to (?:order|buy|"
                           r"purchase|reserve)\b)")
 _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"
                              r"\bvote (?:yes|no) on (?:question|measure|amendment|issue|ballot)\b|"
@@ -152,6 +153,12 @@ def _name_logo(view: PostView) -> list[Hit]:
         ev += [Span(m.start(), m.end(), "promotion") for m in promo_extra[:1]]
     if politics or politics_extra:
         kinds.append("a political cause or candidate")
+    giving = _GIVING.search(view.lower) if role else None
+    if giving and not _own_campaign(view) and not _giving_to_org_re(view).match(view.lower, giving.end()):
+        # the role lent to an outside cause: "As an MSK surgeon, I'm asking you to give to
+        # Harbor Paws Animal Rescue this Giving Tuesday"
+        kinds.append("an outside cause")
+        ev.append(Span(giving.start(), giving.end(), "cause"))
         ev += [Span(m.start, m.end, "politics") for m in politics[:2]]
         ev += [Span(m.start(), m.end(), "politics") for m in politics_extra[:1]]
     if not kinds:
@@ -168,6 +175,17 @@ def _name_logo(view: PostView) -> list[Hit]:
     return [Hit(message="Uses the organization's name, marks or your role there to promote "
                         + " and ".join(kinds) + ".",
                 evidence=tuple(seen), explain={"kinds": kinds, "role_invoked": bool(role)})]
+
+
+_GIVING = re.compile(r"\b(?:give|donate|donating|giving|pledge) (?:\$?\d+ )?to\b(?! (?:blood|plasma|platelets))"
+                     r"|\bgiving tuesday\b|\bevery dollar\b|\b(?:fundrais\w*|raising money|raising funds) for\b")
+
+
+def _giving_to_org_re(view: PostView) -> re.Pattern[str]:
+    """The gift goes to the organization itself ("donate to MSK"): not an outside cause."""
+    pat: re.Pattern[str] = view.policy.memo("giving-to-org-re", lambda: re.compile(
+        r"\s+(?:the\s+)?(?:" + policy_org_alternation(view.policy) + r")\b"))
+    return pat
 
 
 _DONATION = re.compile(r"\b(?:donat\w*|fundrais\w*|sponsor me|pledge|raise \$?\d|raising)\b")

@@ -375,6 +375,8 @@ def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
                     or _COLLEAGUE_BEFORE.search(view.text[max(0, i.start - 50):i.start]) \
                     or _TITLE_BY.search(view.text[max(0, i.start - 60):i.start]):
                 continue
+            if view.text[max(0, i.start - 1):i.start] == "@" and _ADVICE_REPLY.search(view.lower):
+                continue  # "@Gail Porter … I'd ask for …": advice to the addressee (medical-advice)
             if _VISITOR.match(after) and _VISITOR_ACT.search(view.text):
                 continue  # a guest who came to cheer patients up, not a patient
             if colleague_frame and i.label in ("full-name", "first-name") and not (

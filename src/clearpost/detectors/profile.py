@@ -14,6 +14,8 @@ _DISCLAIMER = re.compile(
     re.IGNORECASE,
 )
 _NOT_ADVICE = re.compile(r"\bnot (?:constitute )?(?:medical )?advice\b|\bno medical advice\b|"
+                         r"\b(?:nothing (?:here|i post|i share|on this (?:page|account))|none of (?:this|it|"
+                         r"my posts)) (?:is|are|constitutes?) (?:medical )?advice\b|\bisn'?t (?:medical )?advice\b|"
                          r"\bnot a substitute for (?:medical|professional)", re.IGNORECASE)
 _NO_PHI = re.compile(r"\b(?:don't|do not|please don't|never)\s+(?:post|share)\b[^.]{0,40}"
                      r"\b(?:medical|health|personal)\b", re.IGNORECASE)
