@@ -69,6 +69,11 @@ class Config:
     #: > 0: refit on every training row (validation rows included) and stop after this many
     #: epochs of the `epochs`-long schedule; band and threshold then come from a validated run.
     refit_epochs: int = 0
+    #: > 0: average the model's effective weights over snapshots taken every `swa_every` of an
+    #: epoch from epoch position `swa_from` to the end (weight averaging, SWA); the averaged
+    #: adapter updates are cut back to `rank` by SVD, so the artifact keeps its size and cost.
+    swa_from: float = 0.0
+    swa_every: float = 0.25
 
 
 @dataclass
@@ -234,19 +239,46 @@ def macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
     return float(f1_score(y, pred, average="macro"))
 
 
-def export_arrays(model) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+def export_arrays(model, factor_dtype: type = np.float16,  # type: ignore[no-untyped-def]
+                  ) -> dict[str, np.ndarray]:
     """LoRA factors in float16 (scaled into B), layer norms and head in float32."""
     out: dict[str, np.ndarray] = {}
     for i, layer in enumerate(model.layers):
         for m in MODULES:
             mod = getattr(layer, m)
-            out[f"l{i}.{m}.a"] = mod.lora_a.detach().numpy().astype(np.float16)
-            out[f"l{i}.{m}.b"] = (mod.lora_b.detach().numpy() * mod.scale).astype(np.float16)
+            out[f"l{i}.{m}.a"] = mod.lora_a.detach().numpy().astype(factor_dtype)
+            out[f"l{i}.{m}.b"] = (mod.lora_b.detach().numpy() * mod.scale).astype(factor_dtype)
         for ln in ("ln1", "ln2"):
             out[f"l{i}.{ln}.w"] = getattr(layer, ln).weight.detach().numpy().astype(np.float32)
             out[f"l{i}.{ln}.b"] = getattr(layer, ln).bias.detach().numpy().astype(np.float32)
     out["head.w"] = model.head.weight.detach().numpy()[0].astype(np.float32)
     out["head.b"] = model.head.bias.detach().numpy().astype(np.float32)
+    return out
+
+
+def average_snapshots(snaps: Sequence[dict[str, np.ndarray]], rank: int) -> dict[str, np.ndarray]:
+    """Weight averaging over snapshots: each adapted matrix's update becomes the mean of the
+    snapshots' ``B @ A`` (the average of the effective weights), cut back to `rank` by a
+    truncated SVD computed through the factors (never the dense update); layer norms and head
+    are averaged directly. Factors come out in float16, as export_arrays writes them."""
+    out: dict[str, np.ndarray] = {}
+    k = len(snaps)
+    for key in snaps[0]:
+        if key.endswith(".b") and key.startswith("l") and key[:-2] + ".a" in snaps[0]:
+            continue  # handled with its ".a"
+        if key.endswith(".a") and key[:-2] + ".b" in snaps[0]:
+            stem = key[:-2]
+            a_cat = np.concatenate([s[stem + ".a"].astype(np.float64) for s in snaps])  # (k r, in)
+            b_cat = np.concatenate([s[stem + ".b"].astype(np.float64) for s in snaps],
+                                   axis=1) / k  # (out, k r)
+            qb, rb = np.linalg.qr(b_cat)
+            qa, ra = np.linalg.qr(a_cat.T)
+            u, sv, vt = np.linalg.svd(rb @ ra.T)
+            root = np.sqrt(sv[:rank])
+            out[stem + ".b"] = (qb @ (u[:, :rank] * root)).astype(np.float16)
+            out[stem + ".a"] = ((vt[:rank].T * root).T @ qa.T).astype(np.float16)
+            continue
+        out[key] = np.mean([s[key].astype(np.float64) for s in snaps], axis=0).astype(np.float32)
     return out
 
 
@@ -297,6 +329,15 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
         opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
     gen = np.random.default_rng(cfg.seed)
     best: tuple[float, int, dict[str, np.ndarray]] | None = None
+    per_epoch = math.ceil(len(fit_ids) / cfg.batch)
+    snap_steps: set[int] = set()
+    if cfg.swa_from > 0:
+        pos = cfg.swa_from
+        while pos <= (cfg.refit_epochs or cfg.epochs) + 1e-9:
+            snap_steps.add(round(pos * per_epoch))
+            pos += cfg.swa_every
+    snaps: list[dict[str, np.ndarray]] = []
+    step = 0
     for epoch in range(1, (cfg.refit_epochs or cfg.epochs) + 1):
         model.train()
         # Batches of similar length (little padding), in shuffled order.
@@ -313,6 +354,9 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
+            step += 1
+            if step in snap_steps:
+                snaps.append(export_arrays(model, np.float32))
             total += float(loss.detach()) * len(chunk)
             seen += len(chunk)
             if k % 100 == 0:
@@ -327,6 +371,18 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
         print(f"epoch {epoch}: validation macro-F1 {f:.4f} ({time.time() - t0:.0f} s)", flush=True)
         if best is None or f > best[0]:
             best = (f, epoch, export_arrays(model))
+    if snaps:  # declared in the settings: the average replaces the best epoch
+        keep = data.ROOT / "train" / ".cache" / f"snapshots-{cfg.seed}-{cfg.epochs}-{cfg.lr}.npz"
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(keep, **{f"s{j}.{k}": v for j, sn in enumerate(snaps) for k, v in sn.items()})
+        avg = average_snapshots(snaps, cfg.rank)
+        load_arrays(model, avg)
+        pv = predict(model, val_ids)
+        f = max(macro_f1(y_val, pv >= t) for t in np.arange(0.2, 0.81, 0.02))
+        print(f"weight average of {len(snaps)} snapshots (epoch {cfg.swa_from} to the end): "
+              f"validation macro-F1 {f:.4f} (best single epoch: {best[0] if best else 'n/a'})",
+              flush=True)
+        return avg, -len(snaps), f
     assert best is not None
     return best[2], best[1], best[0]
 
@@ -562,13 +618,17 @@ def main(argv: list[str] | None = None) -> None:
                          "--cascade (a validated run's)")
     ap.add_argument("--cascade", default="0.25,0.75,0.56",
                     help="band low, band high, threshold for --refit-epochs")
+    ap.add_argument("--swa-from", type=float, default=0.0,
+                    help="average the weights from this epoch position to the end (0: off)")
+    ap.add_argument("--swa-every", type=float, default=Config.swa_every)
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args(argv)
     tr, te = rows()
     if args.limit:
         tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
     cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads,
-                 base=args.base, batch=args.batch, refit_epochs=args.refit_epochs)
+                 base=args.base, batch=args.batch, refit_epochs=args.refit_epochs,
+                 swa_from=args.swa_from, swa_every=args.swa_every)
     lo, hi, t = (float(x) for x in args.cascade.split(","))
     res = run(tr, te, cfg, [int(x) for x in args.seeds.split(",")],
               ((lo, hi), t) if args.refit_epochs else None)
