@@ -432,16 +432,16 @@ _HOUSEHOLD_PLAN = re.compile(r"\b(?:moving|relocating|buying|building|expanding|
 
 def _own_plan(view: PostView, plans: list[re.Match[str]]) -> bool:
     """A plan that is not the organization's: no organization, "our" or "we" anywhere, or
-    the author's own ("I'm moving to Boston"), or a household's ("we're moving to Westchester
+    the author's own ("I'm moving to Boston"), or a household's ("we're moving to Denver
     next month") when nothing but "we"/"our" points at work."""
-    if not (view.org_mentions or view.is_org_account or _PLAN_CONTEXT.search(view.lower)
-            or weak_org_lexicon(view.policy).search(view.lower) or site_mentions(view)):
+    org_named = bool(view.org_mentions or view.is_org_account
+                     or weak_org_lexicon(view.policy).search(view.lower) or site_mentions(view))
+    work_words = {m.group() for m in _PLAN_CONTEXT.finditer(view.lower)}
+    if not org_named and not work_words:
         return True
     if re.match(r"\s*(?:i|i'm|i am|my)\b", view.lower[plans[0].start():]):
         return True
-    only_we = not (view.org_mentions or view.is_org_account
-                   or any(m.group() not in ("we", "our") for m in _PLAN_CONTEXT.finditer(view.lower))
-                   or weak_org_lexicon(view.policy).search(view.lower) or site_mentions(view))
+    only_we = not org_named and work_words <= {"we", "our"}
     return only_we and all(_HOUSEHOLD_PLAN.search(m.group()) for m in plans)
 
 
