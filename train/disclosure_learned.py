@@ -80,7 +80,7 @@ ACCESS_WORDS = frozenset(
         "login", "logins", "vpn", "mfa", "2fa", "otp", "key", "keys", "credentials",
         "creds", "wifi", "shared", "drive", "drives", "folder", "folders", "link",
         "links", "url", "sharepoint", "teams", "zoom", "email", "emails", "file",
-        "files", "doc", "docs", "spreadsheet",
+        "files", "doc", "docs", "spreadsheet", "network", "networks", "ssid", "guest",
     ])
 
 

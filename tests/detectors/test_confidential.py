@@ -352,3 +352,12 @@ def test_round43_forms() -> None:
     assert not fired("the keypad on my new fridge is so loud", "confidential")
     assert not fired("Not a rumor: the cafeteria's pizza night is every Thursday now",
                      "not-yet-public")
+
+
+def test_a_network_name_is_no_secret() -> None:
+    """The learned stage scored "join the Staff-5G network" 0.85: with "wifi" and "password"
+    unweighted it had put the weight on "network" and "guest". Those are access words too
+    now; the network's password is the patterns' business."""
+    assert not fired("don't bother with the guest wifi, join the Staff-5G network instead",
+                     "confidential")
+    assert fired("the staff wifi password is Tulip2024! don't share", "confidential")
