@@ -47,7 +47,7 @@ ROUNDS = {19: range(667, 715), 20: range(715, 763), 21: range(763, 813), 22: ran
           36: range(1593, 1653), 37: range(1653, 1713), 38: range(1713, 1773),
           39: range(1773, 1833), 40: range(1833, 1897),
           41: range(1897, 1967), 42: range(1967, 2037),
-          43: range(2037, 2107)}
+          43: range(2037, 2107), 44: range(2107, 2177)}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 0.96, 0.05)]
 #: Share of the corpus's clean posts (near misses, written to be hard) a threshold may flag,
 #: with the gate applied. 1 % each: with the word gate (round 33) 3-4 of the ~490 clean posts
@@ -59,7 +59,10 @@ MAX_OTHER = 0.02
 #: Never below this: harassment blocks, and at 0.85 (chosen by the rule above after round 28)
 #: the model flagged an AAE-marked Davidson "neither" tweet ("Orton is trash idc"); at 0.60, in
 #: an earlier corpus, 4 of 49 (bench/conduct.py's rule-level dialect table).
-MIN_THRESHOLD = {"harassment": 0.90}
+#: Professionalism too: with round 44 in, the rule above chose 0.85 (exactly 1.0 % of clean
+#: posts out of fold), and the model then warned on a near-miss test ("ugh, long shift. sore
+#: feet, no lunch, and one sweet patient who made it all worth it").
+MIN_THRESHOLD = {"harassment": 0.90, "professionalism": 0.90}
 
 #: The learned gate (conduct_gate.npz): a linear model over word 1-2 grams that lets a post
 #: with no hostile cue word reach the encoder when its wording resembles the corpus's

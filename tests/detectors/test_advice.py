@@ -150,3 +150,11 @@ def test_round43_forms() -> None:
                  "means for you", "medical-advice")
     assert fired("@dev_runs with a tumor like that you need to get yourself to a sarcoma center, "
                  "do NOT let your local guy operate on it", "medical-advice")
+
+
+def test_round44_forms() -> None:
+    """A refusal holds the directive it refuses; a med list offered for review is medical."""
+    assert not fired("I'm sorry you're scared, but I can't tell you whether to stop your meds from "
+                     "a comment. Please call your care team's after-hours line", "medical-advice")
+    assert fired("pharmacist here, post your med list below and I'll tell you which ones you can "
+                 "drop", "medical-advice")

@@ -439,3 +439,12 @@ def test_an_outsider_insulted_is_harassment_only() -> None:
 
 def test_champagne_tonight_is_off_duty() -> None:
     assert not fired("grant got funded!! years of work. champagne tonight 🥂", "professionalism")
+
+
+def test_round44_forms() -> None:
+    assert fired("the visitor in 14 yelled at me all night. deport his sorry self back to wherever "
+                 "he came from", "harassment")
+    text = ("On the train a guy shouted 'go home you ch*nk' at a woman near me. We told him to "
+            "stop. That word is vile.")
+    assert not fired(text, "harassment") and not fired(text, "professionalism")
+    assert not fired(text, "not-yet-public")

@@ -361,3 +361,8 @@ def test_a_network_name_is_no_secret() -> None:
     assert not fired("don't bother with the guest wifi, join the Staff-5G network instead",
                      "confidential")
     assert fired("the staff wifi password is Tulip2024! don't share", "confidential")
+
+
+def test_a_password_given_a_sentence_later() -> None:
+    assert fired("who put the wifi password for the staff network on a post-it in the break room. "
+                 "it's Maple!Door42 btw", "confidential")

@@ -165,3 +165,10 @@ def test_round43_outside_causes_and_events() -> None:
                  "name-logo-endorsement")
     assert not fired("As an MSK nurse I donate to MSK every year", "name-logo-endorsement")
     assert not fired("As an MSK researcher I give blood every 8 weeks", "name-logo-endorsement")
+
+
+def test_round44_crypto_with_the_role() -> None:
+    assert fired("Sloan Kettering scientist here 🧬 $GENE token is the future, get in before it "
+                 "moons 🚀 #crypto", "name-logo-endorsement")
+    assert not fired("Sloan Kettering scientist here, reading about crypto scams targeting "
+                     "patients. Be careful out there", "name-logo-endorsement")

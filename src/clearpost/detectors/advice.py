@@ -90,7 +90,8 @@ _OFFER = word_start(
     r"i can)\s+(?:tell|read|look|review|translate|explain|interpret|go over|decode)\b"
     r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b"
     r"|\b(?:drop|post|share|send|dm|comment)\s+(?:me\s+)?(?:your|ur)\s+(?:[\w+&,/]+\s+){0,3}(?:a[1i]c|labs?|"
-    r"results?|numbers|levels|glucose|psa|scans?|reports?|bloodwork|cholesterol|ldl)\b[^\n]{0,60}?"
+    r"results?|numbers|levels|glucose|psa|scans?|reports?|bloodwork|cholesterol|ldl|meds|med list|"
+    r"medication list|medications|prescriptions)\b[^\n]{0,60}?"
     r"\bi(?:'ll| will| can)\b"
     r"|\bi(?:'ll| will| can)\s+tell you what (?:it|they|that|this) (?:says?|means?)\b"
     r"|\b(?:that|it|this|your \w+) sounds? (?:benign|harmless|fine|like nothing)\b[^.!?\n]{0,60}"
@@ -104,7 +105,8 @@ _OFFER = word_start(
 _MEDICAL_MATERIAL = re.compile(r"\b(?:ct|mri|pet|scans?|reports?|labs?|results?|biops\w+|path\w*|"
                                r"x-?rays?|bloodwork|images|slides|symptoms?|mole|rash|lump|spot|lesion|"
                                r"a[1i]c|psa|levels|glucose|cholesterol|ldl|cancer|benign|incision|wound|"
-                               r"stitches|swelling|ca-?\d{2,3}|cea|tumou?r markers?|counts|ekg|ecg|infected)\b",
+                               r"stitches|swelling|ca-?\d{2,3}|cea|tumou?r markers?|counts|ekg|ecg|infected|"
+                               r"meds|med list|medications?|prescriptions?)\b",
                                re.IGNORECASE)
 _ADDRESSED = re.compile(
     r"^\s*@\w|[:.!?]\s+@[\w.]+\s+(?:yes|no|you|u|your|ur|just)\b|^\s*replying to\b|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
@@ -129,6 +131,10 @@ _GENERIC_READER = re.compile(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:
 _REFERRAL = re.compile(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
                        r"(?:own\s+)?(?:doctor|physician|oncologist|care team|provider|gp|nurse|"
                        r"pharmacist|dermatologist)|visit to your own doctor", re.IGNORECASE)
+#: A directive the author refuses to give: "I can't tell you whether to hold your meds".
+_DECLINED = re.compile(r"\b(?:can't|cannot|can not|won't|not going to|shouldn't|am not able to)\s+"
+                       r"(?:\w+\s+)?(?:tell you|say|advise you|advise|recommend)\s+(?:whether|if)?\s*"
+                       r"(?:or not\s+)?(?:to\s+)?$", re.IGNORECASE)
 _DISCLAIMER = re.compile(r"\bnot (?:medical )?advice\b|\bgeneral (?:info|information|education)\b",
                          re.IGNORECASE)
 
@@ -152,7 +158,8 @@ def detect(view: PostView) -> list[Hit]:
         return [Hit(message="Offers to read or judge a reader's own medical results.",
                     evidence=(Span(offer.start(), offer.end(), "advice"),),
                     explain={"pattern": "offer-to-diagnose"})]
-    directives = list(_DIRECTIVE.finditer(text))
+    directives = [m for m in _DIRECTIVE.finditer(text)
+                  if not _DECLINED.search(text, max(0, m.start() - 60), m.start())]
     doses = list(_DOSE.finditer(text))
     objects = _medical_lexicon(view).find_all(view.lower)
     drugs = list(_DRUG_SUFFIX.finditer(text))

@@ -335,6 +335,8 @@ _EXCLUSION = re.compile(
     r"|\b(?:diversity|dei|affirmative action|token) hires?\b"
     # "assimilate or go back", "you know how those people are"
     r"|\bassimilate or (?:go|get) (?:back|out|home)\b|\bgo back (?:to )?where (?:you|they|u) came from\b"
+    r"|\b(?:deport|send) (?:him|her|them|his|their|that \w+)\b[^.!?\n]{0,30}\bback to (?:wherever|where)\b"
+    r"|\bback to wherever (?:tf |the \w+ )?(?:he|she|they|you|u) came from\b"
     r"|\byou know how (?:those|these|they|them) (?:people |folks |ppl )?(?:are|get|be)\b"
     # a stereotype triggered by a sign of faith or origin: "whenever I see a hijab in the
     # waiting room I already know: …"
@@ -1105,6 +1107,9 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
         ev += [Span(m.start, m.end, "profanity") for m in prof]
         reasons.append("profanity")
     masked = re.search(r"\b[a-z]\*{2,}[a-z]*|\b[a-z]{1,3}\*[a-z]{1,3}\b", lower)
+    if masked and (_reported_use(lower, masked.start())
+                   or (_REPORTED.search(lower) and _in_quotes(lower, masked.start()))):
+        masked = None  # a masked word someone else shouted, reported: "screamed '… ch*nk'"
     if masked and not prof:
         ev.append(Span(masked.start(), masked.end(), "profanity"))
         reasons.append("profanity")

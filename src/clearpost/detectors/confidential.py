@@ -37,6 +37,9 @@ _PASSWORD = word_start(
     r"|\b(?:override|combo|combination|door code|keypad)\b[^.!?\n]{0,60}?\b(?:is|it's|its|now|to)"
     r"\s+(?:still |now |just )?"
     r"([0-9#*](?:[-. ]?[0-9#*]){2,})(?![\w-])"
+    # "the wifi password for X is on a post-it … it's Tulip!Harbor88 btw"
+    r"|\b(?:password|passcode|wifi password|door code|access code)\b[^\n]{0,90}?\b(?:it's|its)\s+"
+    r"((?=\S*[\d!@#$%^&*])(?=\S*[A-Za-z])[0-9A-Za-z!@#$%^&*]{6,})"
     # "the backup login labtemp / Sk1ttles!24": a user name and a password with a digit or sign
     r"|\b(?:login|logon|creds|credentials|user/pass|u/p)\s+[^\s/]{3,}\s*/\s*"
     r"((?=\S*[\d!@#$%^&*])\S{6,})",
@@ -446,7 +449,9 @@ def _own_plan(view: PostView, plans: list[re.Match[str]]) -> bool:
 
 
 #: "Not a rumor: …" denies that something is a rumour; it is no hint of news to come.
-_NEGATED_HINT = re.compile(r"\b(?:not a|not|no|isn't a|ain't no)\s*$")
+_NEGATED_HINT = re.compile(r"\b(?:not a|not|no|isn't a|ain't no)\s*$"
+                           # "that word is vile": a word, not the grapevine
+                           r"|\b(?:that|this|the|a|one|which)\s*$")
 
 
 def not_yet_public(view: PostView) -> list[Hit]:
