@@ -206,9 +206,7 @@ def disclosure_matches(view: PostView) -> list[re.Match[str]]:
             r"#\w*employee\w*",
             r"\b(?:proud|happy|lucky)\s+to\s+work\s+(?:at|for|here)",
             # "proud to be on the security team here", "part of the transport crew at MSK"
-            rf"\b(?:proud|happy|lucky|honored|blessed)\s+to\s+(?:be|have\s+been)\s+(?:on|in|part\s+of)"
-            rf"\s+(?:the|this|our)\s+(?:[\w-]+\s+){{0,3}}?(?:team|crew|unit|department|staff|family)"
-            rf"\s+(?:here|at\s+(?:{org}))",
+            _TEAM_PRIDE.pattern + rf"\s+(?:here|at\s+(?:{org}))",
             # "11 years here", "been at MSK for 20 years"
             rf"\b(?:i've|i have|been|worked|working)\s+(?:been\s+)?(?:here|at\s+(?:{org}))\s+(?:for\s+)?"
             r"(?:\d+|a|ten|twenty|five|fifteen)\s+(?:years?|yrs)\b",
