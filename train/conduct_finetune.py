@@ -74,6 +74,43 @@ class Config:
     #: adapter updates are cut back to `rank` by SVD, so the artifact keeps its size and cost.
     swa_from: float = 0.0
     swa_every: float = 0.25
+    #: Auxiliary training targets, each on its own head that is used in training only
+    #: (multi-task): "targeted" (OLID level B, TIN vs UNT, on the offensive rows) and
+    #: "davidson:N" (every N-th of Davidson's training-part tweets, its offensive-or-not label).
+    #: Empty: the single-task recipe, unchanged.
+    aux: str = ""
+    aux_weight: float = 0.5
+
+
+def aux_targets(cfg: Config) -> list[str]:
+    """The auxiliary heads' names, in column order after the main label."""
+    return [a.split(":")[0] for a in cfg.aux.split(",") if a]
+
+
+def aux_rows(cfg: Config) -> list[data.Row]:
+    """Extra training rows the auxiliary targets bring (Davidson's, training part only)."""
+    for a in cfg.aux.split(","):
+        if a.startswith("davidson:"):
+            every = int(a.split(":")[1])
+            return [r for r in data.davidson()
+                    if data.part("davidson", r.id) == "train" and int(r.id) % every == 0]
+    return []
+
+
+def label_matrix(rows: Sequence[data.Row], cfg: Config) -> np.ndarray:
+    """Column 0 the main offensive label (NaN for auxiliary-only rows), then one column per
+    auxiliary target, NaN where a row has no such label."""
+    nan = float("nan")
+    out = np.full((len(rows), 1 + len(aux_targets(cfg))), nan, dtype=np.float32)
+    for i, r in enumerate(rows):
+        main = r.source != "davidson"
+        out[i, 0] = (r.offensive or 0) if main else nan
+        for j, name in enumerate(aux_targets(cfg), start=1):
+            if name == "targeted" and main and r.targeted is not None:
+                out[i, j] = r.targeted
+            elif name == "davidson" and not main:
+                out[i, j] = r.offensive or 0
+    return out
 
 
 @dataclass
@@ -190,8 +227,14 @@ def build(cfg: Config):  # type: ignore[no-untyped-def]
             self.head = nn.Linear(hidden, 1)
             nn.init.zeros_(self.head.weight)
             nn.init.zeros_(self.head.bias)
+            n_aux = len(aux_targets(cfg))
+            self.aux_head = nn.Linear(hidden, n_aux) if n_aux else None  # training only
+            if self.aux_head is not None:
+                nn.init.zeros_(self.aux_head.weight)
+                nn.init.zeros_(self.aux_head.bias)
 
-        def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor,
+                    with_aux: bool = False) -> torch.Tensor:
             n = ids.shape[1]
             x = self.emb_ln(self.word[ids] + self.pos[:n][None] + self.type0)
             x = self.drop(x)
@@ -202,7 +245,11 @@ def build(cfg: Config):  # type: ignore[no-untyped-def]
             for layer in self.layers:
                 x = layer(x, bias)
             pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
-            return self.head(self.drop(pooled)).squeeze(-1)
+            pooled = self.drop(pooled)
+            main = self.head(pooled)
+            if with_aux and self.aux_head is not None:
+                return torch.cat([main, self.aux_head(pooled)], dim=1)  # (batch, 1 + n_aux)
+            return main.squeeze(-1)
 
     return Classifier(), tok
 
@@ -309,14 +356,17 @@ def _cache_path(cfg: Config, rows: list[data.Row]) -> Path:
     return data.ROOT / "train" / ".cache" / f"finetune-{h.hexdigest()[:24]}.npz"
 
 
-def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type: ignore[no-untyped-def]
+def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int] | np.ndarray,  # type: ignore[no-untyped-def]
                 val_ids: list[list[int]], y_val: np.ndarray, cfg: Config,
                 ) -> tuple[dict[str, np.ndarray], int, float]:
-    """Train; keep the epoch with the best validation macro-F1 (model alone)."""
+    """Train; keep the epoch with the best validation macro-F1 (model alone). Labels: a list
+    (the main target) or a label_matrix (main, then auxiliary targets; NaN: no label)."""
     import torch
 
     t0 = time.time()
-    y_fit = torch.tensor([float(v) for v in y_fit_list])
+    multi = isinstance(y_fit_list, np.ndarray) and y_fit_list.shape[1] > 1
+    y_fit = (torch.tensor(y_fit_list) if multi
+             else torch.tensor([float(v) for v in np.asarray(y_fit_list).reshape(-1)]))
     # Adapter factors at cfg.lr; layer norms and head at cfg.head_lr.
     lora = [p for n, p in model.named_parameters() if "lora" in n]
     rest = [p for n, p in model.named_parameters() if p.requires_grad and "lora" not in n]
@@ -347,8 +397,12 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
         total, seen = 0.0, 0
         for k, chunk in enumerate(chunks):
             _, arr, mask = next(batches(fit_ids, chunk, len(chunk)))
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(model(arr, mask),
-                                                                        y_fit[chunk])
+            if multi:
+                loss = multi_task_loss(model(arr, mask, with_aux=True), y_fit[chunk],
+                                       cfg.aux_weight)
+            else:
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(model(arr, mask),
+                                                                            y_fit[chunk])
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -387,6 +441,21 @@ def train_model(model, fit_ids: list[list[int]], y_fit_list: list[int],  # type:
     return best[2], best[1], best[0]
 
 
+def multi_task_loss(logits, y, aux_weight: float):  # type: ignore[no-untyped-def]
+    """Mean binary cross-entropy of the main target over the rows that have it, plus
+    aux_weight times each auxiliary target's over the rows that have it."""
+    import torch
+
+    total = logits.new_zeros(())
+    for j in range(y.shape[1]):
+        has = ~torch.isnan(y[:, j])
+        if has.any():
+            part = torch.nn.functional.binary_cross_entropy_with_logits(logits[has, j],
+                                                                        y[has, j])
+            total = total + (part if j == 0 else aux_weight * part)
+    return total
+
+
 #: Candidate uncertain bands of the linear score; [0, 1.01) means the model decides alone.
 BANDS = [(lo / 100, hi / 100) for lo in range(0, 56, 5) for hi in [*range(60, 101, 5), 101]]
 BAND_SLACK = 0.003  # the narrowest band within this much of the best is kept (speed)
@@ -421,7 +490,7 @@ class Member:
 
 
 def train_member(cfg: Config, train_rows: list[data.Row], fit_ids: list[list[int]],
-                 y_fit: list[int], val_ids: list[list[int]], y_val: np.ndarray) -> Member:
+                 y_fit: list[int] | np.ndarray, val_ids: list[list[int]], y_val: np.ndarray) -> Member:
     """Train one member, or reuse it from train/.cache when the same data, weights and
     settings (seed included) were trained before."""
     import torch
@@ -478,8 +547,13 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
     if cfg.refit_epochs:
         fit_ids = fit_ids + val_ids
         fit_rows = fit_rows + val_rows
-    members = [train_member(replace(cfg, seed=seed), train_rows, fit_ids,
-                            [r.offensive or 0 for r in fit_rows], val_ids, y_val)
+    extra = aux_rows(cfg)
+    if extra:
+        print(f"auxiliary targets {aux_targets(cfg)}: +{len(extra)} Davidson rows", flush=True)
+        fit_ids, fit_rows = fit_ids + enc(extra), fit_rows + extra
+    y_fit: list[int] | np.ndarray = (label_matrix(fit_rows, cfg) if cfg.aux
+                                     else [r.offensive or 0 for r in fit_rows])
+    members = [train_member(replace(cfg, seed=seed), train_rows, fit_ids, y_fit, val_ids, y_val)
                for seed in seeds]
     # What numpy runs at clearpost's run time: the float16-rounded factors, member by member.
     pv, pt, probe = (np.zeros(len(val_ids)), np.zeros(len(test_ids)), np.zeros(len(probe_ids)))
@@ -621,6 +695,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--swa-from", type=float, default=0.0,
                     help="average the weights from this epoch position to the end (0: off)")
     ap.add_argument("--swa-every", type=float, default=Config.swa_every)
+    ap.add_argument("--aux", default="",
+                    help='auxiliary training targets: "targeted" and/or "davidson:N" (see Config)')
+    ap.add_argument("--aux-weight", type=float, default=Config.aux_weight)
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args(argv)
     tr, te = rows()
@@ -628,7 +705,8 @@ def main(argv: list[str] | None = None) -> None:
         tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
     cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads,
                  base=args.base, batch=args.batch, refit_epochs=args.refit_epochs,
-                 swa_from=args.swa_from, swa_every=args.swa_every)
+                 swa_from=args.swa_from, swa_every=args.swa_every, aux=args.aux,
+                 aux_weight=args.aux_weight)
     lo, hi, t = (float(x) for x in args.cascade.split(","))
     res = run(tr, te, cfg, [int(x) for x in args.seeds.split(",")],
               ((lo, hi), t) if args.refit_epochs else None)

@@ -389,7 +389,9 @@ def test_round38_39_professionalism_forms() -> None:
     "shoutout to Gary in billing, the dumbest most useless man I've ever had to work with",
 ])
 def test_round42_harassment_fires(text: str) -> None:
-    assert fired(text, "harassment"), text
+    # the rule forms, not the learned stage (which caught the second before the form existed)
+    hit = finding(text, "harassment")
+    assert hit is not None and "learned" not in {e.kind for e in hit.evidence}, text
 
 
 @pytest.mark.parametrize("text", [
@@ -405,8 +407,10 @@ def test_round42_harassment_near_misses(text: str) -> None:
 
 
 def test_using_before_a_work_event_is_at_work() -> None:
-    assert fired("took an edible before the two-hour safety training and honestly? peak learning",
-                 "professionalism")
+    hit = finding("took an edible before the two-hour safety training and honestly? peak learning",
+                  "professionalism")
+    # the intoxication form, not the learned tone model (which caught it before the form)
+    assert hit is not None and {e.kind for e in hit.evidence} == {"intoxication"}
 
 
 # --- round 43 ---------------------------------------------------------------------------------

@@ -364,5 +364,7 @@ def test_a_network_name_is_no_secret() -> None:
 
 
 def test_a_password_given_a_sentence_later() -> None:
-    assert fired("who put the wifi password for the staff network on a post-it in the break room. "
-                 "it's Maple!Door42 btw", "confidential")
+    hit = finding("who put the wifi password for the staff network on a post-it in the break "
+                  "room. it's Maple!Door42 btw", "confidential")
+    # the credential itself is the evidence, not the learned stage's whole sentence
+    assert hit is not None and [e.text for e in hit.evidence] == ["Maple!Door42"]
