@@ -452,3 +452,34 @@ def test_round44_forms() -> None:
             "stop. That word is vile.")
     assert not fired(text, "harassment") and not fired(text, "professionalism")
     assert not fired(text, "not-yet-public")
+
+
+# --- round 45 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "kind"), [
+    ("@quackwatch_fan you gr1fting cl0wn, selling detox drips to sick people", "insult"),
+    ("keep it up and someone's gonna make sure you never open that clinic again", "threat"),
+    ("friendly reminder that I know exactly where Brenda from scheduling parks 🙂", "threat"),
+    ("2nd family of Somalis on my street this year 🐀🐀 there goes the neighborhood", "hate"),
+    ("heads up Bayside: Walt Kerrigan waters down the kids' antibiotics to pocket the difference",
+     "accusation"),
+])
+def test_round45_harassment_forms(text: str, kind: str) -> None:
+    hit = finding(text, "harassment")
+    assert hit is not None and kind in {e.kind for e in hit.evidence}, text
+
+
+@pytest.mark.parametrize("text", [
+    "took the kids to see the clowns at the circus, they loved it",
+    "I'm gonna make sure you never forget this birthday 🎂",
+    "a family of Pakistanis moved in downstairs and brought us biryani, best neighbors ever",
+    "the recipe says to water down the sauce if it gets too thick",
+])
+def test_round45_harassment_near_misses(text: str) -> None:
+    assert not fired(text, "harassment"), text
+
+
+def test_drinking_before_a_shift_named_by_its_hour() -> None:
+    hit = finding("2 white claws in the parking lot before a 7p is self care actually 🥴",
+                  "professionalism")
+    assert hit is not None and "white claws" in {e.text for e in hit.evidence}
+    assert not fired("2 white claws at the beach on my day off 🥴", "professionalism")

@@ -368,3 +368,22 @@ def test_a_password_given_a_sentence_later() -> None:
                   "room. it's Maple!Door42 btw", "confidential")
     # the credential itself is the evidence, not the learned stage's whole sentence
     assert hit is not None and [e.text for e in hit.evidence] == ["Maple!Door42"]
+
+
+def test_round45_results_held_for_a_meeting() -> None:
+    text = ("Can't say a word till the plenary but... remember our trial everyone laughed at? "
+            "the OS curves don't lie 🍾")
+    assert fired(text, "confidential") and fired(text, "not-yet-public")
+    assert not fired("can't wait till the plenary tomorrow, Dr. Okafor's talk on our trial will "
+                     "be great", "confidential")
+
+
+def test_round45_soft_hints() -> None:
+    assert fired("Sloan's got something coming to Poughkeepsie 🏥 can't say more yet but think: "
+                 "no more driving to the city for infusions", "not-yet-public")
+    # after praise, "watch this space" points at nothing to come
+    assert not fired("Few places do what Memorial Sloan Kettering does in early drug development. "
+                     "The pace of their first-in-human program is remarkable. Watch this space.",
+                     "not-yet-public")
+    assert fired("Memorial Sloan Kettering's Nassau site is getting bigger. Watch this space 👀",
+                 "not-yet-public")

@@ -172,3 +172,17 @@ def test_round44_crypto_with_the_role() -> None:
                  "moons 🚀 #crypto", "name-logo-endorsement")
     assert not fired("Sloan Kettering scientist here, reading about crypto scams targeting "
                      "patients. Be careful out there", "name-logo-endorsement")
+
+
+def test_round45_role_products_candidates_and_the_logo() -> None:
+    assert fired("As a surgeon at Memorial Sloan Kettering, NoteNest is the app I tell my residents "
+                 "to get. Use my referral link for 3 months free", "name-logo-endorsement")
+    assert fired("everything in my Sloan Kettering work bag, all linked in my Amazon storefront "
+                 "(I earn from qualifying purchases)", "name-logo-endorsement")
+    assert fired("MSK docs for Rafael Ortega! 🗳️ see you Saturday", "name-logo-endorsement")
+    assert fired("made a flyer for our block's animal-rescue fundraiser and slapped the MSK logo "
+                 "on it lol", "name-logo-endorsement")
+    assert not fired("made a flyer for the unit potluck and put the MSK logo on it",
+                     "name-logo-endorsement")
+    assert not fired("As a nurse at MSK, I've learned to sit with families in the hard moments",
+                     "name-logo-endorsement")

@@ -167,3 +167,11 @@ def test_round43_forms() -> None:
                      "I'd ask about switching, it helps a lot of people", "phi")
     assert fired("@Gary Pruitt good to see you at your port flush Friday!! hang in there",
                  "phi")
+
+
+def test_a_poems_author_and_copyright_holder_are_no_patients() -> None:
+    text = ("this poem wrecked me so here's the whole thing\n\n'Ward Lights' by Helen Marchetti\n\n"
+            "the hallway hums its one long note,\nwe chart the dark in careful ink\n\n"
+            "Copyright © 2019 Helen Marchetti. All rights reserved.")
+    assert not fired(text, "phi")
+    assert fired("Helen Marchetti on 12 finally got her chart reviewed before chemo", "phi")

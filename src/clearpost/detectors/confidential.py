@@ -339,14 +339,24 @@ WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant
                         "cant tell anyone", "not allowed to say", "can't talk about it yet",
                         "cant talk about it yet", "not supposed to share", "keep an eye on",
                         "let's just say", "lets just say", "between us", "can't say anything",
-                        "cant say anything", "cantsayanything"})
+                        "cant say anything", "cantsayanything", "can't say a word",
+                        "cant say a word", "cannot say a word"})
+#: Hints that only point somewhere ("watch this space"): news only next to something to come
+#: (a claim, another hint, a time or "something"); after praise they are praise.
+SOFT_HINTS = frozenset({"watch this space", "keep an eye on", "keep your eyes on",
+                        "keep your eye on", "stay tuned"})
+_FORWARD = re.compile(r"\b(?:soon|shortly|upcoming|coming (?:soon|up|to|this|next|in)|"
+                      r"(?:is|are|'s|'re) coming\b|something|big news|news|announcement|details|"
+                      r"next (?:week|month|year|quarter|spring|summer|fall|autumn|winter|few)|"
+                      r"this (?:spring|summer|fall|autumn|winter|year|month|week|quarter)|"
+                      r"in (?:a few|the coming) (?:days|weeks|months)|yet)\b|👀|🏗")
 _WORK_SUBJECT = re.compile(
     r"\b(?:leadership|management|(?:our|my|the) (?:\w+ ){0,2}(?:hospital|department|dept|center|lab|team|unit|"
     r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"
     r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement|"
     r"(?:our|my) (?:\w+ )?(?:folks|people|staff|nurses|colleagues|coworkers|residents|doctors|"
     r"researchers|scientists)|radiology|oncology|nursing|pharmacy|pediatrics|pathology|"
-    r"cardiology|anesthesia|infusion|icu|a certain (?:\w+ )?(?:hospital|center|institution|employer))\b")
+    r"cardiology|anesthesia|infusions?|icu|a certain (?:\w+ )?(?:hospital|center|institution|employer))\b")
 _WINKS = frozenset({"shhh", "shh", "🤫", "🤐", "let's just say", "lets just say"})
 #: Markers of unpublished results: by the labelling convention these are news not yet public.
 _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpublished",
@@ -384,6 +394,20 @@ _NOT_OUT_YET = word_start(
     re.IGNORECASE)
 
 
+#: Results held back for a meeting: "can't say a word till the plenary but … the OS curves
+#: don't lie". The timing alone is no secret ("can't wait till the plenary"); with the
+#: author's own trial and an outcome it is an embargoed result.
+_UNTIL_PRESENTED = word_start(
+    r"\b(?:till|til|until|before) (?:the |our |my |it's |its |we )?(?:plenary|late[- ]breaker|"
+    r"podium|presentation|present|abstract (?:release|drops?|goes live)|embargo lifts?|"
+    r"(?:asco|ash|esmo|aacr|sabcs|ascocancer) (?:plenary|meeting|presentation|talk))\b", re.IGNORECASE)
+_RESULT_WORDS = re.compile(r"\b(?:os|pfs|orr|dfs|efs|curves?|survival|response rate|responses|"
+                           r"endpoint|hazard ratio|readout|the data|the results|numbers)\b",
+                           re.IGNORECASE)
+_OWN_STUDY = re.compile(r"\b(?:our|my|we) (?:\w+ ){0,2}(?:trial|study|arm|cohort|phase)\b|"
+                        r"\b(?:when we|we) (?:opened|launched|started|ran)\b", re.IGNORECASE)
+
+
 def unpublished_result(view: PostView) -> list[Span]:
     """Spans that state results or releases as not yet out (see _EARLY_LOOK); computed once
     per post (both rules ask)."""
@@ -409,10 +433,14 @@ def _unpublished_result(view: PostView) -> list[Span]:
 
 def _unpublished_forms(view: PostView) -> list[Span]:
     lower = view.lower
-    if not ("yet" in lower or "release" in lower or "embargo" in lower or "not" in lower
+    if not ("yet" in lower or "til" in lower or "release" in lower or "embargo" in lower or "not" in lower
             or "n't" in lower or "isnt" in lower or "hasnt" in lower or _DIGIT.search(lower)):
         return []  # each form needs one of these: most posts skip the patterns
     out = [Span(m.start(), m.end(), "marker") for m in _NOT_OUT_YET.finditer(view.text)]
+    until = _UNTIL_PRESENTED.search(view.text) if ("til" in lower or "before" in lower) else None
+    result = _RESULT_WORDS.search(view.text) if until else None
+    if until and result and _OWN_STUDY.search(view.text):
+        out += [Span(until.start(), until.end(), "marker"), Span(result.start(), result.end(), "marker")]
     looks = list(_EARLY_LOOK.finditer(view.text)) if _DIGIT.search(lower) else []
     if looks:
         outcome = _OUTCOME.search(view.text)
@@ -467,6 +495,8 @@ def not_yet_public(view: PostView) -> list[Hit]:
     plans = list(_plan_pattern(view).finditer(view.lower))
     if not plans:  # a wink ("shhh", 🤫) is news only next to a claim
         hints = [h for h in hints if h.phrase not in _WINKS]
+        if all(h.phrase in SOFT_HINTS for h in hints) and not _FORWARD.search(view.lower):
+            hints = []  # "… is remarkable. Watch this space.": praise, nothing to come
     if not hints and not unpublished and (not plans or _own_plan(view, plans)):
         return learned_disclosure(view, NOT_YET_PUBLIC_MODEL)
     if _PUBLIC_SOURCE.search(view.text) or _links_to_org_site(view):

@@ -21,7 +21,9 @@ _ROLE_INVOKED = (
     # the author's own work there, said to lend it weight: "I run a cancer biology lab at MSK"
     r"|\b(?:i|we) (?:run|lead|direct|head|manage) (?:a|an|the|our|my) (?:[\w-]+ ){{0,3}}"
     r"(?:lab|clinic|unit|team|program|service|department)s? (?:at|in) (?:{org})\b"
-    r"|\bi(?:'m| am) (?:a|an|the) (?:[\w-]+ ){{0,3}}at (?:{org})\b")
+    r"|\bi(?:'m| am) (?:a|an|the) (?:[\w-]+ ){{0,3}}at (?:{org})\b"
+    # "As a surgeon at MSK, I've tried every app": the role as the reason to trust the pitch
+    r"|\bas (?:an?|the) (?:[\w-]+ ){{1,3}}(?:at|with|from) (?:{org})\b")
 # The code itself is matched case-sensitively: "code SAVE20" is a discount, "code below:" is not.
 _PROMO_EXTRA = re.compile(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?(?i:% off)\b|\b(?i:code) [A-Z]{3,}"
                           # selling: "$25 each or 2 for $45, DM me to order"
@@ -38,7 +40,9 @@ _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him
                              # the Pipeline march", "Sloan Kettering nurses say NO to fracking"
                              r"|\bto the (?:[\w'-]+ ){1,6}(?:march|rally|protest|vigil|walkout|demonstration)\b"
                              r"|\b(?:nurses|doctors|staff|employees|workers|scientists|physicians|researchers) "
-                             r"(?:say|says) (?:no|yes) to\b",
+                             r"(?:say|says) (?:no|yes) to\b"
+                             # the ballot box: "MSK docs for Rafael Ortega! 🗳️"
+                             r"|🗳",
                              re.IGNORECASE)
 
 
@@ -153,14 +157,22 @@ def _name_logo(view: PostView) -> list[Hit]:
         ev += [Span(m.start(), m.end(), "promotion") for m in promo_extra[:1]]
     if politics or politics_extra:
         kinds.append("a political cause or candidate")
+        ev += [Span(m.start, m.end, "politics") for m in politics[:2]]
+        ev += [Span(m.start(), m.end(), "politics") for m in politics_extra[:1]]
     giving = _GIVING.search(view.lower) if role else None
     if giving and not _own_campaign(view) and not _giving_to_org_re(view).match(view.lower, giving.end()):
         # the role lent to an outside cause: "As an MSK surgeon, I'm asking you to give to
         # Harbor Paws Animal Rescue this Giving Tuesday"
         kinds.append("an outside cause")
         ev.append(Span(giving.start(), giving.end(), "cause"))
-        ev += [Span(m.start, m.end, "politics") for m in politics[:2]]
-        ev += [Span(m.start(), m.end(), "politics") for m in politics_extra[:1]]
+    logo = _logo_used_re(view).search(view.lower) if "logo" in view.lower else None
+    if logo and not kinds and not _own_campaign(view):
+        # the logo itself put on the author's flyer, shirt or shop: "slapped the MSK logo on
+        # our block's animal-rescue fundraiser flyer"
+        cause = _CAUSE.search(view.lower)
+        if cause or _SALE.search(view.lower) or promo:
+            kinds.append("an outside cause" if cause else "a product")
+            ev.append(Span(logo.start(), logo.end(), "logo"))
     if not kinds:
         return []
     if kinds == ["a product"] and not promo_extra and _own_campaign(view):
@@ -188,6 +200,16 @@ def _giving_to_org_re(view: PostView) -> re.Pattern[str]:
     return pat
 
 
+def _logo_used_re(view: PostView) -> re.Pattern[str]:
+    pat: re.Pattern[str] = view.policy.memo("logo-used-re", lambda: re.compile(
+        r"\b(?:put|puts|putting|slap|slapped|slapping|add|added|adding|stick|stuck|sticking|use|"
+        r"used|using|print|printed|printing|threw|throw)\s+(?:the|our|an?|that)\s+(?:"
+        + policy_org_alternation(view.policy) + r")\s+logo\b"))
+    return pat
+
+
+_CAUSE = re.compile(r"\b(?:donat\w*|fundrais\w*|charity|charities|rescue|cause|raffle|benefit|"
+                    r"walkathon|5k|gofundme|nonprofit|non-profit)\b")
 _DONATION = re.compile(r"\b(?:donat\w*|fundrais\w*|sponsor me|pledge|raise \$?\d|raising)\b")
 _SALE = re.compile(r"\b(?:buy|shop|affiliate|order|discount|sale|merch)\b")
 

@@ -322,8 +322,9 @@ _COLLEAGUE_BEFORE = re.compile(
     r"attending|fellow|intern|surgeon|doctor|tech|manager|director|supervisor|coworker|co-worker|"
     r"colleague|pharmacist|therapist|scheduler|coordinator)\s+(?:(?:on|in|from|at)\s+(?:our|the|my)"
     r"\s+\w+\s*)?,\s*$", re.IGNORECASE)
-#: A book's author: "the first chapter of The Quiet Ward by Margaret Ellison".
-_TITLE_BY = re.compile(r"(?:\b(?-i:[A-Z]\w+)\s+){2,}by\s+$")
+#: A work's author: "the first chapter of The Quiet Ward by Margaret Ellison", "'Ward
+#: Lights' by Helen Marchetti".
+_TITLE_BY = re.compile(r"(?:(?:\b[A-Z]\w+\s+){2,}|['‘\"“][^'’\"”\n]{1,60}['’\"”]\s*)by\s+$")
 _COLLEAGUE_ROLE = re.compile(r"^,?\s*(?:our|the|my)?\s*(?:new\s+)?(?:nurse manager|charge nurse|"
                              r"manager|director|chief|colleague|coworker|co-worker|fellow|intern|"
                              r"np|pa|rn|md|resident physician|attending|surgeon)\b", re.IGNORECASE)
