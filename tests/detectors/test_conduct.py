@@ -457,6 +457,7 @@ def test_round44_forms() -> None:
 # --- round 45 ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "kind"), [
     ("@quackwatch_fan you gr1fting cl0wn, selling detox drips to sick people", "insult"),
+    ("@kev you st*pid cl0wn, nobody asked", "insult"),
     ("keep it up and someone's gonna make sure you never open that clinic again", "threat"),
     ("friendly reminder that I know exactly where Brenda from scheduling parks 🙂", "threat"),
     ("2nd family of Somalis on my street this year 🐀🐀 there goes the neighborhood", "hate"),
@@ -470,6 +471,7 @@ def test_round45_harassment_forms(text: str, kind: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "took the kids to see the clowns at the circus, they loved it",
+    "thank you clown college for the memories",
     "I'm gonna make sure you never forget this birthday 🎂",
     "a family of Pakistanis moved in downstairs and brought us biryani, best neighbors ever",
     "the recipe says to water down the sauce if it gets too thick",

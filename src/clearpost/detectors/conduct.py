@@ -140,7 +140,8 @@ _STRONG_INSULT = re.compile(
     r"natural selection (?:is undefeated|at work|wins|doing its job)|darwin award\w*|"
     r"quacks?|grifters?|charlatans?|snake[- ]oil (?:salesm[ae]n|sellers?|peddlers?)|pill mill|"
     # "you clown" to someone's face, "grifting clown" of anyone ("the clowns" at a circus is not)
-    r"(?:(?<=\byou )|(?<=\bu ))clowns?|grifting (?:clowns?|frauds?|quacks?|hacks?)|"
+    r"(?:(?<=\byou )|(?<=\bu ))(?:\S+ )?clowns?\b(?! (?:college|school|show|car|costume|makeup|nose|shoes|fish|act|suit|"
+    r"wig|party|emoji|cars))|grifting (?:clowns?|frauds?|quacks?|hacks?)|"
     r"(?:couldn't|could not|can't|cannot) (?:run|organi[sz]e|manage|lead|plan) an? "
     r"(?:[\w-]+ ){0,3}(?:conga line|group chat|potluck|fire drill|carpool|birthday party|"
     r"sock drawer|piss-up in a brewery)|"
