@@ -158,3 +158,15 @@ def test_round44_forms() -> None:
                      "a comment. Please call your care team's after-hours line", "medical-advice")
     assert fired("pharmacist here, post your med list below and I'll tell you which ones you can "
                  "drop", "medical-advice")
+
+
+def test_round46_forms() -> None:
+    assert fired("OP, for the mouth sores from your 5FU, swish with salt + baking soda 4x a day "
+                 "and stop using your regular toothpaste", "medical-advice")
+    assert fired("Not sure about surgery vs surveillance? Send me the path report by DM and I'll "
+                 "tell you which way I'd go", "medical-advice")
+    assert fired("With that PET and a BRAF mutation I wouldn't mess around, ask for the "
+                 "immunotherapy trial", "medical-advice")
+    assert fired("scanxiety hack: take one of your mom's lorazepam the night before", "medical-advice")
+    assert not fired("Send me the report by Friday and I'll tell you if the budget works",
+                     "medical-advice")

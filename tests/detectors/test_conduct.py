@@ -485,3 +485,37 @@ def test_drinking_before_a_shift_named_by_its_hour() -> None:
                   "professionalism")
     assert hit is not None and "white claws" in {e.text for e in hit.evidence}
     assert not fired("2 white claws at the beach on my day off 🥴", "professionalism")
+
+
+# --- round 46 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "if Dwayne from dietary blocks my cart ONE more time im putting him thru the wall. not playin",
+    "@kara.pacu_rn park in my spot again and your side mirrors are gonna have a very bad day 🙂",
+    "saw a man in a turban at the DMV, didn't know they let them drive now 😂",
+    "congrats to our chief on the award, quite a feat for someone with the bedside manner of a "
+    "parking ticket",
+])
+def test_round46_harassment_forms(text: str) -> None:
+    hit = finding(text, "harassment")
+    assert hit is not None and "learned" not in {e.kind for e in hit.evidence}, text
+
+
+@pytest.mark.parametrize("text", [
+    "the movers are putting the couch through the door sideways, wish us luck",
+    "a woman in a hijab helped me carry my groceries up the stairs today, made my week",
+    "my grandma has the bedside manner of a saint, miss her every day",
+])
+def test_round46_harassment_near_misses(text: str) -> None:
+    assert not fired(text, "harassment"), text
+
+
+def test_round46_professionalism_forms() -> None:
+    hit = finding("shots in the locker room before the unit party bc we earned it 🥃", "professionalism")
+    assert hit is not None and {e.kind for e in hit.evidence} == {"intoxication"}
+    hit = finding("family member asks if his dad's port can charge his phone. the gene pool is a "
+                  "puddle 💀", "professionalism")
+    assert hit is not None and "venting" in {e.kind for e in hit.evidence}
+    # a colleague's handle is a work target: the threat is unprofessional too
+    assert fired("@kara.pacu_rn park in my spot again and your side mirrors are gonna have a very "
+                 "bad day 🙂", "professionalism")
+    assert not fired("shots at the bar for Jess's birthday saturday 🥃", "professionalism")

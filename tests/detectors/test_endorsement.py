@@ -186,3 +186,10 @@ def test_round45_role_products_candidates_and_the_logo() -> None:
                      "name-logo-endorsement")
     assert not fired("As a nurse at MSK, I've learned to sit with families in the hard moments",
                      "name-logo-endorsement")
+
+
+def test_round46_campaign_slogans() -> None:
+    assert fired("Memorial Sloan Kettering scientists for Rafael Ortega! Support Rafael in the June "
+                 "primary", "name-logo-endorsement")
+    assert not fired("MSK nurses for better primary care access: our new clinic opens Monday",
+                     "name-logo-endorsement")

@@ -175,3 +175,9 @@ def test_a_poems_author_and_copyright_holder_are_no_patients() -> None:
             "Copyright © 2019 Helen Marchetti. All rights reserved.")
     assert not fired(text, "phi")
     assert fired("Helen Marchetti on 12 finally got her chart reviewed before chemo", "phi")
+
+
+def test_a_greeted_reader_given_advice_is_no_patient() -> None:
+    text = "Hi Doreen, pharmacist here 💊 if the lorazepam isn't working you can just take 2 of them"
+    assert not fired(text, "phi") and fired(text, "medical-advice")
+    assert not fired("MSK scientists for Rafael Ortega! a champion for cancer research", "phi")

@@ -55,7 +55,9 @@ _DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|(?-i:g)|grams?|tab
                    r"at night|each))?"
                    # a count and a time with no unit: "2 of these every morning", "37.5 at bedtime"
                    r"|\b\d[\d.]* (?:of (?:these|those|them)\b[^.!?\n]{0,30}?)?(?:every (?:morning|night)|"
-                   r"at bedtime|before bed)\b", re.IGNORECASE)
+                   r"at bedtime|before bed)\b"
+                   # a frequency: "swish … 4x a day", "3 times daily"
+                   r"|\b\d+\s?(?:x|times)\s?(?:a day|daily|per day|a night|nightly)\b", re.IGNORECASE)
 _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|statin|olol|"
                           r"cillin|mycin|floxacin|tidine|prazole|platin|taxel|rubicin|xaban|"
                           r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline|vir|"
@@ -94,6 +96,11 @@ _OFFER = word_start(
     r"medication list|medications|prescriptions)\b[^\n]{0,60}?"
     r"\bi(?:'ll| will| can)\b"
     r"|\bi(?:'ll| will| can)\s+tell you what (?:it|they|that|this) (?:says?|means?)\b"
+    # "Send me the path report by DM and I'll tell you which way I'd go"
+    r"|\b(?:dm|message|send|email|show|pm|forward)\s+me\s+(?:the|your|ur)\s+(?:ct|mri|pet|scans?|"
+    r"(?:path|pathology|biopsy|radiology|imaging|ct|mri|pet|scan) reports?|labs|biopsy|pathology|"
+    r"x-?rays?|bloodwork|slides)\b[^.!?\n]{0,40}?"
+    r"\b(?:i'll|i will|and i)\s+(?:tell|let you know|say|walk you through|explain|go over|read)\b"
     r"|\b(?:that|it|this|your \w+) sounds? (?:benign|harmless|fine|like nothing)\b[^.!?\n]{0,60}"
     r"\bi (?:wouldn't|would not|wouldnt) (?:bother|worry)\b"
     r"|\b(?:me to|i can|i'll|i will|happy to|glad to)\s+(?:look at|read|review|check|go over|"
@@ -119,7 +126,10 @@ _ADDRESSED = re.compile(
     r"(?:dms|inbox|comments|replies|mentions)|don't bother (?:calling|asking|telling) your|"
     # the reader's relative's case: "for your dad's mouth sores"
     r"(?:for|about|with) (?:your|ur) (?:mom|dad|mother|father|husband|wife|partner|son|daughter|"
-    r"kid|child|baby|sister|brother|grandma|grandpa)(?:'s)?\b)",
+    r"kid|child|baby|sister|brother|grandma|grandpa)(?:'s)?\b|"
+    # the reader's own findings: "with that PET and a BRAF mutation I wouldn't mess around"
+    r"\bwith (?:that|those|your|ur) (?:\w+ )?(?:pet|ct|mri|scans?|results?|labs?|numbers|mutation|"
+    r"diagnosis|psa|gleason|stage|grade|margins)\b|^\s*op\b[,:]?)",
     re.IGNORECASE,
 )
 #: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the
@@ -205,7 +215,7 @@ def detect(view: PostView) -> list[Hit]:
                          "advice_model": round(learned[2], 3) if learned else None})]
 
 
-_GREETING = re.compile(r"\s*(?:(?:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*(?:[!,]|(?=\s+(?:you|u)\s))")
+_GREETING = re.compile(r"\s*(?:(?i:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*(?:[!,]|(?=\s+(?:you|u)\s))")
 
 
 def _greeted(view: PostView) -> re.Match[str] | None:
@@ -215,7 +225,7 @@ def _greeted(view: PostView) -> re.Match[str] | None:
     return m if m and not is_common_word(view.policy, m.group(1)) else None
 
 
-_YOUR_BEFORE = re.compile(r"\b(?:your|ur)\s+(?:[a-z]+\s+)?$")
+_YOUR_BEFORE = re.compile(r"\b(?:your|ur)\s+(?:[a-z']+\s+)?$")
 
 
 def _owned(view: PostView, objects: list[Match], drugs: list[re.Match[str]]) -> bool:

@@ -138,6 +138,10 @@ _STRONG_INSULT = re.compile(
     r"(?:that|this|his|her|their|your) (?:personality|face|attitude|brain)|"
     r"(?:your|his|her|their) (?:parents|mom|mother|dad|father) should(?:'ve| have) stopped\b|"
     r"natural selection (?:is undefeated|at work|wins|doing its job)|darwin award\w*|"
+    # "the bedside manner of a parking ticket"
+    r"(?:bedside manner|personality|charisma|warmth|empathy|people skills) of an? (?:[\w-]+ )?(?:parking "
+    r"ticket|brick|rock|wet (?:sock|blanket|noodle)|dmv|tax audit|traffic cone|cardboard box|toaster|"
+    r"root canal|doorknob|potato|cactus|dead fish|vending machine|speed bump)|"
     r"quacks?|grifters?|charlatans?|snake[- ]oil (?:salesm[ae]n|sellers?|peddlers?)|pill mill|"
     # "you clown" to someone's face, "grifting clown" of anyone ("the clowns" at a circus is not)
     r"(?:(?<=\byou )|(?<=\bu ))(?:\S+ )?clowns?\b(?! (?:college|school|show|car|costume|makeup|nose|shoes|fish|act|suit|"
@@ -316,6 +320,10 @@ _GROUP_HATE = re.compile(
 #: Telling someone they do not belong for who they are: "ppl like her have no business running
 #: an american hospital", "go live in a nursing home where u belong".
 _EXCLUSION = re.compile(
+    # mocked for a faith's dress: "a lady in a hijab … didn't know they let them out alone"
+    r"\b(?:in|wearing) (?:a|an|her|his|their) (?:hijab|burqa|burka|niqab|turban|yarmulke|kippah|"
+    r"headscarf)\b[^.!?\n]{0,80}?\b(?:(?:they|you) let (?:them|her|him|those)|let (?:them|her|him) out|"
+    r"allowed to (?:drive|work|vote|leave))\b|"
     r"\b(?:people|ppl|folks|someone|anyone|women|men|girls|guys) like (?:her|him|them|that|you|u|"
     r"this one|these|those)\s+(?:have|has|got)\s+no business\b"
     r"|\b(?:people|ppl|folks) like (?:her|him|them|you|u) (?:don't|dont|do not|shouldn't|should not|"
@@ -462,7 +470,12 @@ def _work_target(view: PostView) -> bool:
     """Whether the post is aimed at work: a place, team or colleague's role."""
     roles: re.Pattern[str] = view.policy.memo("work-role-re", lambda: re.compile(
         r"\b(?:" + (_nouns_re(view.policy.lexicon("work_roles")) or "(?!)") + r")\b"))
-    return bool(_WORK_PLACES.search(view.text) or roles.search(view.lower))
+    return bool(_WORK_PLACES.search(view.text) or roles.search(view.lower)
+                or ("@" in view.text and _ROLE_HANDLE.search(view.lower)))
+
+
+#: A colleague by handle: "@jenna.preop_rn", "@mike_cna".
+_ROLE_HANDLE = re.compile(r"@[\w.]*[._](?:rn|bsn|np|cna|lpn|crna|pharmd|md)\b")
 
 
 _PATIENT_TARGET = word_start(r"\b(?:pts?|patients?|family members?|families|visitors?|"
@@ -857,6 +870,13 @@ _THREAT = word_start(
     r"|\b(?:somebody|someone|people|whoever|everyone|some people)\b[^.!?\n]{0,40}?\b(?:is|are) "
     r"(?:going to|gonna) (?:regret (?:it|this|that)|pay for (?:it|this|that)|get hurt)\b"
     r"|\baccidents (?:can |do |will )?happen\b(?=[^\n]{0,80}?(?:just say|jus say|😉|🙂|wink))"
+    # "im putting him thru the wall", "your side mirrors are gonna have a very bad day 🙂🔨"
+    r"|\b(?:i'?m|im|i am|i'll|ill|i will|gonna)\s+(?:gonna\s+|going to\s+)?(?:put|putting|throw|"
+    r"throwing|send|sending)\s+(?:him|her|them|you|u)\s+(?:thru|through)\s+(?:a|the|that)\s+"
+    r"(?:wall|window|door|floor)\b"
+    r"|\b(?:your|ur|his|her|their)\s+(?:car|tires?|side ?mirrors?|mirrors|windshield|windows|"
+    r"locker|bike)\s+(?:is|are|'s|'re)\s+(?:gonna|going to)\s+(?:have a (?:very |really )?bad day|"
+    r"get (?:keyed|slashed|smashed|broken))\b"
     r"|(?:just saying|consequences)[^\n]{0,80}?\baccidents (?:can |do |will )?happen\b",
 )
 _ALLEGED = re.compile(r"\b(?:accused of|charged with|convicted of|pleaded guilty|pled guilty|"
@@ -1038,6 +1058,10 @@ def harassment(view: PostView) -> list[Hit]:
 
 _MILD = frozenset({"damn", "dammit", "crap", "crappy", "hell no", "piss", "pissed", "omfg", "wtf"})
 _USING_AT_WORK = re.compile(
+    # "shots in the locker room before the party", "an edible in the call room"
+    r"\b(?:shots|drinks|beers|a beer|an edible|edibles|a joint|a blunt|a bowl)\s+(?:in|at) the "
+    r"(?:locker room|break room|supply closet|med room|nurses'? station|call room|stairwell|"
+    r"clean utility|dirty utility)\b|"
     r"\b(?:(?:took|had|did|downed|threw back|smoked|ate|split)\s+(?:a |an |some |my )?(?:couple "
     r"(?:of )?|few |two |three )?(?:shots|drinks|beers|glass(?:es)? of wine|edibles?|joints?|"
     r"shots? of \w+)|got high|got drunk|lit (?:a|up a) (?:joint|blunt|bowl))\b[^.!?\n]{0,25}\b"
@@ -1093,6 +1117,9 @@ _DEATH_POOL = re.compile(r"\b(?:betting pool|bets?|wager\w*|odds|over/under)\b[^
 _MOCKING = re.compile(r"\b(?:bleat|squeal|whin|cry|cries|cried|scream|wail|sob|squawk|screech|"
                       r"blubber)\w* like an? (?:goat|pig|baby|toddler|child|little girl|sheep|"
                       r"banshee|seal|chicken)\b"
+                      # "the gene pool is a puddle", "the shallow end of the gene pool"
+                      r"|\bgene pool (?:is|was) (?:a puddle|shallow|a kiddie pool|drying up)\b|"
+                      r"\bshallow end of the gene pool\b"
                       # laughing at someone to their face: "keep a straight face", "try not to laugh"
                       r"|\b(?:keep|keeping|kept) a straight face\b|\b(?:try|trying|tried) (?:so hard )?"
                       r"not to (?:laugh|crack up|lose it)\b")

@@ -42,7 +42,11 @@ _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him
                              r"|\b(?:nurses|doctors|staff|employees|workers|scientists|physicians|researchers) "
                              r"(?:say|says) (?:no|yes) to\b"
                              # the ballot box: "MSK docs for Rafael Ortega! 🗳️"
-                             r"|🗳",
+                             r"|🗳"
+                             # "scientists for Rafael Ortega!", "support Rafael in the June primary"
+                             r"|\b(?:nurses|doctors|docs|scientists|physicians|researchers|staff|"
+                             r"employees|workers) for (?-i:[A-Z][a-z]+ [A-Z][a-z]+)\s*!"
+                             r"|\bin the (?:\w+ )?(?:primary|primaries|runoff|general election)\b(?! care)",
                              re.IGNORECASE)
 
 

@@ -60,7 +60,10 @@ _INSIDER_SCREEN = re.compile(_INSIDER.pattern)  # on lower-cased text: 5x faster
 #: A name on a ballot or in someone else's job, not a patient: "vote for Nadia Ferrante for
 #: State Assembly", "Gary Pettibone, sales manager at Route 9 Honda".
 _CANDIDATE_BEFORE = re.compile(r"\b(?:vote|voting|voted|elect|re-?elect|endorse|endorsing|support|"
-                               r"supporting) (?:for )?$", re.IGNORECASE)
+                               r"supporting) (?:for )?$"
+                               # a campaign slogan: "MSK scientists for Rafael Ortega!"
+                               r"|\b(?:nurses|doctors|docs|scientists|physicians|researchers|staff|"
+                               r"employees|workers|moms|teachers|neighbors) for $", re.IGNORECASE)
 _NOT_A_PATIENT_AFTER = re.compile(
     r"^\s+for (?:state |city |us |u\.s\. )?(?:assembly|senate|congress|mayor|governor|council|"
     r"president|school board|district attorney|da|judge|sheriff|comptroller|the house)\b"
@@ -280,9 +283,11 @@ _ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|d
 #: Advice to the addressee about their own treatment ("@kerry bump your metformin to 1000"):
 #: a reply to what they shared, not the author's knowledge of them as a patient
 #: (medical-advice covers it).
+#: The post opens by greeting the name: "Hi Doreen, …".
+_GREETED = re.compile(r"\s*(?:hi|hey|hello|dear)\s+", re.IGNORECASE)
 _ADVICE_REPLY = re.compile(
     r"\b(?:bump|double|halve|cut|increase|decrease|lower|raise|stop|skip|switch|try|start|"
-    r"up) (?:it|your|the|that|to|them|those)\b|\b(?:you should|i'd|i would|just take)\b"
+    r"up) (?:it|your|the|that|to|them|those)\b|\b(?:you should|i'd|i would|just take|you can take)\b"
     # an offer to any reader: "reply with your pathology report and I'll tell you whether …"
     r"|\b(?:reply with|comment|drop|send me|dm me|post) (?:your|ur)\b[^.!?\n]{0,60}\bi(?:'ll| will| can)\b")
 
@@ -376,8 +381,10 @@ def _drop_not_patients(view: PostView, idents: list[Ident]) -> list[Ident]:
                     or _COLLEAGUE_BEFORE.search(view.text[max(0, i.start - 50):i.start]) \
                     or _TITLE_BY.search(view.text[max(0, i.start - 60):i.start]):
                 continue
-            if view.text[max(0, i.start - 1):i.start] == "@" and _ADVICE_REPLY.search(view.lower):
-                continue  # "@Gail Porter … I'd ask for …": advice to the addressee (medical-advice)
+            if (view.text[max(0, i.start - 1):i.start] == "@" or _GREETED.fullmatch(view.text, 0, i.start)) \
+                    and _ADVICE_REPLY.search(view.lower):
+                continue  # "@Gail Porter … I'd ask for …", "Hi Doreen, … you can just take 2":
+                # advice to the addressee (medical-advice)
             if _VISITOR.match(after) and _VISITOR_ACT.search(view.text):
                 continue  # a guest who came to cheer patients up, not a patient
             if colleague_frame and i.label in ("full-name", "first-name") and not (
