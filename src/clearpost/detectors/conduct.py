@@ -879,9 +879,9 @@ _THREAT = word_start(
     r"get (?:keyed|slashed|smashed|broken))\b"
     r"|(?:just saying|consequences)[^\n]{0,80}?\baccidents (?:can |do |will )?happen\b",
 )
-_ALLEGED = re.compile(r"\b(?:accused of|charged with|convicted of|pleaded guilty|pled guilty|"
-                      r"was sentenced|indicted|according to (?:the|court|police)|court records?|"
-                      r"found guilty|the doj|prosecutors?|reports? (?:say|that))\b", re.IGNORECASE)
+#: Reported, not asserted: the public record (_PUBLIC_RECORD) or an allegation someone else made.
+_ALLEGED = re.compile(_PUBLIC_RECORD.pattern + r"|\b(?:accused of|charged with|according to the|"
+                      r"the doj|prosecutors?|reports? (?:say|that))\b", re.IGNORECASE)
 _GROUP_OK = re.compile(
     r"\b(?:against|toward|towards|for|with|about|supporting|support|welcome|celebrat\w*|honou?r\w*|"
     r"serve|serving|proud|many|our|of)\s+(?:\w+\s+){0,2}$")

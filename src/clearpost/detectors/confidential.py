@@ -495,7 +495,7 @@ def not_yet_public(view: PostView) -> list[Hit]:
     plans = list(_plan_pattern(view).finditer(view.lower))
     if not plans:  # a wink ("shhh", 🤫) is news only next to a claim
         hints = [h for h in hints if h.phrase not in _WINKS]
-        if all(h.phrase in SOFT_HINTS for h in hints) and not _FORWARD.search(view.lower):
+        if hints and all(h.phrase in SOFT_HINTS for h in hints) and not _FORWARD.search(view.lower):
             hints = []  # "… is remarkable. Watch this space.": praise, nothing to come
     if not hints and not unpublished and (not plans or _own_plan(view, plans)):
         return learned_disclosure(view, NOT_YET_PUBLIC_MODEL)

@@ -31,6 +31,8 @@ _PROMO_EXTRA = re.compile(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?(?i:%
                           r"piece|set))\b|\$\d+ (?:covers|gets you|a ticket|per ticket|per person|pp)\b|"
                           r"\b\d+ for \$\d+|\b(?:dm|message) (?:me )?to (?:order|buy|"
                           r"purchase|reserve)\b)")
+#: Staff as a body, speaking for a cause: "nurses say no to …", "scientists for Rafael Ortega!".
+_STAFF = r"(?:nurses|doctors|docs|scientists|physicians|researchers|staff|employees|workers)"
 _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"
                              r"\bvote (?:yes|no) on (?:question|measure|amendment|issue|ballot)\b|"
                              r"#(?:yes|no)on\w+|"
@@ -39,13 +41,12 @@ _POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him
                              # a cause's street action, and its slogan in staff's name: "to the Stop
                              # the Pipeline march", "Sloan Kettering nurses say NO to fracking"
                              r"|\bto the (?:[\w'-]+ ){1,6}(?:march|rally|protest|vigil|walkout|demonstration)\b"
-                             r"|\b(?:nurses|doctors|staff|employees|workers|scientists|physicians|researchers) "
+                             r"|\b" + _STAFF + r" "
                              r"(?:say|says) (?:no|yes) to\b"
                              # the ballot box: "MSK docs for Rafael Ortega! 🗳️"
                              r"|🗳"
                              # "scientists for Rafael Ortega!", "support Rafael in the June primary"
-                             r"|\b(?:nurses|doctors|docs|scientists|physicians|researchers|staff|"
-                             r"employees|workers) for (?-i:[A-Z][a-z]+ [A-Z][a-z]+)\s*!"
+                             r"|\b" + _STAFF + r" for (?-i:[A-Z][a-z]+ [A-Z][a-z]+)\s*!"
                              r"|\bin the (?:\w+ )?(?:primary|primaries|runoff|general election)\b(?! care)",
                              re.IGNORECASE)
 
