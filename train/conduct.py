@@ -312,6 +312,7 @@ def main() -> None:
         export(m)
     tr, te = finetune.rows()
     ctx = finetune.run(tr, te, finetune.Config())
+    assert ctx is not None  # the held-out rows are scored (score_test defaults to true)
     finetune.export(ctx, OUT)
     hospital = learned.train()
     learned.export(hospital, OUT)

@@ -525,9 +525,12 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
              linear_score, rule_flags,  # type: ignore[no-untyped-def]
              linear_threshold: float, oof_linear,  # type: ignore[no-untyped-def]
              seeds: Sequence[int] = (SEED,),
-             fixed_cascade: tuple[tuple[float, float], float] | None = None) -> FinetuneResult:
+             fixed_cascade: tuple[tuple[float, float], float] | None = None,
+             score_test: bool = True) -> FinetuneResult | None:
     """Train (or reuse) one member per seed; the ensemble's probability is the members' mean.
-    Then the cascade's band and threshold on the validation rows, and held-out scores."""
+    Then the cascade's band and threshold on the validation rows, and held-out scores (unless
+    `score_test` is false: a candidate is decided on validation before its held-out score is
+    seen, and then returns None)."""
     import torch
 
     torch.set_num_threads(cfg.threads)
@@ -561,8 +564,9 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
     for m in members:
         load_arrays(model, m.arrays)
         pv += predict(model, val_ids) / len(members)
-        per_member_test.append(predict(model, test_ids))
-        pt += per_member_test[-1] / len(members)
+        if score_test:
+            per_member_test.append(predict(model, test_ids))
+            pt += per_member_test[-1] / len(members)
         probe += predict(model, probe_ids) / len(members)
     val_alone = max(macro_f1(y_val, pv >= t) for t in np.arange(0.2, 0.81, 0.02))
     lin_v = oof_linear(val_mask)
@@ -572,7 +576,9 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
     if fixed_cascade is not None:  # a refit: the validation rows were trained on
         band, threshold = fixed_cascade
     print(f"cascade on validation: macro-F1 {f_val:.4f}, band {band} ({share:.1%} of rows), "
-          f"threshold {threshold}", flush=True)
+          f"threshold {threshold}; model alone {val_alone:.4f}", flush=True)
+    if not score_test:
+        return None
     arrays = stack(members)
     arrays["probe"] = probe.astype(np.float64)
     test_texts = [r.text for r in test_rows]
@@ -654,7 +660,8 @@ def oof_logits(feats: list[set[str]], y: np.ndarray, w: np.ndarray, c: float,
 
 def run(tr: list[data.Row], te: list[data.Row], cfg: Config,
         seeds: Sequence[int] = SEEDS,
-        fixed_cascade: tuple[tuple[float, float], float] | None = None) -> FinetuneResult:
+        fixed_cascade: tuple[tuple[float, float], float] | None = None,
+        score_test: bool = True) -> FinetuneResult | None:
     """Fine-tune and choose the cascade with the shipped linear model and clearpost's rules."""
     import conduct
 
@@ -672,7 +679,7 @@ def run(tr: list[data.Row], te: list[data.Row], cfg: Config,
         return np.asarray(1 / (1 + np.exp(-logit[rows_mask])))
 
     return finetune(tr, te, cfg, linear.score, conduct.rule_flags, linear.threshold, oof_linear,
-                    seeds, fixed_cascade)
+                    seeds, fixed_cascade, score_test)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -699,6 +706,9 @@ def main(argv: list[str] | None = None) -> None:
                     help='auxiliary training targets: "targeted" and/or "davidson:N" (see Config)')
     ap.add_argument("--aux-weight", type=float, default=Config.aux_weight)
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--validation-only", action="store_true",
+                    help="stop after the validation cascade: the held-out rows are not scored "
+                         "(decide a candidate first); implies --no-export")
     args = ap.parse_args(argv)
     tr, te = rows()
     if args.limit:
@@ -709,8 +719,8 @@ def main(argv: list[str] | None = None) -> None:
                  aux_weight=args.aux_weight)
     lo, hi, t = (float(x) for x in args.cascade.split(","))
     res = run(tr, te, cfg, [int(x) for x in args.seeds.split(",")],
-              ((lo, hi), t) if args.refit_epochs else None)
-    if not args.no_export:
+              ((lo, hi), t) if args.refit_epochs else None, not args.validation_only)
+    if res is not None and not args.no_export:
         print(f"wrote {export(res)}")
 
 
