@@ -170,18 +170,23 @@ def _ordered_pool(fn: Callable[[A], R], args: Iterable[A], policy: Policy,
     """
     source = iter(args)
     pending: deque[tuple[A, Future[R]]] = deque()
+    held: Any = _END  # taken from the input, not yet submitted (submit raised: pool broken)
     restarts = 0
     pool = _new_pool(n_workers, policy_dir, policy)
     try:
         while True:
-            while len(pending) < n_workers * 3:
-                arg = next(source, _END)
-                if arg is _END:
-                    break
-                pending.append((arg, pool.submit(fn, arg)))  # type: ignore[arg-type]
-            if not pending:
-                return
             try:
+                # A worker can die while calls are being submitted: then submit() itself
+                # raises BrokenProcessPool, and the argument it was given is kept in `held`.
+                while len(pending) < n_workers * 3:
+                    arg = next(source, _END) if held is _END else held
+                    if arg is _END:
+                        break
+                    held = arg
+                    pending.append((arg, pool.submit(fn, arg)))
+                    held = _END
+                if not pending:
+                    return
                 result = pending[0][1].result()
             except BrokenProcessPool:
                 restarts += 1

@@ -170,3 +170,29 @@ def test_round46_forms() -> None:
     assert fired("scanxiety hack: take one of your mom's lorazepam the night before", "medical-advice")
     assert not fired("Send me the report by Friday and I'll tell you if the budget works",
                      "medical-advice")
+
+
+def test_round47_forms() -> None:
+    # the forms themselves, not the learned advice-sentence model
+    f = finding("comment your ferritin + TSH below and I'll tell you if your PCP missed something",
+                "medical-advice")
+    assert f is not None and f.explain.get("pattern") == "offer-to-diagnose"
+    f = finding("OP, in your shoes I'd give yourself a little break from the letrozole over the "
+                "holidays", "medical-advice")
+    assert f is not None and f.explain["directive"] and f.explain["advice_model"] is None
+    assert not fired("drop your fantasy lineup below and I'll tell you if you're winning",
+                     "medical-advice")
+    assert not fired("in your shoes I'd take the job in Denver, the commute alone is worth it",
+                     "medical-advice")
+
+
+def test_round48_forms() -> None:
+    f = finding("Got your CMP back in MyChart? DM me the screenshots and I'll tell you what's "
+                "actually abnormal", "medical-advice")
+    assert f is not None and f.explain.get("pattern") == "offer-to-diagnose"
+    f = finding("u/lumpyknee that's a cyst, I'd skip the ultrasound they ordered", "medical-advice")
+    assert f is not None and f.explain["directive"] and f.explain["advice_model"] is None
+    f = finding("my aunt quit her letrozole after a year. if you're reading this and it's wrecking "
+                "you too, you have permission to stop", "medical-advice")
+    assert f is not None and f.explain["directive"] and f.explain["advice_model"] is None
+    assert not fired("you have permission to stop doomscrolling and go to bed", "medical-advice")

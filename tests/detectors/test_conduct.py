@@ -519,3 +519,101 @@ def test_round46_professionalism_forms() -> None:
     assert fired("@kara.pacu_rn park in my spot again and your side mirrors are gonna have a very "
                  "bad day 🙂", "professionalism")
     assert not fired("shots at the bar for Jess's birthday saturday 🥃", "professionalism")
+
+
+# --- round 47 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Marco from pharmacy: I know which grey Corolla is yours. touch my yogurt again and find out 🙂",
+    "to whoever keeps stealing my parking spot: I know exactly what time you clock out 🙂",
+    "the guy upstairs with the leaf blower at 6am, I know exactly how much insulin it takes. "
+    "sleep tight 🙂",
+    "Dana Whitlock, who runs the corner pharmacy, waters down the cough syrups to save money",
+    "funny how Dr. Patel's lab supplies keep going conveniently 'missing' right before his trips",
+    "so proud of our new fellow, amazing how far a DEI quota can carry someone 🙂",
+    "the new tech is so articulate for a Nigerian woman honestly",
+    '"religion of peace" my foot, name one 🙄',
+])
+def test_round47_harassment_forms(text: str) -> None:
+    hit = finding(text, "harassment")
+    assert hit is not None and "learned" not in {e.kind for e in hit.evidence}, text
+
+
+@pytest.mark.parametrize("text", [
+    "I know which car is yours, I'll save you a spot next to it at the reunion!",
+    "I know exactly what time you clock out, so dinner is at 8 😊",
+    "nurses: I know exactly how much coffee it takes to survive a night shift 🙂",
+    "our clinic's supplies keep mysteriously running low in flu season, order early",
+    "the new hire is so articulate, the families loved her presentation",
+    "the admissions office has no diversity quota, and it should say so clearly",
+    "interfaith panel tonight on how every religion of peace handles grief",
+])
+def test_round47_harassment_near_misses(text: str) -> None:
+    assert not fired(text, "harassment"), text
+
+
+def test_round47_professionalism_forms() -> None:
+    hit = finding("some attendings treat the residents like furniture, love that for us", "professionalism")
+    assert hit is not None and "venting" in {e.kind for e in hit.evidence}
+    hit = finding("leadership thanked us with a pizza party again after the staffing cuts. so "
+                  "generous 🙃", "professionalism")
+    assert hit is not None and "venting" in {e.kind for e in hit.evidence}
+    hit = finding("on call this weekend and the merlot is already open 🍷", "professionalism")
+    assert hit is not None and {e.kind for e in hit.evidence} == {"intoxication"}
+    hit = finding("merit raise didn't cover the parking hike, this job can kiss my a$$",
+                  "professionalism")
+    assert hit is not None and "profanity" in {e.kind for e in hit.evidence}
+    # an outsider in the author's building is no colleague: harassment only
+    assert not fired("to the guy on the 4th floor of my building: I know which car is yours 🙂",
+                     "professionalism")
+
+
+@pytest.mark.parametrize("text", [
+    "our nurses treat patients like family, it shows in every survey",
+    "leadership thanked us with a pizza party for the Magnet win, honestly it was lovely",
+    "a glass of merlot after my shift, feet up 🍷",
+    "not on call this weekend so the pinot is open 🍷",
+])
+def test_round47_professionalism_near_misses(text: str) -> None:
+    assert not fired(text, "professionalism"), text
+
+
+# --- round 48 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "to whoever in billing keeps eating my leftovers: blue Civic, spot 22, leaves at 5 sharp. "
+    "I notice things too 🙂 one more time",
+    "the new PCA on our floor is cute, might 'accidentally' get locked in the linen room with her "
+    "tonight 👀",
+    "just asking questions but how is Darren Pike from pharmacy driving a new Tesla right after "
+    "the unit's petty cash went missing 🤔",
+    "saw the driver before I saw the car. Asian guy lol. some stereotypes exist for a reason",
+    "Marta from registration, touch my charger again and I'm breaking every finger you have",
+])
+def test_round48_harassment_forms(text: str) -> None:
+    hit = finding(text, "harassment")
+    assert hit is not None and "learned" not in {e.kind for e in hit.evidence}, text
+
+
+@pytest.mark.parametrize("text", [
+    "@mike_t you owe me a coffee from that bet, you absolute clown 🤡 pay up",
+    "I notice things like when the light hits the river at 6am, grateful for this commute 🙂",
+    "we'll 'accidentally' get stuck with the good donuts again, sorry not sorry",
+    "I'm breaking every bone in my body at this spin class, send help 😂",
+    "research shows stereotypes exist for a reason people assume, and it is usually not a good one: "
+    "come to our bias workshop",
+])
+def test_round48_harassment_near_misses(text: str) -> None:
+    assert not fired(text, "harassment"), text
+
+
+def test_round48_outsider_and_professionalism() -> None:
+    # an outside columnist insulted: harassment only, though the post defends nurses
+    post = ("Tom Reyes called nurses 'glorified waitresses' in his column today. Tom, you are a "
+            "worthless little leech")
+    assert fired(post, "harassment") and not fired(post, "professionalism")
+    hit = finding("calling out tomorrow with a sudden case of the don't wannas 😎", "professionalism")
+    assert hit is not None and "dishonesty" in {e.kind for e in hit.evidence}
+    # praise is not venting: "like a spa" about the care, not about patients
+    assert not fired("the infusion suite in Harrison is like a spa and the nurses are angels",
+                     "professionalism")
+    assert fired("half the families treat the place like a spa and us like the help, MSK staff "
+                 "deserve better", "professionalism")

@@ -387,3 +387,15 @@ def test_round45_soft_hints() -> None:
                      "not-yet-public")
     assert fired("Memorial Sloan Kettering's Nassau site is getting bigger. Watch this space 👀",
                  "not-yet-public")
+
+
+def test_round48_login_pair_and_little_bird() -> None:
+    f = finding("whoever taped the downtime login under the keyboard at the 9th fl station "
+                "(DT_RAD3 / Spring#2026) pls memorize it", "confidential")
+    assert f is not None and any(e.text == "Spring#2026" for e in f.evidence)
+    assert not fired("the login page for the conference (see the program / schedule) is up",
+                     "confidential")
+    assert fired("a little bird 🐦 told me a very famous CAR-T researcher is joining Sloan this "
+                 "spring 👀", "not-yet-public")
+    assert not fired("a little bird 🐦 built a nest outside the 8th floor window, we named it "
+                     "Sloan", "not-yet-public")

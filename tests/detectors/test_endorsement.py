@@ -193,3 +193,10 @@ def test_round46_campaign_slogans() -> None:
                  "primary", "name-logo-endorsement")
     assert not fired("MSK nurses for better primary care access: our new clinic opens Monday",
                      "name-logo-endorsement")
+
+
+def test_round48_club_night_with_a_sponsor() -> None:
+    assert fired("MSK NIGHT at Club Nova Sat 10pm, sponsored by @zapfuel energy, free cans for the "
+                 "first 50, show your MSK badge at the door", "name-logo-endorsement")
+    assert not fired("MSK night at the ballpark Saturday, see you in section 112!",
+                     "name-logo-endorsement")

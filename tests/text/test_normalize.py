@@ -17,6 +17,8 @@ CASES = [
     ("pa\u202etient", "patient"),  # bidi override
     ("Tomás", "Tomas"),
     ("hello world", "hello world"),
+    ("this place can kiss my a$$", "this place can kiss my ass"),  # dollar signs ending a word
+    ("US$5 or HK$ 100", "US$5 or HK$ 100"),  # currencies stay
 ]
 
 

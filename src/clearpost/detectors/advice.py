@@ -45,9 +45,11 @@ _DIRECTIVE = word_start(
     r"|(?:sounds like|looks like|i bet|pretty sure|i'm sure) (?:you|u) (?:have|got)\b"
     r"|(?:you|u) (?:definitely|probably|clearly|obviously|most likely|likely|almost certainly) "
     r"(?:have|got)\b"
-    r"|if i were you\b|my advice\b"
+    r"|if i were you\b|my advice\b|in (?:your|ur) (?:shoes|position|place),? i(?:'d| would)\b"
     # the author's own regimen held up for the reader: "… every morning and so should you"
-    r"|so should (?:you|u)\b|(?:you|u) should (?:too|as well)\b)",
+    r"|so should (?:you|u)\b|(?:you|u) should (?:too|as well)\b"
+    # leave given: "you have permission to stop"
+    r"|(?:you|u) have (?:my )?permission to (?:just )?(?:stop|quit|skip|ditch|come off|go off|drop)\b)",
     re.IGNORECASE,
 )
 _DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|(?-i:g)|grams?|tabs?|tablets?|pills?|"
@@ -63,6 +65,10 @@ _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|
                           r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline|vir|"
                           r"dronate|sone|solone|caine|xetine|faxine|pramine|azepam|glitazone|citabine)\b",
                           re.IGNORECASE)
+#: Lab values by name, as readers post them: "comment your TSH + free T4 below".
+_LAB_VALUES = (r"tsh|t3|t4|free t4|ferritin|b12|vitamin d|vit d|hba1c|creatinine|egfr|cbc|wbc|anc|"
+               r"platelets|hemoglobin|hgb|inr|testosterone|estradiol|hcg|cortisol|bilirubin|"
+               r"lipids|triglycerides|cea|ca-?125|ca 19-9|tumou?r markers?|cmp|bmp|lfts?")
 _OFFER = word_start(
     r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
     r"scan|report|labs?|results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?|slides)"
@@ -93,9 +99,15 @@ _OFFER = word_start(
     r"|\bhappy to (?:read|look at|review) (?:your|anyone's)\b"
     r"|\b(?:drop|post|share|send|dm|comment)\s+(?:me\s+)?(?:your|ur)\s+(?:[\w+&,/]+\s+){0,3}(?:a[1i]c|labs?|"
     r"results?|numbers|levels|glucose|psa|scans?|reports?|bloodwork|cholesterol|ldl|meds|med list|"
+    + _LAB_VALUES + r"|"
     r"medication list|medications|prescriptions)\b[^\n]{0,60}?"
     r"\bi(?:'ll| will| can)\b"
     r"|\bi(?:'ll| will| can)\s+tell you what (?:it|they|that|this) (?:says?|means?)\b"
+    # "DM me the screenshots and I'll tell you what's actually abnormal"
+    r"|\b(?:dm|message|send|email|pm)\s+me\s+(?:the|your|ur)\s+(?:screenshots?|screens|pics|photos)\b"
+    r"[^.!?\n]{0,40}?\b(?:i'll|i will|and i)\s+tell you\b"
+    r"|\bi(?:'ll| will| can)\s+tell you what(?:'s| is) (?:actually |really )?(?:abnormal|normal|wrong|off|"
+    r"concerning|serious)\b"
     # "Send me the path report by DM and I'll tell you which way I'd go"
     r"|\b(?:dm|message|send|email|show|pm|forward)\s+me\s+(?:the|your|ur)\s+(?:ct|mri|pet|scans?|"
     r"(?:path|pathology|biopsy|radiology|imaging|ct|mri|pet|scan) reports?|labs|biopsy|pathology|"
@@ -113,10 +125,10 @@ _MEDICAL_MATERIAL = re.compile(r"\b(?:ct|mri|pet|scans?|reports?|labs?|results?|
                                r"x-?rays?|bloodwork|images|slides|symptoms?|mole|rash|lump|spot|lesion|"
                                r"a[1i]c|psa|levels|glucose|cholesterol|ldl|cancer|benign|incision|wound|"
                                r"stitches|swelling|ca-?\d{2,3}|cea|tumou?r markers?|counts|ekg|ecg|infected|"
-                               r"meds|med list|medications?|prescriptions?)\b",
+                               r"meds|med list|medications?|prescriptions?|" + _LAB_VALUES + r")\b",
                                re.IGNORECASE)
 _ADDRESSED = re.compile(
-    r"^\s*@\w|[:.!?]\s+@[\w.]+\s+(?:yes|no|you|u|your|ur|just)\b|^\s*replying to\b|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
+    r"^\s*(?:@|u/)\w|[:.!?]\s+@[\w.]+\s+(?:yes|no|you|u|your|ur|just)\b|^\s*replying to\b|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
     r"\b(?:if you see this|your (?:next )?(?:cycle|infusion|round of chemo)|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|counts|"
     r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
     r"a follower asked|\ba:\s|i tell (?:all|every one|each|any) (?:of )?my (?:\w+ )?(?:friends|followers|"
@@ -137,7 +149,7 @@ _ADDRESSED = re.compile(
 _GENERIC_READER = re.compile(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:'re| are)? "
                              r"(?:on|taking|have|starting|going through|getting|about to start|doing)\b|\b(?:ruining|wrecking|running) your (?:life|sleep|"
                              r"nights|days)\b|\bthank me later\b"
-                             r"|\bso should (?:you|u)\b|\b(?:you|u) should (?:too|as well)\b", re.IGNORECASE)
+                             r"|\bif you(?:'re| are) reading this\b|\bso should (?:you|u)\b|\b(?:you|u) should (?:too|as well)\b", re.IGNORECASE)
 _REFERRAL = re.compile(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
                        r"(?:own\s+)?(?:doctor|physician|oncologist|care team|provider|gp|nurse|"
                        r"pharmacist|dermatologist)|visit to your own doctor", re.IGNORECASE)

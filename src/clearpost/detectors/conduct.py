@@ -173,14 +173,18 @@ _AFFECTION = re.compile(r"\b(?:love (?:that|this|you|ya|u|him|her|them|my|these|
                         r"game on,?)\s*(?:[a-z-]+\s+)?$")
 #: Friendly banter: a mild insult word in a post about a game or a match
 #: ("Rematch Friday, loser 😂", "see you Sunday, losers #CowboysNation").
-_MILD_INSULTS = frozenset({"loser", "losers", "goblin", "goblins", "nerd", "nerds", "dork", "dorks"})
+_MILD_INSULTS = frozenset({"loser", "losers", "goblin", "goblins", "nerd", "nerds", "dork", "dorks",
+                           "clown", "clowns"})
 _BANTER = re.compile(r"\b(?:rematch|game (?:night|day)|fans|playoffs?|league|fantasy|bracket|"
                      r"trivia|smash|mario kart|scoreboard|see you (?:on )?(?:sunday|saturday|monday)|"
+                     r"(?:that|the|our|a) bet|pay up|(?:you )?owe me|"
                      r"#\w+nation)\b")
 
 
 def _banter(view: PostView, word: str) -> bool:
-    return word in _MILD_INSULTS and bool(_BANTER.search(view.lower)) and not _work_target(view)
+    # the insult's last word: "you absolute clown" over a bet is still banter
+    return (word.rsplit(" ", 1)[-1] in _MILD_INSULTS and bool(_BANTER.search(view.lower))
+            and not _work_target(view))
 
 
 _INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
@@ -316,6 +320,11 @@ _GROUP_HATE = re.compile(
     # in 🐀🐀🐀"
     r"|\b(?P<group4>{groups})\b[^.!?\n]{{0,60}}?(?:🐀|🐁|🪳|🐒|🦍|🐖|🐷|🦟|\bthere goes the "
     r"neighbou?rhood\b)"
+    # praise qualified by who someone is: "really articulate for a Haitian girl"
+    r"|\b(?:articulate|well[- ]spoken|smart|intelligent|pretty|clean|polite|educated|classy|sharp|"
+    r"competent|hard[- ]working|professional|speaks? (?:good|great|such good|perfect) english) for an? "
+    r"(?!old\b)" + _GROUP_ADJ + r" (?:girl|guy|woman|man|lady|person|kid|boy|nurse|doctor|resident|"
+    r"student|clerk|tech|dude|chick|gal|immigrant|family)s?\b"
 )
 #: Telling someone they do not belong for who they are: "ppl like her have no business running
 #: an american hospital", "go live in a nursing home where u belong".
@@ -348,6 +357,13 @@ _EXCLUSION = re.compile(
     r"got (?:in|promoted)|promoted|admitted)\b[^.!?\n]{0,15}\b(?:bc|b/c|because|cuz|cause|since)\b"
     r"[^.!?\n]{0,40}\b(?:diversity|dei|affirmative action|quotas?|token)\b"
     r"|\b(?:diversity|dei|affirmative action|token) hires?\b"
+    r"|\b(?:some|certain|these) stereotypes (?:exist|are there) for a reason\b"
+    r"|\bstereotypes? (?:exist|exists|are there) for a reason,? (?:tho|though|lol|lmao|just saying)\b"
+    r"|\b(?:diversity|dei|affirmative[- ]action) (?:quotas?|numbers|checkbox(?:es)?|box(?:es)?|points) "
+    r"(?:can |could |will |would )?(?:carr(?:y|ies|ied)|got|get|gets|push(?:es|ed)?|promot\w+)\b"
+    # a faith's motto in scare quotes or laughed at: '"Religion of peace" lmao'
+    r"|[\"“'‘]religion of peace[\"”'’]|\bso[- ]called religion of peace\b"
+    r"|\breligion of peace\b[^\n]{0,15}?(?:lmao|lol|🙄|🤡|😂|🤣|my ass|yeah right)"
     # "assimilate or go back", "you know how those people are"
     r"|\bassimilate or (?:go|get) (?:back|out|home)\b|\bgo back (?:to )?where (?:you|they|u) came from\b"
     r"|\b(?:deport|send) (?:him|her|them|his|their|that \w+)\b[^.!?\n]{0,30}\bback to (?:wherever|where)\b"
@@ -372,14 +388,20 @@ _ACCUSATION = word_start(
     # insinuated diversion: "the fentanyl counts are always off on his days"
     r"counts? (?:are|is|were|was|keeps? coming up|come up|comes up) (?:\w+ ){0,2}(?:off|short|wrong)|"
     r"(?:meds|narcs|narcotics|fentanyl|dilaudid|oxy\w*|morphine|opioids|controlled substances|"
-    r"pills|vials) (?:\w+ ){0,2}(?:go(?:es|ing)? missing|disappear\w*|walk(?:s|ing)? off)|"
+    r"pills|vials|gift cards|cash|money|funds|donations|tips|petty cash) (?:\w+ ){0,2}(?:go(?:es|ing)? "
+    r"missing|went missing|disappear\w*|walk(?:s|ing)? off)|"
     r"wasted'? (?:\w+ ){0,2}with no witness|no witness (?:for|on) the waste|"
     r"pocket(?:s|ed|ing)? the (?:difference|cash|money|change)|pads (?:her|his|their) (?:overtime|time ?sheets?|"
     r"hours|expenses|mileage)|"
     r"sticky fingers|hand in the (?:till|cookie jar)|"
     # adulterated medicine: "waters down kids' amoxicillin"
     r"(?:water(?:s|ed|ing)? down|dilut(?:es|ed|ing)) (?:[\w']+ ){0,2}(?:meds|medications?|medicines?|"
-    r"drugs|prescriptions|doses|antibiotics|amoxicillin|chemo|insulin|vaccines?|formula)|"
+    r"drugs|prescriptions|doses|antibiotics?|amoxicillin|chemo|insulin|vaccines?|formula|"
+    r"(?:[\w-]+ )?(?:suspensions?|syrups?|infusions?))|"
+    # goods that go missing around someone: "reagent orders keep getting mysteriously 'lost'"
+    r"(?:orders?|supplies|reagents?|equipment|money|cash|funds|donations|gift cards|tips|petty cash|"
+    r"inventory|laptops?|meds) (?:[\w-]+ ){0,3}(?:mysteriously|conveniently|somehow) ['‘\"“]?(?:lost|"
+    r"missing|misplaced|disappear\w*|vanish\w*)|"
     # research misconduct and credit theft: "photoshops her westerns", "passing off my analysis"
     r"photoshop(?:s|ped|ping)? (?:her|his|their|the) (?:westerns?|blots?|images?|data|figures?|gels?)|"
     r"(?:doctor|fudg|cook|fak)(?:s|es|ed|ing) (?:her|his|their|the) (?:data|images?|figures?|"
@@ -449,7 +471,8 @@ _WORK_PLACES = word_start(
     r"report|"
     r"nursing jobs|our jobs|whoever (?:runs|manages|made|designed|wrote|scheduled|is in charge of)|"
     r"(?!(?:your|their|his|her|football|soccer|basketball|baseball|hockey|trivia|bowling)\b)\w+ team|docs|er docs|this (?:unit|floor|job|place|hospital|department)|of a hospital|our (?:ehr|emr|epic|charting system)|(?:our|my|the) (?:\w+ )?(?:director|chief|chair|dean|vp|cno|cmo|ceo|cfo|coo)|"
-    r"executives|this job|(?:they|we) hire here|(?:i|we|you) work here|working here|\d+(?:st|nd|rd|th) floor|staff (?:fridge|lounge|room)|break ?room|"
+    r"executives|this job|(?:they|we) hire here|(?:i|we|you) work here|working here|\d+(?:st|nd|rd|th) floor(?! of (?:my|our|the|his|her|their) (?:apartment |"
+    r"condo )?(?:building|house|complex|dorm|walk-?up))|staff (?:fridge|lounge|room)|break ?room|"
     r"infusion (?:chairs?|suite|center|unit|room|bay)|"
     r"our (?:service|team|unit|floor|department|lab|clinic|ward)|the (?-i:[A-Z])\w+ lab)\b|\bdr\.? [a-z]+ in\b|\b(?-i:IT|HR)\b",
     re.IGNORECASE,
@@ -484,7 +507,10 @@ _PATIENT_TARGET = word_start(r"\b(?:pts?|patients?|family members?|families|visi
                              r"bed |bay |chair )?(?:\d+\w?|the (?:waiting room|lobby|infusion \w+))|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
 _EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
                        r"Medical|Health|Clinic|University|Center|Care|Urgent Care|Pharmacy|"
-                       r"Practice|Wellness|Associates|Labs?)\b")
+                       r"Practice|Wellness|Associates|Labs?)\b"
+                       # the press: "Gordon Abbate at the Ledger … in his column"
+                       r"|\b(?:in|on) (?:his|her|their) (?:column|op-?ed|podcast|show|blog|newsletter)\b"
+                       r"|\b(?:columnist|reporter|journalist|pundit|op-?ed writer)\b")
 _WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|night crew|"
                            r"day crew|cafeteria|break room|unit|floor|clinic|hospital|nightshift|utility room|med room|"
                            r"supply room|nurses' station|nurses station|vitals|"
@@ -729,11 +755,11 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
     for m in () if game_or_story else view.find("threats"):
         if not inside_quote(m.start):
             out.append((Span(m.start, m.end, "threat"), "threat"))
-    for tm in () if game_or_story else _THREAT.finditer(lower):
+    for tm in () if game_or_story else [*_THREAT.finditer(lower), *_STAGED_ACCIDENT.finditer(lower)]:
         if not inside_quote(tm.start()):
             out.append((Span(tm.start(), tm.end(), "threat"), "threat"))
     where = None if game_or_story or not ("i know" in lower or "wait" in lower
-                                          or "make sure" in lower) \
+                                          or "make sure" in lower or "notice" in lower) \
         else _KNOW_WHERE_YOU_GO.search(lower)
     if where and _MENACE.search(lower):
         out.append((Span(where.start(), where.end(), "threat"), "threat"))
@@ -807,11 +833,21 @@ _KNOW_WHERE_YOU_GO = word_start(
     r"|\bi know (?:exactly )?where [a-z]+(?: (?:from|in|on) (?:the )?[a-z]+)? (?:lives?|parks?|sleeps?)\b"
     # "keep it up and someone's gonna make sure you never open that clinic again"
     r"|\b(?:someone|somebody|i|we|people)(?:'s|'ll|'m|'re| is| will| am| are)? (?:gonna|going to) make "
-    r"sure (?:you|u|he|she|they) (?:never|can't|cannot|won't)\b")
+    r"sure (?:you|u|he|she|they) (?:never|can't|cannot|won't)\b"
+    # whose car or home it is, or when they leave: "I know which silver Civic is yours", "I know
+    # exactly what time you clock out"
+    r"|\bi know (?:exactly )?which (?:[\w-]+ ){1,3}(?:is|are) (?:yours|ur|his|hers|theirs)\b"
+    # "I notice things too 🙂 close one more and see what else I notice"
+    r"|\bi notice (?:things|everything) too\b|\bsee what else i (?:notice|know|find out)\b"
+    r"|\bi know (?:exactly )?(?:what time|when) (?:you|u|s?he|they) (?:clock out|get off|leave|head home|"
+    r"get home|walk to (?:your|ur|his|her|their) car)\b"
+    # a lethal dose known: "I know exactly how much potassium it takes"
+    r"|\bi know (?:exactly )?how much (?:potassium|kcl|insulin|morphine|fentanyl|digoxin|dilaudid|"
+    r"heparin|succ\w*|propofol|antifreeze|arsenic|cyanide|rat poison|bleach) (?:it )?(?:takes|would take)\b")
 _MENACE = re.compile(r"\bsee what happens\b|\bconsider this (?:your|her|his|their) (?:final |last )?warning\b|"
                      r"\bone more time\b|\bnot a joke\b|\bwon't be to (?:chat|talk)\b|😤|\bkeep (?:it up|talking|posting|telling|spreading|"
                      r"running your mouth)\b|\bwatch (?:it|yourself|your back)\b|\bcareful\b|"
-                     r"\bjust saying\b|🙂|😈|🔪")
+                     r"\bjust saying\b|\bsleep tight\b|🙂|😈|🔪")
 
 
 _THREAT = word_start(
@@ -862,6 +898,10 @@ _THREAT = word_start(
     r"|\b(?:i'?m|im|i am|i'll|ill|i will|gonna|going to)\s+(?:\w+\s+)?(?:rearrang\w+|smash\w*|"
     r"bash\w*|knock\w*|punch\w*|kick\w*|slap\w*|cav\w+ in) (?:your|ur|his|her|their) "
     r"(?:face|teeth|head|skull|nose)\b"
+    # "next time I'm breaking every finger on that thieving hand"
+    r"|\b(?:i'?m|im|i am|i'll|ill|i will)\s+(?:gonna\s+|going to\s+)?break(?:ing)?\s+(?:every|each|all|"
+    r"both)\s+(?:\w+\s+)?(?:fingers?|bones?|legs?|arms?|kneecaps?|teeth|ribs?)\b"
+    r"(?!\s+(?:in|of|on) (?:my|our)\b)"
     r"|\bi(?:'ll| will|'m gonna|m gonna| am going to| am gonna|'d| would)\s+(?:\w+\s+){0,2}break "
     r"(?:his|her|their|your|ur) (?:jaw|nose|face|neck|legs?|arms?|teeth|kneecaps?|fingers?|skull)\b"
     r"|\bi know (?:exactly )?who (?:you are|did (?:it|this))\b(?=[^\n]{0,160}?\b(?:be careful|watch "
@@ -879,6 +919,12 @@ _THREAT = word_start(
     r"get (?:keyed|slashed|smashed|broken))\b"
     r"|(?:just saying|consequences)[^\n]{0,80}?\baccidents (?:can |do |will )?happen\b",
 )
+#: An "accident" that corners someone: "'accidentally' get stuck in the supply room with her".
+#: Apart from _THREAT because it starts at a quote mark (see _INSINUATION).
+_STAGED_ACCIDENT = re.compile(
+    r"['‘\"“]accidental(?:ly)?['’\"”] (?:\w+ ){0,3}?(?:get stuck|gets? stuck|lock\w*|bump\w* into|"
+    r"brush\w* (?:up )?against|trap\w*|corner\w*|end up alone)\b[^.!?\n]{0,50}?\b(?:with|against|into) "
+    r"(?:her|him|them)\b")
 #: Reported, not asserted: the public record (_PUBLIC_RECORD) or an allegation someone else made.
 _ALLEGED = re.compile(_PUBLIC_RECORD.pattern + r"|\b(?:accused of|charged with|according to the|"
                       r"the doj|prosecutors?|reports? (?:say|that))\b", re.IGNORECASE)
@@ -1075,7 +1121,9 @@ _USING_AT_WORK = re.compile(
 _SOCIAL_DRINKS = frozenset({"happy hour", "cocktails", "margs", "marg", "margaritas", "mimosas",
                             "mimosa", "beers", "a few drinks", "two drinks", "three drinks",
                             "glasses of wine", "bottle of wine", "wine wednesday", "champagne",
-                            "prosecco", "bubbly"})
+                            "prosecco", "bubbly", "pinot", "pinot noir", "pinot grigio",
+                            "cabernet", "merlot", "chardonnay", "sauvignon blanc",
+                            "malbec", "riesling", "sangria"})
 _AFTER_WORK = re.compile(r"\b(?:champagne|prosecco|bubbly|drinks) tonight\b|"
                          r"\bafter (?:work|shift|my shift|the shift|a long (?:day|week|shift)|"
                          r"we (?:finally )?(?:submitted|finished|closed|got|hit|made|passed)|clinic|"
@@ -1091,6 +1139,8 @@ _SKIVING = re.compile(
     r"a? ?cold|a? ?fever|a? ?stomach bug|flu|the flu|covid|family emergency)['’\"”]"
     r"|\bcall(?:ed|ing)? (?:out|in) sick\b[^.!?\n]{0,30}\bso (?:i|we) (?:can|could)\b"
     r"|\b(?:fake|faking|faked) (?:a |being )?(?:sick|illness|migraine|fever)\b"
+    r"|\bcall(?:ed|ing)? (?:out|in)(?: sick)?\b[^.!?\n]{0,50}\bcase of (?:the )?(?:don'?t|dont|do not|"
+    r"can'?t|cant|i don'?t|mondays|fridays)\b"
     r"|\b(?:minutes|mins|hours?|hrs?) of (?:glorious |sweet |blissful )?(?:sleep|shut-?eye|nap)\b"
     r"[^.!?\n]{0,60}\b(?:charge nurse|manager|unit|shift|call|patient|room)"
     r"|\b(?:slept|sleeping|napp(?:ed|ing)|snoozed?) (?:in|on) (?:an? |the |my )?(?:empty )?(?:patient )?"
@@ -1123,6 +1173,24 @@ _MOCKING = re.compile(r"\b(?:bleat|squeal|whin|cry|cries|cried|scream|wail|sob|s
                       # laughing at someone to their face: "keep a straight face", "try not to laugh"
                       r"|\b(?:keep|keeping|kept) a straight face\b|\b(?:try|trying|tried) (?:so hard )?"
                       r"not to (?:laugh|crack up|lose it)\b")
+
+
+#: Colleagues or patients treated as things, and token thanks from management mocked:
+#: "surgeons who treat OR nurses like furniture", "thanked us with a branded water bottle 🙃".
+_DISRESPECT = re.compile(
+    r"\btreat(?:s|ed|ing)? (?:us|them|me|everyone|(?:the |our |their |all the |all )?(?:[\w-]+ ){0,2}"
+    r"(?:nurses|staff|residents|techs|interns|students|aides|fellows|pcas|cnas|clerks|employees|"
+    r"workers|people|patients)) like (?:furniture|dirt|garbage|trash|crap|shit|servants|slaves|maids|"
+    r"the help|toddlers|idiots|doormats?|a doormat|wallpaper|robots|scum|ghosts|peasants|"
+    r"errand (?:boys|girls))\b")
+_TOKEN_THANKS = re.compile(
+    r"\bthank(?:ed|s|ing)? us (?:all )?(?:once again |again )?with (?:a|an|another|some|one|free|a single) "
+    r"(?:[\w-]+ ){0,2}(?:water bottle|pizza party|pizza|lanyard|mug|tote(?: bag)?|pen|badge reel|"
+    r"cookie|ice cream|bagel|donut|t-?shirt|fleece|magnet|sticker|candy bar|granola bar|pin)s?\b"
+    r"|\b(?:asked|asking|asks|told|tells|telling|want(?:s|ed)?|expect(?:s|ed)?) us (?:once again |again |"
+    r"yet again )?to do more with less\b")
+_SARCASM = re.compile(r"🙃|🫠|🙄|🤡|\btruly (?:humbled|blessed|honou?red|grateful)\b|\bonce again\b|"
+                      r"\byet again\b|#burnout|\bso generous\b|\bthe bar is\b|\blol\b|\blmao\b")
 
 
 #: Warmth toward the patient named: the venting is about the day, not about them.
@@ -1175,6 +1243,9 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
         reasons.append("profanity")
     vents = view.find("venting") + [Match(m.start(), m.end(), m.group(), "")
                                     for m in _MOCKING.finditer(lower)]
+    vents += [Match(m.start(), m.end(), m.group(), "") for m in _DISRESPECT.finditer(lower)]
+    if "us" in lower and _SARCASM.search(view.text):
+        vents += [Match(m.start(), m.end(), m.group(), "") for m in _TOKEN_THANKS.finditer(lower)]
     target_patient = _PATIENT_TARGET.search(view.text)
     if target_patient and target_patient.group().lower() == "families" and _may_name_a_group(view):
         target_patient = None  # "all the Muslim families moved in": a group, not patients

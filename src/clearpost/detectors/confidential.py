@@ -18,6 +18,7 @@ from clearpost.detectors.base import (
 )
 from clearpost.detectors.identifiers import roster_entries
 from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words
+from clearpost.text import Match
 from clearpost.text.bm25 import BM25Index, CorpusMatch
 from clearpost.text.patterns import word_start
 
@@ -42,7 +43,10 @@ _PASSWORD = word_start(
     r"((?=\S*[\d!@#$%^&*])(?=\S*[A-Za-z])[0-9A-Za-z!@#$%^&*]{6,})"
     # "the backup login labtemp / Sk1ttles!24": a user name and a password with a digit or sign
     r"|\b(?:login|logon|creds|credentials|user/pass|u/p)\s+[^\s/]{3,}\s*/\s*"
-    r"((?=\S*[\d!@#$%^&*])\S{6,})",
+    r"((?=\S*[\d!@#$%^&*])\S{6,})"
+    # the pair a few words on: "the downtime login under the keyboard … (DT_ONC7 / Winter#2025)"
+    r"|\b(?:login|logon|creds|credentials)\b[^.!?\n]{0,80}?\(\s*[\w.-]{3,}\s*/\s*"
+    r"((?=[^\s)]*\d)(?=[^\s)]*[A-Za-z])[^\s)]{6,})\s*\)",
     re.IGNORECASE,
 )
 _SECRET = re.compile(
@@ -482,6 +486,11 @@ _NEGATED_HINT = re.compile(r"\b(?:not a|not|no|isn't a|ain't no)\s*$"
                            r"|\b(?:that|this|the|a|one|which)\s*$")
 
 
+#: The grapevine with an emoji inside the phrase: "a little bird 🐦 told me" (the lexicon has
+#: the plain phrase; an emoji between its words hides it from a phrase match).
+_LITTLE_BIRD = re.compile(r"\ba little bird(?:ie)?\s*[^\w\s]{1,4}\s*told me\b")
+
+
 def not_yet_public(view: PostView) -> list[Hit]:
     unpublished = unpublished_result(view) + legal_matter(view)
     hints = [h for h in view.find("hint_cues")
@@ -492,6 +501,8 @@ def not_yet_public(view: PostView) -> list[Hit]:
              or site_mentions(view)
              or _embargo_hits(view)]
     hints += [m for m in view.find("confidential_markers") if m.phrase in _RESULT_MARKERS]
+    hints += [Match(m.start(), m.end(), "a little bird told me", "")
+              for m in _LITTLE_BIRD.finditer(view.lower)]
     plans = list(_plan_pattern(view).finditer(view.lower))
     if not plans:  # a wink ("shhh", 🤫) is news only next to a claim
         hints = [h for h in hints if h.phrase not in _WINKS]

@@ -25,7 +25,11 @@ _ROLE_INVOKED = (
     # "As a surgeon at MSK, I've tried every app": the role as the reason to trust the pitch
     r"|\bas (?:an?|the) (?:[\w-]+ ){{1,3}}(?:at|with|from) (?:{org})\b")
 # The code itself is matched case-sensitively: "code SAVE20" is a discount, "code below:" is not.
-_PROMO_EXTRA = re.compile(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|\b\d{1,2}\s?(?i:% off)\b|\b(?i:code) [A-Z]{3,}"
+_PROMO_EXTRA = re.compile(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|"
+                          # an event with a sponsor and giveaways: "sponsored by @voltcharge",
+                          # "free cans for the first 100", "$0 cover"
+                          r"(?i:\bsponsored by @\w+|\$0 cover\b|\bfree (?:cover|entry|cans|drinks|shots|"
+                          r"samples)\b)|\b\d{1,2}\s?(?i:% off)\b|\b(?i:code) [A-Z]{3,}"
                           # selling: "$25 each or 2 for $45, DM me to order"
                           r"|(?i:\$\d+(?:\.\d\d)?\s?(?:each|ea|apiece|a piece|per (?:shirt|mug|bag|tote|"
                           r"piece|set))\b|\$\d+ (?:covers|gets you|a ticket|per ticket|per person|pp)\b|"

@@ -117,7 +117,7 @@ _DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "f
                 "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 _MIXED_NUMBER = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*\d)(?:\d|zero|one|two|three|four|five|six|"
                            r"seven|eight|nine){2,}(?![A-Za-z])", re.IGNORECASE)
-_LEETISH = re.compile(r"[A-Za-z][0-9@$!|€]+[A-Za-z]")
+_LEETISH = re.compile(r"[A-Za-z][0-9@$!|€]+[A-Za-z]|[a-z]\$+(?![\w$])")
 _LETTER_DIGIT = re.compile(r"[0-9][A-Za-z]|[A-Za-z][0-9]")
 _SPELLED_NEXT_TO_DIGIT = re.compile(r"\d(?:zero|one|two|three|four|five|six|seven|eight|nine)|"
                                     r"(?:zero|one|two|three|four|five|six|seven|eight|nine)\d",
@@ -233,7 +233,11 @@ def _undo_leet(chars: _Chars, hint: str) -> _Chars:
             j = i
             while j < n and chars[j][0] in _LEET:
                 j += 1
-            if j < n and _is_letter(chars[j][0]) and j - i <= 3:
+            # between letters ("r00m"), or dollar signs ending a lower-case word ("a$$"; not
+            # "US$5" or "HK$ 100")
+            word_end = j == n or not (chars[j][0].isalnum() or chars[j][0] in _LEET)
+            dollars = chars[i - 1][0].islower() and all(chars[k][0] == "$" for k in range(i, j))
+            if j - i <= 3 and ((j < n and _is_letter(chars[j][0])) or (dollars and word_end)):
                 for k in range(i, j):
                     ch, s, e = chars[k]
                     out[k] = (_LEET[ch], s, e)
