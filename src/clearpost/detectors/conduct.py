@@ -1244,7 +1244,7 @@ def _unprofessional_signals(view: PostView) -> _Unprofessional:
     vents = view.find("venting") + [Match(m.start(), m.end(), m.group(), "")
                                     for m in _MOCKING.finditer(lower)]
     vents += [Match(m.start(), m.end(), m.group(), "") for m in _DISRESPECT.finditer(lower)]
-    if "us" in lower and _SARCASM.search(view.text):
+    if "us" in lower and _SARCASM.search(lower):
         vents += [Match(m.start(), m.end(), m.group(), "") for m in _TOKEN_THANKS.finditer(lower)]
     target_patient = _PATIENT_TARGET.search(view.text)
     if target_patient and target_patient.group().lower() == "families" and _may_name_a_group(view):
