@@ -28,6 +28,7 @@ import argparse
 import functools
 import math
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -45,6 +46,8 @@ MODULES = ("query", "key", "value", "attn_out", "ffn_in", "ffn_out")
 TRAIN_MAX_TOKENS = 64  # 99% of OLID tweets fit; run time truncates at 128
 SEED = 20261124
 SEEDS = (SEED,)  # the ensemble's members: one fine-tune per seed, probabilities averaged
+FOLDS = 5  # cross-validation of recipes (Config.fold)
+CV_DIR = data.ROOT / "train" / "cv"  # fold runs' validation probabilities, committed
 #: Scored by torch at export and stored in the artifact; tests/detectors/test_models.py checks
 #: that clearpost's numpy forward pass gives the same probabilities (what is trained is what runs).
 PROBE_TEXTS = ("@USER you are a pathetic liar and everyone knows it",
@@ -80,6 +83,10 @@ class Config:
     #: Empty: the single-task recipe, unchanged.
     aux: str = ""
     aux_weight: float = 0.5
+    #: -1: the standard split (every tenth training row chooses epoch, band and threshold).
+    #: 0..FOLDS-1: cross-validation, rows i % FOLDS == fold play that part instead; such a run
+    #: only selects a recipe (docs/conduct.md), so it never scores held-out rows or exports.
+    fold: int = -1
 
 
 def aux_targets(cfg: Config) -> list[str]:
@@ -526,7 +533,7 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
              linear_threshold: float, oof_linear,  # type: ignore[no-untyped-def]
              seeds: Sequence[int] = (SEED,),
              fixed_cascade: tuple[tuple[float, float], float] | None = None,
-             score_test: bool = True) -> FinetuneResult | None:
+             score_test: bool = True, cv_dir: Path = CV_DIR) -> FinetuneResult | None:
     """Train (or reuse) one member per seed; the ensemble's probability is the members' mean.
     Then the cascade's band and threshold on the validation rows, and held-out scores (unless
     `score_test` is false: a candidate is decided on validation before its held-out score is
@@ -535,7 +542,7 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
 
     torch.set_num_threads(cfg.threads)
     torch.use_deterministic_algorithms(True)
-    val_mask = np.array([i % 10 == 0 for i in range(len(train_rows))])
+    val_mask = validation_mask(len(train_rows), cfg.fold)
     fit_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if not v]
     val_rows = [r for r, v in zip(train_rows, val_mask, strict=True) if v]
     model, tok = build(cfg)
@@ -577,6 +584,9 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
         band, threshold = fixed_cascade
     print(f"cascade on validation: macro-F1 {f_val:.4f}, band {band} ({share:.1%} of rows), "
           f"threshold {threshold}; model alone {val_alone:.4f}", flush=True)
+    if cfg.fold >= 0:
+        write_fold(cfg, seeds, members, val_rows, pv, (band, threshold, f_val, share), val_alone,
+                   cv_dir)
     if not score_test:
         return None
     arrays = stack(members)
@@ -606,6 +616,49 @@ def finetune(train_rows: list[data.Row], test_rows: list[data.Row], cfg: Config,
                           n_train=len(fit_rows), n_val=len(val_rows), n_test=len(test_rows),
                           band_share=round(float(inside.mean()), 4), config=cfg,
                           seconds=round(sum(m.seconds for m in members), 1), members=members)
+
+
+def validation_mask(n: int, fold: int) -> np.ndarray:
+    """The rows that choose epoch, band and threshold: every tenth (the standard split), or
+    one of FOLDS cross-validation folds."""
+    i = np.arange(n)
+    return (i % 10 == 0) if fold < 0 else (i % FOLDS == fold)
+
+
+def recipe_tag(cfg: Config) -> str:
+    """A file-name tag for a recipe: "single" or its auxiliary targets, then a short hash of
+    every setting but the fold (runs of one recipe share it; any other change makes a new one)."""
+    import hashlib
+
+    tag = cfg.aux.replace(":", "").replace(",", "+") or "single"
+    digest = hashlib.sha256(repr(replace(cfg, fold=-1, threads=1)).encode()).hexdigest()[:8]
+    return f"{tag}-{digest}"
+
+
+def write_fold(cfg: Config, seeds: Sequence[int], members: Sequence[Member],
+               val_rows: list[data.Row], pv: np.ndarray,
+               cascade: tuple[tuple[float, float], float, float, float], val_alone: float,
+               directory: Path = CV_DIR) -> Path:
+    """Keep a fold run's outcome in the repository (train/.cache is lost with the machine):
+    its settings, the validation cascade and the model's probability for every fold row, so
+    train/cv_summary.py can compare recipes without re-training."""
+    import json
+
+    band, threshold, f_val, share = cascade
+    out = directory / f"{recipe_tag(cfg)}-seed{'+'.join(map(str, seeds))}-fold{cfg.fold}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    record = {"recipe": recipe_tag(cfg), "fold": cfg.fold, "folds": FOLDS,
+              "seeds": list(seeds), "config": repr(cfg),
+              "epochs_kept": [m.epoch for m in members],
+              "seconds": round(sum(m.seconds for m in members), 1),
+              "cascade_macro_f1": round(f_val, 4), "model_alone_macro_f1": round(val_alone, 4),
+              "band": list(band), "threshold": threshold, "band_share": round(share, 4),
+              "rows": [f"{r.source}:{r.id}" for r in val_rows],
+              "offensive": [int(r.offensive or 0) for r in val_rows],
+              "probability": [round(float(p), 5) for p in pv]}
+    out.write_text(json.dumps(record) + "\n")
+    print(f"wrote {out}", flush=True)
+    return out
 
 
 def load_arrays(model, arrays: dict[str, np.ndarray]) -> None:  # type: ignore[no-untyped-def]
@@ -661,7 +714,7 @@ def oof_logits(feats: list[set[str]], y: np.ndarray, w: np.ndarray, c: float,
 def run(tr: list[data.Row], te: list[data.Row], cfg: Config,
         seeds: Sequence[int] = SEEDS,
         fixed_cascade: tuple[tuple[float, float], float] | None = None,
-        score_test: bool = True) -> FinetuneResult | None:
+        score_test: bool = True, cv_dir: Path = CV_DIR) -> FinetuneResult | None:
     """Fine-tune and choose the cascade with the shipped linear model and clearpost's rules."""
     import conduct
 
@@ -679,7 +732,7 @@ def run(tr: list[data.Row], te: list[data.Row], cfg: Config,
         return np.asarray(1 / (1 + np.exp(-logit[rows_mask])))
 
     return finetune(tr, te, cfg, linear.score, conduct.rule_flags, linear.threshold, oof_linear,
-                    seeds, fixed_cascade, score_test)
+                    seeds, fixed_cascade, score_test, cv_dir)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -706,20 +759,31 @@ def main(argv: list[str] | None = None) -> None:
                     help='auxiliary training targets: "targeted" and/or "davidson:N" (see Config)')
     ap.add_argument("--aux-weight", type=float, default=Config.aux_weight)
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--fold", type=int, default=-1,
+                    help=f"cross-validation: rows i %% {FOLDS} == FOLD choose epoch, band and "
+                         "threshold (a recipe-selection run: implies --validation-only; the "
+                         "outcome is written to train/cv/)")
     ap.add_argument("--validation-only", action="store_true",
                     help="stop after the validation cascade: the held-out rows are not scored "
                          "(decide a candidate first); implies --no-export")
     args = ap.parse_args(argv)
+    if not -1 <= args.fold < FOLDS:
+        ap.error(f"--fold must be 0..{FOLDS - 1} (or -1 for the standard split)")
+    if args.fold >= 0 and args.refit_epochs:
+        ap.error("--fold selects a recipe; it cannot be combined with --refit-epochs")
     tr, te = rows()
     if args.limit:
         tr, te = tr[:args.limit], te[:max(200, args.limit // 5)]
     cfg = Config(epochs=args.epochs, rank=args.rank, lr=args.lr, threads=args.threads,
                  base=args.base, batch=args.batch, refit_epochs=args.refit_epochs,
                  swa_from=args.swa_from, swa_every=args.swa_every, aux=args.aux,
-                 aux_weight=args.aux_weight)
+                 aux_weight=args.aux_weight, fold=args.fold)
     lo, hi, t = (float(x) for x in args.cascade.split(","))
+    # A smoke run (--limit) never writes its fold outcome among the real ones.
+    cv_dir = Path(tempfile.mkdtemp(prefix="cv-smoke-")) if args.limit else CV_DIR
     res = run(tr, te, cfg, [int(x) for x in args.seeds.split(",")],
-              ((lo, hi), t) if args.refit_epochs else None, not args.validation_only)
+              ((lo, hi), t) if args.refit_epochs else None,
+              not (args.validation_only or args.fold >= 0), cv_dir)
     if res is not None and not args.no_export:
         print(f"wrote {export(res)}")
 
