@@ -170,20 +170,22 @@ def _ordered_pool(fn: Callable[[A], R], args: Iterable[A], policy: Policy,
     """
     source = iter(args)
     pending: deque[tuple[A, Future[R]]] = deque()
-    held: Any = _END  # taken from the input, not yet submitted (submit raised: pool broken)
+    todo: deque[A] = deque()  # to submit before reading more input: a dead pool's calls
+    held: Any = _END  # taken from todo or the input, not yet submitted (submit raised)
     restarts = 0
     pool = _new_pool(n_workers, policy_dir, policy)
     try:
         while True:
             try:
-                # A worker can die while calls are being submitted: then submit() itself
-                # raises BrokenProcessPool, and the argument it was given is kept in `held`.
+                # A worker can die while calls are being submitted, including the calls a
+                # new pool is given again: submit() itself then raises BrokenProcessPool,
+                # and the argument it was given is kept in `held`.
                 while len(pending) < n_workers * 3:
-                    arg = next(source, _END) if held is _END else held
-                    if arg is _END:
+                    if held is _END:
+                        held = todo.popleft() if todo else next(source, _END)
+                    if held is _END:
                         break
-                    held = arg
-                    pending.append((arg, pool.submit(fn, arg)))
+                    pending.append((held, pool.submit(fn, held)))
                     held = _END
                 if not pending:
                     return
@@ -194,10 +196,15 @@ def _ordered_pool(fn: Callable[[A], R], args: Iterable[A], policy: Policy,
                     raise WorkerDied(f"a checking process died {restarts} times; the run "
                                      "stopped (out of memory?)") from None
                 log.warning("a checking process died; starting the pool again and checking "
-                            "the %d chunk(s) it had not answered again", len(pending))
+                            "the %d call(s) it had not answered again",
+                            len(pending) + (held is not _END))
+                # In input order: the calls in flight, the one being submitted, the rest.
+                todo = deque([a for a, _ in pending] + ([held] if held is not _END else [])
+                             + list(todo))
+                pending.clear()
+                held = _END
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = _new_pool(n_workers, policy_dir, policy)
-                pending = deque((a, pool.submit(fn, a)) for a, _ in pending)
                 continue
             pending.popleft()
             yield result

@@ -13,9 +13,9 @@ import re
 from clearpost.detectors.base import Hit, PostView, Span
 from clearpost.detectors.identifiers import is_common_word
 from clearpost.text import Lexicon, Match
-from clearpost.text.patterns import word_start
+from clearpost.text.patterns import fast
 
-_DIRECTIVE = word_start(
+_DIRECTIVE = fast(
     r"\b(?:(?<!full )(?:just |then |so )?(?:stop|skip|quit|take|start|try|double|halve|increase|decrease|"
     r"cut|ditch|toss|drop|switch to|go ahead with|go off|come off|hold|avoid|"
     r"ask (?:them |your \w+ |the doctor )?for|"
@@ -52,7 +52,7 @@ _DIRECTIVE = word_start(
     r"|(?:you|u) have (?:my )?permission to (?:just )?(?:stop|quit|skip|ditch|come off|go off|drop)\b)",
     re.IGNORECASE,
 )
-_DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|(?-i:g)|grams?|tabs?|tablets?|pills?|"
+_DOSE = fast(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|(?-i:g)|grams?|tabs?|tablets?|pills?|"
                    r"capsules?)\b(?:[^.!?\n]{0,25}\b(?:a day|daily|every|per day|twice|bid|tid|"
                    r"at night|each))?"
                    # a count and a time with no unit: "2 of these every morning", "37.5 at bedtime"
@@ -60,7 +60,7 @@ _DOSE = re.compile(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|(?-i:g)|grams?|tab
                    r"at bedtime|before bed)\b"
                    # a frequency: "swish … 4x a day", "3 times daily"
                    r"|\b\d+\s?(?:x|times)\s?(?:a day|daily|per day|a night|nightly)\b", re.IGNORECASE)
-_DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|statin|olol|"
+_DRUG_SUFFIX = fast(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|statin|olol|"
                           r"cillin|mycin|floxacin|tidine|prazole|platin|taxel|rubicin|xaban|"
                           r"parin|gliptin|lukast|triptan|setron|semide|thiazide|cycline|vir|"
                           r"dronate|sone|solone|caine|xetine|faxine|pramine|azepam|glitazone|citabine)\b",
@@ -69,7 +69,7 @@ _DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|nib|zole|pine|pam|lam|pril|sartan|
 _LAB_VALUES = (r"tsh|t3|t4|free t4|ferritin|b12|vitamin d|vit d|hba1c|creatinine|egfr|cbc|wbc|anc|"
                r"platelets|hemoglobin|hgb|inr|testosterone|estradiol|hcg|cortisol|bilirubin|"
                r"lipids|triglycerides|cea|ca-?125|ca 19-9|tumou?r markers?|cmp|bmp|lfts?")
-_OFFER = word_start(
+_OFFER = fast(
     r"\b(?:dm|message|send|email|inbox|pm|bring|show|forward)\s+me\s+(?:your|ur)\s+(?:\w+\s+)?(?:ct|mri|pet|"
     r"scan|report|labs?|results?|biopsy|path(?:ology)?|x-?rays?|bloodwork|images?|records?|slides)"
     r"|\bi(?:'ll| will| can)\s+give you my (?:read|opinion|take|interpretation)\b"
@@ -121,13 +121,13 @@ _OFFER = word_start(
     re.IGNORECASE,
 )
 #: What an offer to read names when it is medical by itself ("DM me your scan").
-_MEDICAL_MATERIAL = re.compile(r"\b(?:ct|mri|pet|scans?|reports?|labs?|results?|biops\w+|path\w*|"
+_MEDICAL_MATERIAL = fast(r"\b(?:ct|mri|pet|scans?|reports?|labs?|results?|biops\w+|path\w*|"
                                r"x-?rays?|bloodwork|images|slides|symptoms?|mole|rash|lump|spot|lesion|"
                                r"a[1i]c|psa|levels|glucose|cholesterol|ldl|cancer|benign|incision|wound|"
                                r"stitches|swelling|ca-?\d{2,3}|cea|tumou?r markers?|counts|ekg|ecg|infected|"
                                r"meds|med list|medications?|prescriptions?|" + _LAB_VALUES + r")\b",
                                re.IGNORECASE)
-_ADDRESSED = re.compile(
+_ADDRESSED = fast(
     r"^\s*(?:@|u/)\w|[:.!?]\s+@[\w.]+\s+(?:yes|no|you|u|your|ur|just)\b|^\s*replying to\b|\bif your (?:kid|child|son|daughter|baby|toddler|mom|dad|husband|wife|partner)\b|"
     r"\b(?:if you see this|your (?:next )?(?:cycle|infusion|round of chemo)|your (?:age|labs?|results?|scan|psa|numbers|dose|doctor's|counts|"
     r"joints|case|biopsy|meds|pills|tumor|levels|blood)|at your age|q from a follower|"
@@ -146,18 +146,18 @@ _ADDRESSED = re.compile(
 )
 #: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the
 #: post sends them to their own care team or is public-health education.
-_GENERIC_READER = re.compile(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:'re| are)? "
+_GENERIC_READER = fast(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:'re| are)? "
                              r"(?:on|taking|have|starting|going through|getting|about to start|doing)\b|\b(?:ruining|wrecking|running) your (?:life|sleep|"
                              r"nights|days)\b|\bthank me later\b"
                              r"|\bif you(?:'re| are) reading this\b|\bso should (?:you|u)\b|\b(?:you|u) should (?:too|as well)\b", re.IGNORECASE)
-_REFERRAL = re.compile(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
+_REFERRAL = fast(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
                        r"(?:own\s+)?(?:doctor|physician|oncologist|care team|provider|gp|nurse|"
                        r"pharmacist|dermatologist)|visit to your own doctor", re.IGNORECASE)
 #: A directive the author refuses to give: "I can't tell you whether to hold your meds".
-_DECLINED = re.compile(r"\b(?:can't|cannot|can not|won't|not going to|shouldn't|am not able to)\s+"
+_DECLINED = fast(r"\b(?:can't|cannot|can not|won't|not going to|shouldn't|am not able to)\s+"
                        r"(?:\w+\s+)?(?:tell you|say|advise you|advise|recommend)\s+(?:whether|if)?\s*"
                        r"(?:or not\s+)?(?:to\s+)?$", re.IGNORECASE)
-_DISCLAIMER = re.compile(r"\bnot (?:medical )?advice\b|\bgeneral (?:info|information|education)\b",
+_DISCLAIMER = fast(r"\bnot (?:medical )?advice\b|\bgeneral (?:info|information|education)\b",
                          re.IGNORECASE)
 
 
@@ -227,7 +227,7 @@ def detect(view: PostView) -> list[Hit]:
                          "advice_model": round(learned[2], 3) if learned else None})]
 
 
-_GREETING = re.compile(r"\s*(?:(?i:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*(?:[!,]|(?=\s+(?:you|u)\s))")
+_GREETING = fast(r"\s*(?:(?i:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*(?:[!,]|(?=\s+(?:you|u)\s))")
 
 
 def _greeted(view: PostView) -> re.Match[str] | None:
@@ -237,7 +237,7 @@ def _greeted(view: PostView) -> re.Match[str] | None:
     return m if m and not is_common_word(view.policy, m.group(1)) else None
 
 
-_YOUR_BEFORE = re.compile(r"\b(?:your|ur)\s+(?:[a-z']+\s+)?$")
+_YOUR_BEFORE = fast(r"\b(?:your|ur)\s+(?:[a-z']+\s+)?$")
 
 
 def _owned(view: PostView, objects: list[Match], drugs: list[re.Match[str]]) -> bool:

@@ -21,6 +21,7 @@ from clearpost.model import Evidence, Level, Post
 from clearpost.policy.loader import Policy
 from clearpost.text import Lexicon, Match, NormalizedText, normalize
 from clearpost.text.features import ngram_features
+from clearpost.text.patterns import fast
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -75,9 +76,18 @@ class PostView:
         return self.policy.memo(f"lexicon:{name}", lambda: Lexicon(self.policy.lexicon(name)))
 
     def find(self, name: str) -> list[Match]:
-        return self.lexicon(name).find_all(self.lower)
+        """The lexicon's matches in this post, scanned once per post (a third of the calls
+        repeat a scan another detector made); a fresh list, so callers may extend it."""
+        key = f"find:{name}"
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = tuple(self.lexicon(name).find_all(self.lower))
+        return list(found)
 
     def has(self, name: str) -> bool:
+        found = self._memo.get(f"find:{name}")
+        if found is not None:
+            return bool(found)
         return self.lexicon(name).search(self.lower) is not None
 
     # --- shared features -------------------------------------------------------------
@@ -135,15 +145,15 @@ class PostView:
         return self.post.account.kind in ("department", "official")
 
 
-_OTHERS_MEDIA = re.compile(r"(?:\byour|\btheir|\bposts? of|\bwatching|\bsaw (?:a|the|your)|"
+_OTHERS_MEDIA = fast(r"(?:\byour|\btheir|\bposts? of|\bwatching|\bsaw (?:a|the|your)|"
                            r"\b(?:dm|send|email|text|message|pm|show)\s+me\s+(?:a|an|the|your|ur)|"
                            r"\b(?:posting|sharing)\s+(?:pretty|nice|cute|fake|staged|glossy|those|"
                            r"these|all|more))\s+(?:\w+\s+)?$")
 #: "snapped his fingers at me", "shot me a look": the word, but no camera.
-_NOT_A_PHOTO_AFTER = re.compile(r"\s+(?:(?:his|her|their|my|your) fingers|at\b|back\b|me a look|"
+_NOT_A_PHOTO_AFTER = fast(r"\s+(?:(?:his|her|their|my|your) fingers|at\b|back\b|me a look|"
                                 r"(?:him|her|them) a look|a look)")
-_DEICTIC = re.compile(r"\b(?:this|that|the|your|these|those)\s+(?:\w+\s+)?$")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?\n]+|$)")
+_DEICTIC = fast(r"\b(?:this|that|the|your|these|those)\s+(?:\w+\s+)?$")
+_SENTENCE = fast(r"[^.!?\n]+(?:[.!?\n]+|$)")
 
 
 def org_lexicon(policy: Policy) -> Lexicon:
@@ -232,7 +242,7 @@ def disclosure_matches(view: PostView) -> list[re.Match[str]]:
     return found
 
 
-_TEAM_PRIDE = re.compile(r"\b(?:proud|happy|lucky|honou?red|blessed|grateful)\s+to\s+(?:be|have\s+been)\s+"
+_TEAM_PRIDE = fast(r"\b(?:proud|happy|lucky|honou?red|blessed|grateful)\s+to\s+(?:be|have\s+been)\s+"
                          r"(?:on|in|part\s+of)\s+(?:the|this|our)\s+(?:[\w-]+\s+){0,3}?"
                          r"(?:team|crew|unit|department|staff|family)\b")
 

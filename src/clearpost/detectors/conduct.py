@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from clearpost.detectors.base import Hit, PostView, Span, sentence_of
 from clearpost.text import Match
-from clearpost.text.patterns import word_start
+from clearpost.text.patterns import fast
 
 _TIME = r"(?:this|that|last|next) (?:year|week|month|rotation|shift|morning|night|time)"
 
@@ -79,7 +79,7 @@ _NAME_TAIL = (r"(?:\s+(?:from|in|on|at)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?)?"
               rf"(?:{_INSULT_WORDS})\b")
 
 
-_ANY_INSULT = word_start(rf"\b(?:{_INSULT_WORDS})\b|\bhow did (?:this|that)\b")
+_ANY_INSULT = fast(rf"\b(?:{_INSULT_WORDS})\b|\bhow did (?:this|that)\b")
 
 
 def _named_insults(view: PostView) -> list[tuple[int, int]]:
@@ -100,7 +100,7 @@ def _named_insults(view: PostView) -> list[tuple[int, int]]:
 
 #: Words that insult a person wherever they stand in the sentence; milder ones (stupid,
 #: joke, trash) need the "<person> is a …" form.
-_STRONG_INSULT = re.compile(
+_STRONG_INSULT = fast(
     r"\b(?:idiots?|morons?|imbeciles?|bitch(?:es)?|assholes?|dickheads?|douche(?:bag)?s?|hags?|"
     r"scum(?:bags?)?|losers?|creeps?|perverts?|dumbass(?:es)?|jackass(?:es)?|dirtbags?|"
     r"sleazebags?|lowlifes?|degenerates?|old farts?|geezers?|junkies|junkie|druggies|crackheads?|skanks?|"
@@ -161,21 +161,21 @@ _STRONG_INSULT = re.compile(
     # mocking someone's (perceived) orientation for a laugh: "SO obviously gay lol"
     r"(?:so |sooo+ )?obviously (?:gay|a lesbian|trans)(?= lol| lmao| 💅| 😂| 🤣))\b")
 #: "the most incompetent pharmacy team": a superlative insult that names its own target.
-_SUPERLATIVE_NP = re.compile(
+_SUPERLATIVE_NP = fast(
     r"\b(?:the )?(?:most (?:incompetent|useless|pathetic|clueless)|laziest|dumbest|stupidest) "
     r"(?:\w+ ){0,2}(?:team|staff|people|crew|department|nurses?|doctors?|managers?|boss|"
     r"residents?|coworkers?|colleagues?|surgeons?|techs?|wom[ae]n|m[ae]n|person|human(?: being)?|"
     r"guy|lady|individual)\b")
-_SELF = re.compile(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|call me)\s+(?:\w+\s+){0,3}$")
+_SELF = fast(r"\b(?:i'm|i am|i was|im|i feel like|i felt like|me|myself|call me)\s+(?:\w+\s+){0,3}$")
 #: Affection or banter right before the word: "love that idiot", "bring it, loser".
-_AFFECTION = re.compile(r"\b(?:love (?:that|this|you|ya|u|him|her|them|my|these|those|"
+_AFFECTION = fast(r"\b(?:love (?:that|this|you|ya|u|him|her|them|my|these|those|"
                         r"(?:you|ya|u)(?: anyway| though| still| tho)?,? (?:you )?)|bring it,?|"
                         r"game on,?)\s*(?:[a-z-]+\s+)?$")
 #: Friendly banter: a mild insult word in a post about a game or a match
 #: ("Rematch Friday, loser 😂", "see you Sunday, losers #CowboysNation").
 _MILD_INSULTS = frozenset({"loser", "losers", "goblin", "goblins", "nerd", "nerds", "dork", "dorks",
                            "clown", "clowns"})
-_BANTER = re.compile(r"\b(?:rematch|game (?:night|day)|fans|playoffs?|league|fantasy|bracket|"
+_BANTER = fast(r"\b(?:rematch|game (?:night|day)|fans|playoffs?|league|fantasy|bracket|"
                      r"trivia|smash|mario kart|scoreboard|see you (?:on )?(?:sunday|saturday|monday)|"
                      r"(?:that|the|our|a) bet|pay up|(?:you )?owe me|"
                      r"#\w+nation)\b")
@@ -187,7 +187,7 @@ def _banter(view: PostView, word: str) -> bool:
             and not _work_target(view))
 
 
-_INSULT_DETERMINER = re.compile(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
+_INSULT_DETERMINER = fast(r"\b(?:the|that|this|these|those|you|what an?|such an?|total|absolute|"
                                 r"complete|fucking|utter)\s+(?:\w+\s+)?$")
 
 
@@ -287,7 +287,7 @@ _GROUP_VERB = (r"(?:(?:are|were|is|just|always|never|all|really|can't|cant|can b
                r"should stay (?:off|out|home|away)|(?:are|is|they're) a drain|"
                r"(?:just )?(?:don't|do not|can't|cannot) have the (?:hands|brains|stomach|"
                r"temperament|head|spine) for)")
-_GROUP_HATE = re.compile(
+_GROUP_HATE = fast(
     r"\b(?:all|these|those|the|most|every)?\s*(?P<group>{groups})\s+" + _GROUP_VERB + r"\b"
     r"|\b(?:all|these|those|the|most|every)?\s*" + _GROUP_ADJ + r"\s+" + _GROUP_NOUNS + r"\s+"
     + _GROUP_VERB + r"\b"
@@ -328,7 +328,7 @@ _GROUP_HATE = re.compile(
 )
 #: Telling someone they do not belong for who they are: "ppl like her have no business running
 #: an american hospital", "go live in a nursing home where u belong".
-_EXCLUSION = re.compile(
+_EXCLUSION = fast(
     # mocked for a faith's dress: "a lady in a hijab … didn't know they let them out alone"
     r"\b(?:in|wearing) (?:a|an|her|his|their) (?:hijab|burqa|burka|niqab|turban|yarmulke|kippah|"
     r"headscarf)\b[^.!?\n]{0,80}?\b(?:(?:they|you) let (?:them|her|him|those)|let (?:them|her|him) out|"
@@ -375,7 +375,7 @@ _EXCLUSION = re.compile(
     r"(?:hijab|headscarf|turban|yarmulke|kippah|burqa|niqab|sari|accent|last name|surname)s?\b"
     r"[^.!?\n]{0,40}?(?:i (?:already |just )?know|you (?:already |just )?know|it's always|"
     r"guaranteed|here we go)")
-_ACCUSATION = word_start(
+_ACCUSATION = fast(
     r"\b(?:pocketing|stealing|steals|stole|embezzl\w+|faked|fakes|falsif\w+|fabricat\w+|"
     r"forged|molest\w*|abus(?:ed|es|ing)|assault\w*|raped?|rapist|drunk on the job|"
     r"high on the job|diverting|skimming|taking bribes|bribe\w*|fraud|criminal|crook|thief|"
@@ -432,7 +432,7 @@ _ACCUSATION = word_start(
     r"(?:\w+ ){0,2}(?:work|analysis|ideas?|data|slides|research|paper|findings))\b",
     re.IGNORECASE,
 )
-_REPORTED = word_start(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an?|said|says|"
+_REPORTED = fast(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an?|said|says|"
                        # names put in quotation marks: "they call patients 'imbeciles'"
                        r"call(?:s|ed|ing)? (?:\w+ ){1,3}[\"'“‘]\w+|"
                        r"(?:got|get|gets|getting|been|was|were|being) called|"
@@ -440,7 +440,7 @@ _REPORTED = word_start(r"\b(?:called me|call(?:ed|ing)? (?:me |him |her |us )?an
                        r"quote|quoting|reported|the word|the term|n-word|screamed|yelled|shouted|"
                        r"informed (?:me|us) that|"
                        r"told (?:me|us|him|her|them|my \w+|our \w+|a \w+|the \w+)|wrote)\b", re.IGNORECASE)
-_IDENTIFIABLE = word_start(
+_IDENTIFIABLE = fast(
     r"\b(?i:dr|mr|mrs|ms|senator|judge|rep|governor|mayor|nurse)\.? [A-Z][a-z]+"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b(?=,? (?:the|at|in|from|is|has|was|who|faked|stole))"
     r"|\bthe (?:pharmacy tech|charge nurse|night nurse|tech|resident|attending|manager|"
@@ -455,7 +455,7 @@ _IDENTIFIABLE = word_start(
 
 #: Places, teams and collective references that aim a post at work; the roles of colleagues
 #: ("the techs", "a preceptor") come from the `work_roles` lexicon (_work_target).
-_WORK_PLACES = word_start(
+_WORK_PLACES = fast(
     r"\b(?:my manager|my boss|my supervisor|nurses|everyone on \d+|"
     r"management|leadership|admin|administration|this place|this hospital|the hospital|"
     r"my (?:job|hospital|unit|floor|employer|preceptor|pi)|our pi|finance|billing|"
@@ -498,20 +498,20 @@ def _work_target(view: PostView) -> bool:
 
 
 #: A colleague by handle: "@jenna.preop_rn", "@mike_cna".
-_ROLE_HANDLE = re.compile(r"@[\w.]*[._](?:rn|bsn|np|cna|lpn|crna|pharmd|md)\b")
+_ROLE_HANDLE = fast(r"@[\w.]*[._](?:rn|bsn|np|cna|lpn|crna|pharmd|md)\b")
 
 
-_PATIENT_TARGET = word_start(r"\b(?:pts?|patients?|family members?|families|visitors?|"
+_PATIENT_TARGET = fast(r"\b(?:pts?|patients?|family members?|families|visitors?|"
                              r"(?:their|his|her) (?:consult|appointment|appt|infusion|scan|biopsy)|my patient|the patient|(?:the )?(?:lady|guy|man|"
                              r"woman|wife|husband|son|daughter|mom|dad|mother|father) in (?:room |rm |"
                              r"bed |bay |chair )?(?:\d+\w?|the (?:waiting room|lobby|infusion \w+))|rm \d+|room \d+|bed \d+|ma'am)\b", re.IGNORECASE)
-_EXTERNAL = re.compile(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
+_EXTERNAL = fast(r"\b(?:at|from) (?!MSK\b)(?:[A-Z][a-z]+ ){1,3}(?:General|Hospital|"
                        r"Medical|Health|Clinic|University|Center|Care|Urgent Care|Pharmacy|"
                        r"Practice|Wellness|Associates|Labs?)\b"
                        # the press: "Gordon Abbate at the Ledger … in his column"
                        r"|\b(?:in|on) (?:his|her|their) (?:column|op-?ed|podcast|show|blog|newsletter)\b"
                        r"|\b(?:columnist|reporter|journalist|pundit|op-?ed writer)\b")
-_WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|night crew|"
+_WORK_CONTEXT = fast(r"\b(?:work|shift|on call|holiday party|office party|night crew|"
                            r"day crew|cafeteria|break room|unit|floor|clinic|hospital|nightshift|utility room|med room|"
                            r"supply room|nurses' station|nurses station|vitals|"
                            r"night shift|at the nurses|#msk|msk|a double|double shift|after a 12|"
@@ -527,7 +527,7 @@ _WORK_CONTEXT = re.compile(r"\b(?:work|shift|on call|holiday party|office party|
 
 
 #: Work named only to say it is absent: "no work talk", "my day off", "not working tomorrow".
-_NOT_AT_WORK = re.compile(r"\b(?:no|not|zero|without|off|day off from) (?:\w+ )?$",
+_NOT_AT_WORK = fast(r"\b(?:no|not|zero|without|off|day off from) (?:\w+ )?$",
                           re.IGNORECASE)
 
 
@@ -547,10 +547,10 @@ def _groups(view: PostView) -> str:
 
 
 #: Distrust of anyone of a group: "you can't trust a Mormon scientist with evolution".
-_WHOLE_GROUP = re.compile(r"\b(?:that|this|the) whole (?:community|culture|religion|group|race|tribe|"
+_WHOLE_GROUP = fast(r"\b(?:that|this|the) whole (?:community|culture|religion|group|race|tribe|"
                           r"people) (?:is|are) (?:so |just |honestly )?(?:exhausting|the worst|a nightmare|"
                           r"insufferable|unbearable|toxic|a problem|disgusting|annoying|trash|a plague)\b")
-_DISTRUST = re.compile(r"\b(?:can't|cant|cannot|can not|never|don't|dont|do not|shouldn't) (?:ever )?"
+_DISTRUST = fast(r"\b(?:can't|cant|cannot|can not|never|don't|dont|do not|shouldn't) (?:ever )?"
                        r"trust (?:a|an|any|those|these|them) " + _GROUP_ADJ + r"\b")
 
 
@@ -577,13 +577,13 @@ def _harassment_signals(view: PostView) -> list[tuple[Span, str]]:
 
 #: Cues of hostility that, with a target, let a post the rules left clean reach the learned
 #: model: sarcastic openers, insinuation, eye-rolls (the conduct lexicons count too).
-_HOSTILE_CUE = re.compile(
+_HOSTILE_CUE = fast(
     r"\b(?:funny how|shout ?out to|gentle reminder|just saying|word to the wise|not saying|psa|"
     r"fun fact|pro tip|love it when|confession|ngl|not to be that|to whoever|everybody knows|"
     r"everyone knows|must be nice|imagine|apparently|if (?:the|that|my|our)\b|lmf?a+o+|"
     r"classy as (?:always|ever)|i know (?:which|where) (?:car|house|you))|[🙄🤔🙃😒💀🤡😇💋]",
     re.IGNORECASE)
-_PEOPLE_WORDS = re.compile(r"\b(?:people|ppl|folks|they|them|he|she|him|her|whoever|somebody|"
+_PEOPLE_WORDS = fast(r"\b(?:people|ppl|folks|they|them|he|she|him|her|whoever|somebody|"
                            r"someone)\b")
 _GATE_LEXICONS = ("insults", "venting", "profanity", "threats", "intoxication")
 GATE_MODEL = "conduct_gate"
@@ -645,7 +645,7 @@ def _learned(view: PostView, rule: str) -> Span | None:
 
 #: The author's own family: "My mother be on some trash 😂" is banter about home, which the
 #: model, trained on hospital posts, reads as hostility (a Davidson "neither" tweet).
-_OWN_FAMILY = re.compile(r"\bmy (?:mother|mom|mama|momma|dad|father|daddy|sister|brother|sis|bro|"
+_OWN_FAMILY = fast(r"\bmy (?:mother|mom|mama|momma|dad|father|daddy|sister|brother|sis|bro|"
                          r"son|daughter|husband|wife|hubby|grandma|grandmother|granny|grandpa|"
                          r"grandfather|aunt|auntie|uncle|cousin|kids?|niece|nephew|family|"
                          r"(?:mother|father|sister|brother)-in-law|in-laws)\b")
@@ -683,18 +683,18 @@ def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
 #: A legal outcome on the public record, reported ("was convicted of fraud in 2019, according
 #: to court records"): the accusation rules already excuse it (_ALLEGED), and so does the
 #: learned stage. Not "accused of" or "charged with", which hostile posts use as insults.
-_PUBLIC_RECORD = re.compile(r"\b(?:convicted of|pleaded guilty|pled guilty|(?:was|were) sentenced|"
+_PUBLIC_RECORD = fast(r"\b(?:convicted of|pleaded guilty|pled guilty|(?:was|were) sentenced|"
                             r"found guilty|indicted|according to (?:court|police|the (?:court|"
                             r"indictment|doj))|court records?)\b")
 
 
 #: Off duty: "before bed", "on my day off", "back on the unit tomorrow".
-_OFF_DUTY = re.compile(r"\b(?:before bed|at bedtime|day off|days off|night off|on vacation|"
+_OFF_DUTY = fast(r"\b(?:before bed|at bedtime|day off|days off|night off|on vacation|"
                        r"back (?:on the unit|at work|to work|on shift|on the floor) (?:tomorrow|monday|"
                        r"tuesday|wednesday|thursday|friday|saturday|sunday|next week))\b")
 
 
-_SUBSTANCE = re.compile(r"\b(?:gumm(?:y|ies)|edibles?|wine|beers?|drinks?|cocktails?|shots|"
+_SUBSTANCE = fast(r"\b(?:gumm(?:y|ies)|edibles?|wine|beers?|drinks?|cocktails?|shots|"
                         r"joints?|weed|thc|cbd|vodka|tequila|whiskey|bourbon|seltzers?)\b")
 
 
@@ -709,7 +709,7 @@ def _off_duty_use(view: PostView) -> bool:
     return bool(_AFTER_WORK.search(lower) or _OFF_DUTY.search(lower))
 
 
-_GROUP_CUES = re.compile(r"\b(?:" + _GROUP_ADJ[3:-1] + r"|hire americans|go back to)\b")
+_GROUP_CUES = fast(r"\b(?:" + _GROUP_ADJ[3:-1] + r"|hire americans|go back to)\b")
 
 
 def _may_name_a_group(view: PostView) -> bool:
@@ -723,7 +723,7 @@ def _reported_use(lower: str, start: int) -> bool:
     return bool(_REPORTED_BEFORE.search(pre))
 
 
-_REPORTED_BEFORE = re.compile(
+_REPORTED_BEFORE = fast(
     r"(?:called (?:me|him|her|us|them|my \w+)|(?:got|get|gets|been|was|were|being) called|"
     r"(?:he|she|they|someone|somebody|a patient|the patient|"
     r"a visitor|a man|a woman|a guy) (?:said|says|yelled|screamed|shouted|wrote|used)|the word|"
@@ -733,7 +733,7 @@ _REPORTED_BEFORE = re.compile(
     r"(?: that)?\s*$"
     # a name someone was called, in quotation marks: "called one of our residents a 'diversity hire'"
     r"|\bcalled (?:[\w']+ ){1,5}an? [\"'“‘]$")
-_QUOTED_SPAN = re.compile(r"[\"“]([^\"”]{1,200})[\"”]"
+_QUOTED_SPAN = fast(r"[\"“]([^\"”]{1,200})[\"”]"
                           # single quotes, with apostrophes inside words: "'women don't belong'"
                           r"|(?<!\w)['‘]((?:[^'’\n]|(?<=\w)['’](?=\w)){3,200}?)['’](?!\w)")
 
@@ -792,7 +792,7 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
 #: Sexual insinuation in scare quotes: "started 'staying late' in the nurse manager's office".
 #: Apart from _ACCUSATION because it starts at a quote mark, where that pattern's leading \b
 #: cannot match (and a leading \w+ would be tried at every letter of every post).
-_INSINUATION = re.compile(
+_INSINUATION = fast(
     r"['‘\"“](?:staying late|working late|late meetings|private meetings|closed-door meetings|"
     r"one-on-ones|extra credit)['’\"”] (?:in|with) (?:the|his|her|their) (?:[\w']+ ){0,3}?(?:office|"
     r"boss|manager|director|chair|attending|supervisor)\b", re.IGNORECASE)
@@ -803,7 +803,7 @@ _ACCUSATION_NOUNS = frozenset({"assault", "fraud", "criminal", "crook", "thief",
                                "rapist", "rape", "bribe", "bribes", "kickback", "kickbacks"})
 
 
-_FULL_NAME_BEFORE = re.compile(r"\b(?!(?:The|That|This|These|Those|Our|My|Your|His|Her|Their|"
+_FULL_NAME_BEFORE = fast(r"\b(?!(?:The|That|This|These|Those|Our|My|Your|His|Her|Their|"
                                r"Its|Every|All|Some|No|Any)\b)[A-Z][a-z]+ [A-Z][a-z]{2,} $")
 
 
@@ -822,7 +822,7 @@ def _named_subject(view: PostView, accusation: re.Match[str]) -> bool:
 
 #: "I know which gym you go to" threatens only with menace around it ("keep posting and see
 #: what happens … 🙂"); "I know which gym you go to, see you Saturday" is friendly.
-_KNOW_WHERE_YOU_GO = word_start(
+_KNOW_WHERE_YOU_GO = fast(
     r"\bi know (?:exactly )?(?:where|which \w+) (?:you|u|s?he|they) (?:go(?:es)? to|work(?:s)? out|"
     r"shops?|eats?|trains?|hangs? out)\b"
     r"|\b(?:i'?m|im|i am|i'll|ill|i will) (?:gonna |going to )?(?:be )?(?:wait|waiting) (?:for (?:him|her|them|you|u) )?"
@@ -844,13 +844,13 @@ _KNOW_WHERE_YOU_GO = word_start(
     # a lethal dose known: "I know exactly how much potassium it takes"
     r"|\bi know (?:exactly )?how much (?:potassium|kcl|insulin|morphine|fentanyl|digoxin|dilaudid|"
     r"heparin|succ\w*|propofol|antifreeze|arsenic|cyanide|rat poison|bleach) (?:it )?(?:takes|would take)\b")
-_MENACE = re.compile(r"\bsee what happens\b|\bconsider this (?:your|her|his|their) (?:final |last )?warning\b|"
+_MENACE = fast(r"\bsee what happens\b|\bconsider this (?:your|her|his|their) (?:final |last )?warning\b|"
                      r"\bone more time\b|\bnot a joke\b|\bwon't be to (?:chat|talk)\b|😤|\bkeep (?:it up|talking|posting|telling|spreading|"
                      r"running your mouth)\b|\bwatch (?:it|yourself|your back)\b|\bcareful\b|"
                      r"\bjust saying\b|\bsleep tight\b|🙂|😈|🔪")
 
 
-_THREAT = word_start(
+_THREAT = fast(
     r"\b(?:i(?:'ll| will|'m gonna| am going to|'d| would|'d love to| want to|'d like to| wanna)|"
     r"gonna|someone should|somebody should)\s+"
     r"(?:\w+\s+){0,2}(?:kill|stab|shoot|punch|slap|smack|kick|beat|strangle|choke|hurt|run over|slash|"
@@ -921,17 +921,17 @@ _THREAT = word_start(
 )
 #: An "accident" that corners someone: "'accidentally' get stuck in the supply room with her".
 #: Apart from _THREAT because it starts at a quote mark (see _INSINUATION).
-_STAGED_ACCIDENT = re.compile(
+_STAGED_ACCIDENT = fast(
     r"['‘\"“]accidental(?:ly)?['’\"”] (?:\w+ ){0,3}?(?:get stuck|gets? stuck|lock\w*|bump\w* into|"
     r"brush\w* (?:up )?against|trap\w*|corner\w*|end up alone)\b[^.!?\n]{0,50}?\b(?:with|against|into) "
     r"(?:her|him|them)\b")
 #: Reported, not asserted: the public record (_PUBLIC_RECORD) or an allegation someone else made.
-_ALLEGED = re.compile(_PUBLIC_RECORD.pattern + r"|\b(?:accused of|charged with|according to the|"
+_ALLEGED = fast(_PUBLIC_RECORD.pattern + r"|\b(?:accused of|charged with|according to the|"
                       r"the doj|prosecutors?|reports? (?:say|that))\b", re.IGNORECASE)
-_GROUP_OK = re.compile(
+_GROUP_OK = fast(
     r"\b(?:against|toward|towards|for|with|about|supporting|support|welcome|celebrat\w*|honou?r\w*|"
     r"serve|serving|proud|many|our|of)\s+(?:\w+\s+){0,2}$")
-_GROUP_OK_AFTER = re.compile(r"^[^.!?\n]{0,60}?\b(?:deserve|matter|are welcome|are (?:our|the) "
+_GROUP_OK_AFTER = fast(r"^[^.!?\n]{0,60}?\b(?:deserve|matter|are welcome|are (?:our|the) "
                              r"(?:backbone|heroes|best)|are underrepresented|are more likely to "
                              r"(?:be|get|die|have)|face|experience|are at (?:higher|greater) risk)\b")
 
@@ -957,9 +957,9 @@ def _reclaimed(lower: str, start: int) -> bool:
                 and _FIRST_PERSON.search(lower) and not _SECOND_PERSON.search(lower))
 
 
-_SELF_IDIOM_AFTER = re.compile(r"\w+(?:'s| is| was| has| will| needs| loves| can't| cannot)\b")
-_FIRST_PERSON = re.compile(r"\b(?:i|me|my|us|we|our)\b")
-_SECOND_PERSON = re.compile(r"\b(?:you|u|ur|your)\b")
+_SELF_IDIOM_AFTER = fast(r"\w+(?:'s| is| was| has| will| needs| loves| can't| cannot)\b")
+_FIRST_PERSON = fast(r"\b(?:i|me|my|us|we|our)\b")
+_SECOND_PERSON = fast(r"\b(?:you|u|ur|your)\b")
 
 
 # The learned models decide what the rules leave open. Thresholds sit above each model's
@@ -967,7 +967,7 @@ _SECOND_PERSON = re.compile(r"\b(?:you|u|ur|your)\b")
 HATE_MIN = 0.80
 OFFENSIVE_MIN = 0.80
 TARGETED_MIN = 0.55
-_TARGET = re.compile(
+_TARGET = fast(
     r"\b(?:you|u|ur|your|he|she|him|her|his|they|them|this (?:guy|woman|man|lady|person)|"
     r"these people|those people|(?:dr|mr|mrs|ms|nurse)\.? [a-z]+)\b|@\w", re.IGNORECASE)
 
@@ -1028,7 +1028,7 @@ def _context_insult(view: PostView, linear: float | None = None) -> list[tuple[S
     return [(Span(target[0], target[1], "insult"), "insult")]
 
 
-_PROFANITY_AT_PERSON = re.compile(r"\b(?:fuck|f\*+k|screw|damn|eff)\s+(?:you|u|him|her|them|off|"
+_PROFANITY_AT_PERSON = fast(r"\b(?:fuck|f\*+k|screw|damn|eff)\s+(?:you|u|him|her|them|off|"
                                   r"(?:that|this|the) (?:guy|woman|man|lady|dude|bitch|asshole)|"
                                   r"dr\.?\s|[a-z]+ in \w+)")
 
@@ -1039,7 +1039,7 @@ def _profanity_at_things(view: PostView) -> bool:
     return bool(view.find("profanity")) and not _PROFANITY_AT_PERSON.search(view.lower)
 
 
-_NOT_A_PERSON = re.compile(r"\b(?:my|our|the|this|that)\s+(?:dog|cat|puppy|kitten|pet|bird|phone|"
+_NOT_A_PERSON = fast(r"\b(?:my|our|the|this|that)\s+(?:dog|cat|puppy|kitten|pet|bird|phone|"
                            r"car|laptop|printer|computer|alarm|wifi|app)\b")
 
 
@@ -1103,7 +1103,7 @@ def harassment(view: PostView) -> list[Hit]:
 
 
 _MILD = frozenset({"damn", "dammit", "crap", "crappy", "hell no", "piss", "pissed", "omfg", "wtf"})
-_USING_AT_WORK = re.compile(
+_USING_AT_WORK = fast(
     # "shots in the locker room before the party", "an edible in the call room"
     r"\b(?:shots|drinks|beers|a beer|an edible|edibles|a joint|a blunt|a bowl)\s+(?:in|at) the "
     r"(?:locker room|break room|supply closet|med room|nurses'? station|call room|stairwell|"
@@ -1124,7 +1124,7 @@ _SOCIAL_DRINKS = frozenset({"happy hour", "cocktails", "margs", "marg", "margari
                             "prosecco", "bubbly", "pinot", "pinot noir", "pinot grigio",
                             "cabernet", "merlot", "chardonnay", "sauvignon blanc",
                             "malbec", "riesling", "sangria"})
-_AFTER_WORK = re.compile(r"\b(?:champagne|prosecco|bubbly|drinks) tonight\b|"
+_AFTER_WORK = fast(r"\b(?:champagne|prosecco|bubbly|drinks) tonight\b|"
                          r"\bafter (?:work|shift|my shift|the shift|a long (?:day|week|shift)|"
                          r"we (?:finally )?(?:submitted|finished|closed|got|hit|made|passed)|clinic|"
                          r"the (?:deadline|submission|grant)|a 12)\b|\bpost-?shift\b|\bwe earned\b|"
@@ -1134,7 +1134,7 @@ _AFTER_WORK = re.compile(r"\b(?:champagne|prosecco|bubbly|drinks) tonight\b|"
 #: Faking a sick day or sleeping on duty: "called out 'sick' so I can catch the game", "called
 #: out with a 'migraine' (it's the vodka)", "20 glorious minutes of sleep before the charge nurse
 #: opened the door".
-_SKIVING = re.compile(
+_SKIVING = fast(
     r"\bcall(?:ed|ing)? (?:out|in)(?: sick)?(?: with)?(?: an?)? ['‘\"“](?:sick|a? ?migraine|"
     r"a? ?cold|a? ?fever|a? ?stomach bug|flu|the flu|covid|family emergency)['’\"”]"
     r"|\bcall(?:ed|ing)? (?:out|in) sick\b[^.!?\n]{0,30}\bso (?:i|we) (?:can|could)\b"
@@ -1148,23 +1148,23 @@ _SKIVING = re.compile(
     re.IGNORECASE)
 #: Gross-out and crude content about patients and the job: "code brown up to the hairline
 #: 🤮", "smelled somebody's colostomy bag", "30 Foleys and a lube shortage 🍆💦".
-_GROSS = re.compile(r"\b(?P<clinical>code brown|colostomy bag|ostomy bag|rectal tube|bedpan)\b|"
+_GROSS = fast(r"\b(?P<clinical>code brown|colostomy bag|ostomy bag|rectal tube|bedpan)\b|"
                     r"\b(?:explosive diarrh\w+|diarrh\w+|projectile vomit\w*|poop|feces|smegma|prep fails?)\b|💩")
-_GROSS_REACTION = re.compile(r"🤮|🤢|💩|\b(?:ew+|gross|nasty|seen things|what \w+ (?:tuesday|"
+_GROSS_REACTION = fast(r"🤮|🤢|💩|\b(?:ew+|gross|nasty|seen things|what \w+ (?:tuesday|"
                              r"night|day) did to)\b")
-_DISGUST = re.compile(r"🤮|🤢")
-_CRUDE = re.compile(r"🍆|💦|\blube\b|\bgetting some action\b|\bhappy ending\b|\bthat's what "
+_DISGUST = fast(r"🤮|🤢")
+_CRUDE = fast(r"🍆|💦|\blube\b|\bgetting some action\b|\bhappy ending\b|\bthat's what "
                     r"she said\b")
-_CRUDE_AT_WORK = re.compile(r"\b(?:foley|foleys|catheter\w*|rectal|urolog\w*|patients?|pts?|"
+_CRUDE_AT_WORK = fast(r"\b(?:foley|foleys|catheter\w*|rectal|urolog\w*|patients?|pts?|"
                             r"unit|shift|nurse|men|old men)\b")
 #: Betting on which patient deteriorates first: "a betting pool on which room codes first".
-_DEATH_POOL = re.compile(r"\b(?:betting pool|bets?|wager\w*|odds|over/under)\b[^.!?\n]{0,40}"
+_DEATH_POOL = fast(r"\b(?:betting pool|bets?|wager\w*|odds|over/under)\b[^.!?\n]{0,40}"
                          r"\b(?:codes?|coding|dies?|die first|crash(?:es)?|expires?|goes first|"
                          r"rapid)\b")
 
 
 #: Mocking people as animals or babies: "starts bleating like a goat", "whining like a toddler".
-_MOCKING = re.compile(r"\b(?:bleat|squeal|whin|cry|cries|cried|scream|wail|sob|squawk|screech|"
+_MOCKING = fast(r"\b(?:bleat|squeal|whin|cry|cries|cried|scream|wail|sob|squawk|screech|"
                       r"blubber)\w* like an? (?:goat|pig|baby|toddler|child|little girl|sheep|"
                       r"banshee|seal|chicken)\b"
                       # "the gene pool is a puddle", "the shallow end of the gene pool"
@@ -1177,24 +1177,24 @@ _MOCKING = re.compile(r"\b(?:bleat|squeal|whin|cry|cries|cried|scream|wail|sob|s
 
 #: Colleagues or patients treated as things, and token thanks from management mocked:
 #: "surgeons who treat OR nurses like furniture", "thanked us with a branded water bottle 🙃".
-_DISRESPECT = re.compile(
+_DISRESPECT = fast(
     r"\btreat(?:s|ed|ing)? (?:us|them|me|everyone|(?:the |our |their |all the |all )?(?:[\w-]+ ){0,2}"
     r"(?:nurses|staff|residents|techs|interns|students|aides|fellows|pcas|cnas|clerks|employees|"
     r"workers|people|patients)) like (?:furniture|dirt|garbage|trash|crap|shit|servants|slaves|maids|"
     r"the help|toddlers|idiots|doormats?|a doormat|wallpaper|robots|scum|ghosts|peasants|"
     r"errand (?:boys|girls))\b")
-_TOKEN_THANKS = re.compile(
+_TOKEN_THANKS = fast(
     r"\bthank(?:ed|s|ing)? us (?:all )?(?:once again |again )?with (?:a|an|another|some|one|free|a single) "
     r"(?:[\w-]+ ){0,2}(?:water bottle|pizza party|pizza|lanyard|mug|tote(?: bag)?|pen|badge reel|"
     r"cookie|ice cream|bagel|donut|t-?shirt|fleece|magnet|sticker|candy bar|granola bar|pin)s?\b"
     r"|\b(?:asked|asking|asks|told|tells|telling|want(?:s|ed)?|expect(?:s|ed)?) us (?:once again |again |"
     r"yet again )?to do more with less\b")
-_SARCASM = re.compile(r"🙃|🫠|🙄|🤡|\btruly (?:humbled|blessed|honou?red|grateful)\b|\bonce again\b|"
+_SARCASM = fast(r"🙃|🫠|🙄|🤡|\btruly (?:humbled|blessed|honou?red|grateful)\b|\bonce again\b|"
                       r"\byet again\b|#burnout|\bso generous\b|\bthe bar is\b|\blol\b|\blmao\b")
 
 
 #: Warmth toward the patient named: the venting is about the day, not about them.
-_WARMTH = re.compile(r"\b(?:kind|sweet|lovely|wonderful|amazing|grateful|thankful|worth it|"
+_WARMTH = fast(r"\b(?:kind|sweet|lovely|wonderful|amazing|grateful|thankful|worth it|"
                      r"made my (?:day|week|night)|bright spot|highlight|best part|thank you|thanked)\b")
 
 

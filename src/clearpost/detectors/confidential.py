@@ -20,9 +20,9 @@ from clearpost.detectors.identifiers import roster_entries
 from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words
 from clearpost.text import Match
 from clearpost.text.bm25 import BM25Index, CorpusMatch
-from clearpost.text.patterns import word_start
+from clearpost.text.patterns import fast
 
-_PASSWORD = word_start(
+_PASSWORD = fast(
     r"\b(?:password|passwd|pwd|pw|passcode|pass code|door code|access code|lock code|keypad code|"
     r"gate code|alarm code|pin|wifi password|login)\b[^.!?\n]{0,40}?(?:is|:|=|'s|mine's|changed to|"
     r"is now|now|switched to|updated to)\s*"
@@ -49,7 +49,7 @@ _PASSWORD = word_start(
     r"((?=[^\s)]*\d)(?=[^\s)]*[A-Za-z])[^\s)]{6,})\s*\)",
     re.IGNORECASE,
 )
-_SECRET = re.compile(
+_SECRET = fast(
     r"\b(?:AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9]{20,}|ghp_[A-Za-z0-9]{30,}|xox[abp]-[A-Za-z0-9-]{10,}|"
     r"AIza[0-9A-Za-z_\-]{30,}|-----BEGIN [A-Z ]*PRIVATE KEY-----)"
     # a token pasted with its header or name: "Bearer tk_prod_8c41…", "api_key = '…'"
@@ -57,16 +57,16 @@ _SECRET = re.compile(
     r"|\b(?i:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key)['\"]?"
     r"\s*[:=]\s*['\"]?((?=[\w.~+/=-]*\d)[\w.~+/=-]{12,})"
 )
-_INTERNAL_LINK = re.compile(
+_INTERNAL_LINK = fast(
     r"\b(?:https?://)?[a-z0-9.-]*(?:intranet|sharepoint|confluence|jira|wiki\.internal|"
     r"\.internal|\.local|\.corp|\.lan)\b[^\s]*"
     r"|\bhttps?://(?:docs|drive)\.google\.com/[^\s]+|\bhttps?://[^\s]*box\.com/s/[^\s]+"
     r"|(?<!\S)\\\\[a-z0-9_.$-]+\\\S+|\b[A-Z]:\\[^\s]+",
     re.IGNORECASE,
 )
-_CODENAME = re.compile(r"\b(?:Project|Operation|Codename|Code name|Initiative)\s+[A-Z][a-z]+"
+_CODENAME = fast(r"\b(?:Project|Operation|Codename|Code name|Initiative)\s+[A-Z][a-z]+"
                        r"(?:\s+[A-Z][a-z]+)?\b")
-_MONEY_INTERNAL = re.compile(
+_MONEY_INTERNAL = fast(
     r"\$\s?\d[\d,.]*\s?(?:m|mm|million|b|bn|billion|k)?\b[^.!?\n]{0,40}?\b(?:shortfall|deficit|"
     r"loss|losses|cuts?|budget gap|overrun|layoffs?|write-?down|in the red)\b"
     r"|\b(?:hiring freeze|freezing (?:all )?(?:new )?hiring|layoffs? (?:are )?coming|"
@@ -75,29 +75,29 @@ _MONEY_INTERNAL = re.compile(
 )
 #: A gap in the organization's physical security: "the badge reader on the dock door doesn't
 #: lock", "the cameras in the garage stairwell have been down since march".
-_SECURITY_GAP = re.compile(
+_SECURITY_GAP = fast(
     r"\b(?:cameras?|cctv|badge readers?|card readers?|readers?|door locks?|locks?|alarms?|panic buttons?|"
     r"metal detectors?|security gates?|turnstiles?|(?:\w+ )?doors?)\b[^.!?\n]{0,60}?\b(?:(?:have|has) "
     r"been (?:down|broken|off|disabled|dead|out|dark)|(?:are|is) (?:down|broken|disabled|dead|off|dark)|"
     r"opens? for (?:literally )?(?:any|every) (?:card|badge|one)|"
     r"(?:don't|doesn't|dont|doesnt|do not|does not|won't|wont|never) (?:lock|work|record|latch|"
     r"close|alarm)|not (?:working|recording|locking))\b", re.IGNORECASE)
-_SECURITY_PLACE = word_start(
+_SECURITY_PLACE = fast(
     r"\b(?:badge|dock|loading dock|garage|stairwell|hospital|unit|floor|ward|pharmacy|med room|"
     r"supply room|lab|clinic|campus|lobby|entrance|security|er|ed|or|icu|nicu|morgue|"
     r"server room|data center)\b", re.IGNORECASE)
 #: Internal material seen where it was not meant to be read: "saw the slide deck on my
 #: manager's screen", "left on the printer by comms".
-_SEEN_INTERNAL = word_start(
+_SEEN_INTERNAL = fast(
     r"\b(?:saw|seen|spotted|read|found|left) (?:the |a |this |an )?(?:slide deck|slides|deck|memo|email|"
     r"spreadsheet|draft|org chart|budget|agenda|minutes|this|it)\b[^.!?\n]{0,30}?\b(?:on|in|at|by) "
     r"(?:my |the |our |a )?(?:\w+'s |\w+ )?(?:screen|desk|printer|copier|inbox|laptop|monitor)\b",
     re.IGNORECASE)
-_INTERNAL_LIST = re.compile(r"\b(?:OR|surgery|surgical|case|patient|census|bed|chair)\s+(?:board|schedule|"
+_INTERNAL_LIST = fast(r"\b(?:OR|surgery|surgical|case|patient|census|bed|chair)\s+(?:board|schedule|"
                             r"list|census|roster)\b|\b(?:nursing|charge|patient|pt) assignments?\b|"
                             r"\bassignment sheet\b",
                             re.IGNORECASE)
-_PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
+_PUBLIC_SOURCE = fast(r"\b(?:just announced|announced (?:today|this week|yesterday)|"
                             r"(?<!until the )(?<!before the )(?<!ahead of the )(?<!waiting for the )(?<!no )"
                             r"press release(?! (?:whenever|next|soon|later|tomorrow|drops|is coming|comes|"
                             r"hasn't|has not|isn't|is not|not yet|pending|draft|goes out (?:next|tomorrow|on))\b)|"
@@ -107,15 +107,15 @@ _PUBLIC_SOURCE = re.compile(r"\b(?:just announced|announced (?:today|this week|y
                             r"now available|reposting from|via @|doi\.org|pubmed)\b", re.IGNORECASE)
 
 
-_CONFIDENTIAL_USE = re.compile(
+_CONFIDENTIAL_USE = fast(
     r"^\s*(?:(?:memo|document|doc|email|e-mail|report|data|info|information|slides?|deck|draft|"
     r"list|file|spreadsheet|figures|numbers|results|plan|budget|minutes)\b|[—:-])")
 
 
 #: "Do not forward or republish": a publisher's notice, not an internal label.
-_REPUBLISH = re.compile(r"\s+or\s+(?:republish|reproduce|redistribute|repost|reprint)")
+_REPUBLISH = fast(r"\s+or\s+(?:republish|reproduce|redistribute|repost|reprint)")
 #: "so I don't share it with anyone at work" (a cold) is about the author, not a document.
-_SELF_SHARING = re.compile(r"\b(?:i|we) (?:don't|dont|do not) share (?:it|this|my)\b")
+_SELF_SHARING = fast(r"\b(?:i|we) (?:don't|dont|do not) share (?:it|this|my)\b")
 
 
 def _is_marker_use(view: PostView, start: int, end: int) -> bool:
@@ -170,7 +170,7 @@ def _internal_hosts(view: PostView) -> list[Span]:
 
 
 #: A password of the author's own life, not of work: "our home wifi … the password is …".
-_PERSONAL_ACCOUNT = re.compile(r"\b(?:home|my|our home|my home) (?:wifi|wi-fi|network|router)\b|"
+_PERSONAL_ACCOUNT = fast(r"\b(?:home|my|our home|my home) (?:wifi|wi-fi|network|router)\b|"
                                r"\b(?:my|our) (?:netflix|hulu|spotify|disney|hbo|max|prime|"
                                r"streaming) (?:password|login|account)\b|\bhome wifi\b",
                                re.IGNORECASE)
@@ -178,10 +178,10 @@ _PERSONAL_ACCOUNT = re.compile(r"\b(?:home|my|our home|my home) (?:wifi|wi-fi|ne
 _FILLER = frozenset({"literally", "just", "still", "now", "actually", "basically", "like"})
 #: A lawsuit settled or settling, with an amount or an internal source: legal matters are
 #: confidential until the organization announces them (and so not yet public).
-_LEGAL = word_start(
+_LEGAL = fast(
     r"\b(?:settl(?:e|es|ed|ing)|settlement)\b[^.!?\n]{0,60}?\b(?:suit|lawsuit|litigation|claim|case)"
     r"\b|\b(?:suit|lawsuit|litigation)\b[^.!?\n]{0,60}?\bsettl\w+", re.IGNORECASE)
-_LEGAL_SOURCE = re.compile(r"\$\s?\d|\blegal (?:told|says|said|just|finally|confirmed)\b|"
+_LEGAL_SOURCE = fast(r"\$\s?\d|\blegal (?:told|says|said|just|finally|confirmed)\b|"
                            r"\b(?:general counsel|our lawyers|risk management) (?:told|says|said)\b",
                            re.IGNORECASE)
 
@@ -349,12 +349,12 @@ WEAK_HINTS = frozenset({"stay tuned", "sneak peek", "can't wait to share", "cant
 #: (a claim, another hint, a time or "something"); after praise they are praise.
 SOFT_HINTS = frozenset({"watch this space", "keep an eye on", "keep your eyes on",
                         "keep your eye on", "stay tuned"})
-_FORWARD = re.compile(r"\b(?:soon|shortly|upcoming|coming (?:soon|up|to|this|next|in)|"
+_FORWARD = fast(r"\b(?:soon|shortly|upcoming|coming (?:soon|up|to|this|next|in)|"
                       r"(?:is|are|'s|'re) coming\b|something|big news|news|announcement|details|"
                       r"next (?:week|month|year|quarter|spring|summer|fall|autumn|winter|few)|"
                       r"this (?:spring|summer|fall|autumn|winter|year|month|week|quarter)|"
                       r"in (?:a few|the coming) (?:days|weeks|months)|yet)\b|👀|🏗")
-_WORK_SUBJECT = re.compile(
+_WORK_SUBJECT = fast(
     r"\b(?:leadership|management|(?:our|my|the) (?:\w+ ){0,2}(?:hospital|department|dept|center|lab|team|unit|"
     r"division|service|clinic|floor|institute|program|group|board|trial|study|paper|results|data|"
     r"patients|campus|site)|department|trial|study|paper|results|data|patients|announcement|"
@@ -376,18 +376,18 @@ _RESULT_MARKERS = frozenset({"preliminary data", "preliminary results", "unpubli
 #: Unpublished results stated as such: an early look with an outcome count ("interim look at
 #: our cohort: 11 of 13 with complete response"), a paper not yet written or out, or a dated
 #: draft press release. By the labelling convention both confidential and not yet public.
-_EARLY_LOOK = word_start(
+_EARLY_LOOK = fast(
     r"\b(?:interim|early|preliminary|first|sneak|unofficial) (?:look|peek|glance|readout|read-out|"
     r"cut|numbers|data|results)\b", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
-_STUDY_WORDS = re.compile(r"\b(?:our|cohort|arm|trial|study|phase|patients|pts|participants)\b",
+_DIGIT = fast(r"\d")
+_STUDY_WORDS = fast(r"\b(?:our|cohort|arm|trial|study|phase|patients|pts|participants)\b",
                           re.IGNORECASE)
-_OUTCOME = re.compile(
+_OUTCOME = fast(
     r"\b\d+\s*(?:of|/|out of)\s*\d+\b[^.!?\n]{0,50}?\b(?:respon\w*|remissions?|complete response|"
     r"cr|pcr|ned|shrink\w*|shrank|progress\w*|tumou?rs?|survival|toxicit\w*|grade \d)"
     r"|\b(?:response rate|orr|pfs|median os|overall survival|progression-free)\b[^.!?\n]{0,25}?\d+\s*%",
     re.IGNORECASE)
-_NOT_OUT_YET = word_start(
+_NOT_OUT_YET = fast(
     r"\b(?:manuscript|paper|abstract|data|results|publication)\s+(?:isn't|is not|isnt|hasn't been|"
     r"has not been|hasnt been|not)\s+(?:even\s+)?(?:drafted|written(?: up)?|submitted|published|out|public)\b"
     r"|\bnothing(?:'s| is| has been)\s+(?:been\s+)?(?:written up|published|submitted|presented) yet\b"
@@ -401,14 +401,14 @@ _NOT_OUT_YET = word_start(
 #: Results held back for a meeting: "can't say a word till the plenary but … the OS curves
 #: don't lie". The timing alone is no secret ("can't wait till the plenary"); with the
 #: author's own trial and an outcome it is an embargoed result.
-_UNTIL_PRESENTED = word_start(
+_UNTIL_PRESENTED = fast(
     r"\b(?:till|til|until|before) (?:the |our |my |it's |its |we )?(?:plenary|late[- ]breaker|"
     r"podium|presentation|present|abstract (?:release|drops?|goes live)|embargo lifts?|"
     r"(?:asco|ash|esmo|aacr|sabcs|ascocancer) (?:plenary|meeting|presentation|talk))\b", re.IGNORECASE)
-_RESULT_WORDS = re.compile(r"\b(?:os|pfs|orr|dfs|efs|curves?|survival|response rate|responses|"
+_RESULT_WORDS = fast(r"\b(?:os|pfs|orr|dfs|efs|curves?|survival|response rate|responses|"
                            r"endpoint|hazard ratio|readout|the data|the results|numbers)\b",
                            re.IGNORECASE)
-_OWN_STUDY = re.compile(r"\b(?:our|my|we) (?:\w+ ){0,2}(?:trial|study|arm|cohort|phase)\b|"
+_OWN_STUDY = fast(r"\b(?:our|my|we) (?:\w+ ){0,2}(?:trial|study|arm|cohort|phase)\b|"
                         r"\b(?:when we|we) (?:opened|launched|started|ran)\b", re.IGNORECASE)
 
 
@@ -420,7 +420,7 @@ def unpublished_result(view: PostView) -> list[Span]:
 
 
 #: An invention filed but not yet public: "we filed the provisional on our linker this morning".
-_INVENTION_FILED = re.compile(
+_INVENTION_FILED = fast(
     r"\b(?:filed|filing|submitted|submitting|file|submit) (?:the |a |an |our |my |two |a couple of )?"
     r"(?:provisional(?: patent)?|patent(?: application)?s?|invention disclosures?|ip disclosures?)\b"
     r"(?![^.!?\n]{0,40}\b(?:granted|issued|published|public|is out|went public)\b)",
@@ -454,13 +454,13 @@ def _unpublished_forms(view: PostView) -> list[Span]:
     return out
 
 
-_PLAN_CONTEXT = re.compile(r"\b(?:our|we|leadership|department|dept|the team|my team|legal|"
+_PLAN_CONTEXT = fast(r"\b(?:our|we|leadership|department|dept|the team|my team|legal|"
                            r"the board|my unit|the unit|hiring|rns|nurses|staff)\b")
 
 
 #: Plans a household makes as often as an organization ("we're moving to Westchester", "we
 #: are buying a house"): with "we" as the only sign of work, they are the author's own.
-_HOUSEHOLD_PLAN = re.compile(r"\b(?:moving|relocating|buying|building|expanding|planning|"
+_HOUSEHOLD_PLAN = fast(r"\b(?:moving|relocating|buying|building|expanding|planning|"
                              r"getting a new|leaving for|plans? to|will move|going to move|"
                              r"decided to move|to (?:move|buy|build))$")
 
@@ -481,14 +481,14 @@ def _own_plan(view: PostView, plans: list[re.Match[str]]) -> bool:
 
 
 #: "Not a rumor: …" denies that something is a rumour; it is no hint of news to come.
-_NEGATED_HINT = re.compile(r"\b(?:not a|not|no|isn't a|ain't no)\s*$"
+_NEGATED_HINT = fast(r"\b(?:not a|not|no|isn't a|ain't no)\s*$"
                            # "that word is vile": a word, not the grapevine
                            r"|\b(?:that|this|the|a|one|which)\s*$")
 
 
 #: The grapevine with an emoji inside the phrase: "a little bird 🐦 told me" (the lexicon has
 #: the plain phrase; an emoji between its words hides it from a phrase match).
-_LITTLE_BIRD = re.compile(r"\ba little bird(?:ie)?\s*[^\w\s]{1,4}\s*told me\b")
+_LITTLE_BIRD = fast(r"\ba little bird(?:ie)?\s*[^\w\s]{1,4}\s*told me\b")
 
 
 def not_yet_public(view: PostView) -> list[Hit]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 from clearpost.detectors.base import Hit, PostView, Span, policy_org_alternation
+from clearpost.text.patterns import fast
 
-_ANONYMOUS = re.compile(r"anon|anonymous|throwaway|burner", re.IGNORECASE)
+_ANONYMOUS = fast(r"anon|anonymous|throwaway|burner", re.IGNORECASE)
 
 
 def pseudonym(view: PostView) -> list[Hit]:
@@ -62,7 +63,7 @@ def speaking_for_org(view: PostView) -> list[Hit]:
     return []
 
 
-_PREMISES = re.compile(r"\b(?:lab|simulation|sim lab|unit|floor|clinic|office|nurses'? station|"
+_PREMISES = fast(r"\b(?:lab|simulation|sim lab|unit|floor|clinic|office|nurses'? station|"
                        r"break room|staff lounge|or|icu|on shift|at work|night shift|day shift|"
                        r"shift|our team|the team|team|crew|colleagues|coworkers|inside our|"
                        r"hospital|department|rounds|hand hygiene|award|goal|huddle)\b",
@@ -96,7 +97,7 @@ def media_approval(view: PostView) -> list[Hit]:
                 evidence=ev, explain={"reasons": reasons})]
 
 
-_NOT_ONSITE = re.compile(r"\b(?:at home|my house|my apartment|airport|hotel|mall|at the park)\b",
+_NOT_ONSITE = fast(r"\b(?:at home|my house|my apartment|airport|hotel|mall|at the park)\b",
                          re.IGNORECASE)
 
 

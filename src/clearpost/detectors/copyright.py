@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from clearpost.detectors.base import Hit, PostView, Span
-from clearpost.text.patterns import word_start
+from clearpost.text.patterns import fast
 
-_NOTICE = re.compile(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b"
+_NOTICE = fast(r"\ball rights reserved\b|©\s?\d{4}|\(c\)\s?\d{4}|\bcopyright\s+(?:©\s*)?\d{4}\b"
                      r"|©\s?(?-i:[A-Z])\w+|\bno part of this (?:publication|book|work|material) may be "
                      r"reproduced\b|\bwithout (?:the )?(?:prior )?written permission of the publisher\b"
                      r"|\b(?-i:[Cc]opyright\s+(?:©\s*)?(?:[A-Z][\w&.]*\s?){1,4})(?=[.,;!]|$)",
                      re.IGNORECASE)
-_COPIED = word_start(
+_COPIED = fast(
     r"\b(?:copying|copied|pasting|pasted|copy-pasting|copy pasting|reposting|posting)\b[^.!?\n]{0,40}"
     r"\b(?:article|piece|story|column|op-ed|editorial|essay|chapter|paper|report|newsletter|"
     r"feature|investigation|profile|interview|long ?read|book|whole thing|entire thing|"
@@ -46,19 +46,19 @@ _COPIED = word_start(
     r"(?:a subscription|access)\b|\b(?:because|since|bc) of the paywall\b",
     re.IGNORECASE,
 )
-_PAYWALL_ONLY = re.compile(r"\b(?:article|piece|story)\b[^.!?\n]{0,60}\b(?:paywalled|behind a "
+_PAYWALL_ONLY = fast(r"\b(?:article|piece|story)\b[^.!?\n]{0,60}\b(?:paywalled|behind a "
                            r"paywall)\b", re.IGNORECASE)
-_LINK = re.compile(r"https?://|www\.")
-_QUOTED = re.compile(r"['\"“‘]([^'\"”’]{280,})")
+_LINK = fast(r"https?://|www\.")
+_QUOTED = fast(r"['\"“‘]([^'\"”’]{280,})")
 
 
 #: Someone else's image passed off as one's own: "cropped out the watermark".
-_UNCREDITED = word_start(r"\b(?:cropped|crop|cropping|removed|remove|removing|edited|photoshopped|"
+_UNCREDITED = fast(r"\b(?:cropped|crop|cropping|removed|remove|removing|edited|photoshopped|"
                          r"blurred) (?:out )?(?:the|their|his|her|its) (?:watermark|credit|signature|tag)\b",
                          re.IGNORECASE)
 #: The author's own work under the author's own notice: "© 2024 Jess Park Photography, all
 #: mine", "new print up in my shop".
-_OWN_WORK = re.compile(r"\ball mine\b|\bmy (?:own )?(?:shop|print|photo|photograph|painting|drawing|"
+_OWN_WORK = fast(r"\ball mine\b|\bmy (?:own )?(?:shop|print|photo|photograph|painting|drawing|"
                        r"poem|art|artwork|comic|book|zine)\b|\bi (?:shot|took|painted|drew|wrote) "
                        r"(?:this|it)\b|\bshot (?:last|on|this|it)\b", re.IGNORECASE)
 

@@ -13,6 +13,7 @@ from clearpost.detectors.base import (
     weak_org_lexicon,
 )
 from clearpost.text import Match
+from clearpost.text.patterns import fast
 
 _ROLE_INVOKED = (
     r"\bas (?:an?|the) (?:{org})\b[^.!?,:\n]{{0,25}}"
@@ -25,7 +26,7 @@ _ROLE_INVOKED = (
     # "As a surgeon at MSK, I've tried every app": the role as the reason to trust the pitch
     r"|\bas (?:an?|the) (?:[\w-]+ ){{1,3}}(?:at|with|from) (?:{org})\b")
 # The code itself is matched case-sensitively: "code SAVE20" is a discount, "code below:" is not.
-_PROMO_EXTRA = re.compile(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|"
+_PROMO_EXTRA = fast(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|"
                           # an event with a sponsor and giveaways: "sponsored by @voltcharge",
                           # "free cans for the first 100", "$0 cover"
                           r"(?i:\bsponsored by @\w+|\$0 cover\b|\bfree (?:cover|entry|cans|drinks|shots|"
@@ -37,7 +38,7 @@ _PROMO_EXTRA = re.compile(r"\b(?i:code|promo)\s+[A-Z0-9]{4,}\b|"
                           r"purchase|reserve)\b)")
 #: Staff as a body, speaking for a cause: "nurses say no to …", "scientists for Rafael Ortega!".
 _STAFF = r"(?:nurses|doctors|docs|scientists|physicians|researchers|staff|employees|workers)"
-_POLITICS_EXTRA = re.compile(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"
+_POLITICS_EXTRA = fast(r"\bprop(?:osition)?\s?\d+\b|#vote\w+|\bvote (?:him|her|them) out\b|"
                              r"\bvote (?:yes|no) on (?:question|measure|amendment|issue|ballot)\b|"
                              r"#(?:yes|no)on\w+|"
                              r"\bfor (?:(?:state |us |u\.s\. |city )?(?:council|senate|assembly|congress)|mayor|governor|"
@@ -59,7 +60,7 @@ def _disclosed(view: PostView) -> bool:
     return view.post.account.discloses_affiliation or bool(view.discloses_affiliation)
 
 
-_POINTS_BACK = re.compile(r"\b(?:there|they|them|their|that place|this place|that team|this team)\b")
+_POINTS_BACK = fast(r"\b(?:there|they|them|their|that place|this place|that team|this team)\b")
 
 
 #: The learned stage (train/endorsement_learned.py): word 1-2 grams, for named, undisclosed
@@ -198,7 +199,7 @@ def _name_logo(view: PostView) -> list[Hit]:
                 evidence=tuple(seen), explain={"kinds": kinds, "role_invoked": bool(role)})]
 
 
-_GIVING = re.compile(r"\b(?:give|donate|donating|giving|pledge) (?:\$?\d+ )?to\b(?! (?:blood|plasma|platelets))"
+_GIVING = fast(r"\b(?:give|donate|donating|giving|pledge) (?:\$?\d+ )?to\b(?! (?:blood|plasma|platelets))"
                      r"|\bgiving tuesday\b|\bevery dollar\b|\b(?:fundrais\w*|raising money|raising funds) for\b")
 
 
@@ -217,10 +218,10 @@ def _logo_used_re(view: PostView) -> re.Pattern[str]:
     return pat
 
 
-_CAUSE = re.compile(r"\b(?:donat\w*|fundrais\w*|charity|charities|rescue|cause|raffle|benefit|"
+_CAUSE = fast(r"\b(?:donat\w*|fundrais\w*|charity|charities|rescue|cause|raffle|benefit|"
                     r"walkathon|5k|gofundme|nonprofit|non-profit)\b")
-_DONATION = re.compile(r"\b(?:donat\w*|fundrais\w*|sponsor me|pledge|raise \$?\d|raising)\b")
-_SALE = re.compile(r"\b(?:buy|shop|affiliate|order|discount|sale|merch)\b")
+_DONATION = fast(r"\b(?:donat\w*|fundrais\w*|sponsor me|pledge|raise \$?\d|raising)\b")
+_SALE = fast(r"\b(?:buy|shop|affiliate|order|discount|sale|merch)\b")
 
 
 def _own_campaign(view: PostView) -> bool:

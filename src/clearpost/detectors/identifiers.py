@@ -28,7 +28,7 @@ import phonenumbers
 from clearpost.detectors.base import PostView, sentence_of
 from clearpost.model import Post
 from clearpost.text import normalize
-from clearpost.text.patterns import word_start
+from clearpost.text.patterns import fast
 
 if TYPE_CHECKING:
     from clearpost.policy.loader import Policy
@@ -58,26 +58,26 @@ class IdentifierSpan:
 _PATIENT_TITLES = (r"Mr|Mrs|Ms|Miss|Mx|Mister|Ambassador|Senator|Judge|Coach|Officer|Pastor|"
                    r"Father|Sister|Rev|Reverend|Prof|Professor|Gov|Governor|Mayor|Rabbi|Sgt|"
                    r"Capt|Captain|Grandma|Grandpa|Auntie|Uncle|Baby")
-_TITLED = re.compile(
+_TITLED = fast(
     rf"\b(?P<title>{_PATIENT_TITLES})(?P<dot>\.?)\s+(?:[A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+)?|"
     r"[A-Z]\b\.?)"
 )
 #: Only abbreviated titles take a full stop: after "for Mayor." a new sentence begins.
 _ABBREVIATED_TITLES = frozenset({"Mr", "Mrs", "Ms", "Mx", "Rev", "Prof", "Gov", "Sgt", "Capt"})
-_TITLED_INITIAL = re.compile(r"\b(?i:mr|mrs|ms)\.?[ \t]+[A-Za-z]\.(?![A-Za-z])")
+_TITLED_INITIAL = fast(r"\b(?i:mr|mrs|ms)\.?[ \t]+[A-Za-z]\.(?![A-Za-z])")
 # "mrs k in 7", "Mr. D in bed 4": a titled name or initial placed in a room
-_TITLED_IN_ROOM = re.compile(r"\b((?i:mr|mrs|ms|miss)\.?[ \t]+[A-Za-z][\w'\-]*)[ \t]+(?i:in|on)[ \t]+"
+_TITLED_IN_ROOM = fast(r"\b((?i:mr|mrs|ms|miss)\.?[ \t]+[A-Za-z][\w'\-]*)[ \t]+(?i:in|on)[ \t]+"
                              r"(?i:room[ \t]+|rm[ \t]+|bed[ \t]+)?\d{1,4}[A-Za-z]?\b")
 # Clinical notes and quick posts drop the case: "mrs cohen", "MR DEXTER".
-_TITLED_ANYCASE = re.compile(r"\b((?i:mr|mrs|ms|miss|rabbi|pastor|reverend|rev|chaplain))"
+_TITLED_ANYCASE = fast(r"\b((?i:mr|mrs|ms|miss|rabbi|pastor|reverend|rev|chaplain))"
                              r"(?:\.[ \t]*|[ \t]+)([A-Za-z][A-Za-z'\-]{1,})\b")
-_CAP_WORD = re.compile(r"\b[A-Z][a-z]+(?:['\-][A-Za-z]+)?\b")
-_CAP_TOKEN = re.compile(r"(?<![\w@#])[A-Z][^\W\d_]*(?:['\-][^\W\d_]+)?(?![\w@])")
-_DOCTOR = re.compile(r"\b(?:Dr|Doctor|Nurse|NP|PA|RN)\.?\s+$")
-_VOCATIVE = re.compile(r"(?:^|[.!?,\n]\s*)(?:hi|hey|hello|dear|thanks|thank you|congrats|to)\s+$",
+_CAP_WORD = fast(r"\b[A-Z][a-z]+(?:['\-][A-Za-z]+)?\b")
+_CAP_TOKEN = fast(r"(?<![\w@#])[A-Z][^\W\d_]*(?:['\-][^\W\d_]+)?(?![\w@])")
+_DOCTOR = fast(r"\b(?:Dr|Doctor|Nurse|NP|PA|RN)\.?\s+$")
+_VOCATIVE = fast(r"(?:^|[.!?,\n]\s*)(?:hi|hey|hello|dear|thanks|thank you|congrats|to)\s+$",
                        re.IGNORECASE)
 # Initials tied to care: "pt J.R.", "patient JR", "Mrs. G" (the titled pattern takes that one).
-_INITIALS = re.compile(
+_INITIALS = fast(
     r"\b(?i:pt|patient|my patient|our patient|resident|client|kiddo|baby|infant)\s+"
     r"([A-Z]\.\s?[A-Z]\.?(?:\s?[A-Z]\.)?|[A-Z]{2,3}\b(?!\s*(?:scan|team|unit|room|floor)))"
 )
@@ -87,13 +87,13 @@ _RELATION = (r"sons?|daughters?|wife|husband|mother|father|mom|dad|brothers?|sis
              r"grandma|grandpa|fianc[eé]e?|boyfriend|girlfriend|partner|proxy|guardian|cousin|"
              r"spouse|stepson|stepdaughter|dtr|dau|dgtr|hus|hsb|sis|bro|neice|gdtr|gson|"
              r"significant other|s\.o\.|friend|caregiver|hcp|health care proxy|poa")
-_WORK_RELATION = re.compile(r"\bwork\s+$", re.IGNORECASE)  # "my work wife": a colleague
-_REL_NAME = word_start(
+_WORK_RELATION = fast(r"\bwork\s+$", re.IGNORECASE)  # "my work wife": a colleague
+_REL_NAME = fast(
     rf"\b(?i:{_RELATION})\b(?=[ \t]*[,:\-]*[ \t]*(?:(?i:is|named|called)[ \t]+)?[\"']?"
     r"([A-Za-z][A-Za-z'\-]+)(?:[ \t]+([A-Z][A-Za-z'\-]+))?)"
 )
 # A name with the relation after it: "URSLA MORETTI (DAUGHTER)", "Charlie (significant other)".
-_NAME_REL = re.compile(
+_NAME_REL = fast(
     r"(?<![\w'])([A-Za-z][A-Za-z'\-]+(?:[ \t]+[A-Za-z][A-Za-z'\-]+)?)[ \t]*"
     rf"\((?i:{_RELATION}|s\.?o\.?)\)"
 )
@@ -244,8 +244,8 @@ def find_names(view: PostView) -> list[Ident]:
     return out
 
 
-_HEADLINE_EDGE = re.compile(r"[.!?:;—–\n\"“”‘(]|\s-\s|(?<!\w)'|'(?!\w)")  # normalised "—" is "-"
-_COPIED_CUE = re.compile(r"\b(?:editorial|article|headline|op-?ed|column|chapter|excerpt|essay|"
+_HEADLINE_EDGE = fast(r"[.!?:;—–\n\"“”‘(]|\s-\s|(?<!\w)'|'(?!\w)")  # normalised "—" is "-"
+_COPIED_CUE = fast(r"\b(?:editorial|article|headline|op-?ed|column|chapter|excerpt|essay|"
                          r"paper|abstract|press release)\b", re.IGNORECASE)
 
 
@@ -368,13 +368,13 @@ def find_loose_names(text: str, policy: Policy, taken: list[tuple[int, int]]) ->
 
 
 _ORG_WORDS = frozenset(["inc", "corp", "co", "ltd", "llc", "plc", "group", "partners", "bank", "university", "college", "institute", "school", "hospital", "center", "centre", "clinic", "foundation", "times", "post", "journal", "news", "press", "company", "airlines", "airways", "records", "studios", "pictures", "entertainment", "media", "network", "systems", "solutions", "technologies", "labs", "services", "street", "avenue", "road", "park", "lake", "river", "mountain", "county", "city", "republic", "kingdom", "states", "united", "north", "south", "east", "west", "new", "york", "jersey", "san", "santa", "los", "las", "el", "club", "society", "association", "church", "cathedral", "museum", "gallery", "library", "theatre", "theater", "festival", "orchestra", "band", "trio", "quartet", "league", "cup", "tour", "show", "awards"])
-_CONTACT_NAME = re.compile(
+_CONTACT_NAME = fast(
     r"\b(?i:per|contact(?: person)?|spoke (?:with|to)|talked (?:with|to)|reach(?:ed)?|"
     r"call(?:ed)? from|update[ds]?|told|informed)[ \t]+([A-Za-z][a-z]+|[A-Z]+)\b"
     r"|\b([A-Za-z][a-z]+|[A-Z]+)[ \t]+(?i:called|visited|states|stated|is here|was here|"
     r"at bedside|in to visit|came in)\b")
-_ORG_AFTER = re.compile(r"\s+(?:Inc|Corp|Co|Ltd|LLC|Group|Partners|&)\b|'s\s+[A-Z]")
-_NAME_CUE = word_start(r"(?i:name(?:'s| is|:)|i'm|i am|called|named|by|with|to|from|and|"
+_ORG_AFTER = fast(r"\s+(?:Inc|Corp|Co|Ltd|LLC|Group|Partners|&)\b|'s\s+[A-Z]")
+_NAME_CUE = fast(r"(?i:name(?:'s| is|:)|i'm|i am|called|named|by|with|to|from|and|"
                        r"mr\.?|mrs\.?|ms\.?|dear|hi|hello|thanks?|met|meet|ask|tell|told)\s+$")
 
 
@@ -404,7 +404,7 @@ def find_surname_with_procedure(view: PostView, care_spans: list[tuple[int, int]
 
 
 _BODY_WORDS = frozenset(["colon", "breast", "lung", "brain", "liver", "bone", "skin", "heart", "kidney", "prostate", "ovary", "ovarian", "throat", "blood", "head", "neck", "spine", "spinal", "knee", "hip", "back", "chest", "stomach", "bladder", "uterus", "cervix", "thyroid", "pancreas", "skull", "eye", "ear", "nose", "mouth"])
-_PROCEDURE_AFTER = re.compile(
+_PROCEDURE_AFTER = fast(
     r"[ \t]+(?i:whipple|mastectomy|lumpectomy|colectomy|craniotomy|cabg|thyroidectomy|"
     r"prostatectomy|nephrectomy|hysterectomy|appendectomy|lap chole|biopsy|bmt|transplant|"
     r"amputation|c-section|debridement|ex lap|hip replacement|knee replacement)\b")
@@ -415,16 +415,16 @@ _PROCEDURE_AFTER = re.compile(
 #: Lindqvist C1D1 FOLFOX"). Two or more make a list. The view's text has its line breaks
 #: folded into spaces, so entries are found by their shape, not by line starts; years
 #: ("2019 Honda - great car") are neither rooms nor times.
-ROSTER_LINE = re.compile(
+ROSTER_LINE = fast(
     r"(?<![\w/.,:])(?:(?:(?i:rm|room|bed)\.?[ \t]*)?(?!(?:19|20)\d\d\b)(\d{1,4}[A-Za-z]?)"
     r"(?:[ \t]*[-:.)])?[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]*[-:(,][ \t]"
     r"|(?!(?:19|20)\d\d\b)((?:[01]\d|2[0-3])[0-5]\d)[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+(?=\S))")
 
 
-_ROSTER_HINT = re.compile(r"\d[ \t]*[-:.)]?[ \t]+[A-Z][a-z]")
+_ROSTER_HINT = fast(r"\d[ \t]*[-:.)]?[ \t]+[A-Z][a-z]")
 
 
-_NUMBERED_PART = re.compile(r"\b(?:panel|step|slide|part|chapter|figure|fig|scene|act|page|tip|"
+_NUMBERED_PART = fast(r"\b(?:panel|step|slide|part|chapter|figure|fig|scene|act|page|tip|"
                             r"rule|day|week|lesson|question|q)\.?[ \t]*$", re.IGNORECASE)
 
 
@@ -444,8 +444,8 @@ def roster_entries(text: str) -> tuple[tuple[int, int, int, int], ...]:
 
 
 # --- handles addressed in a reply ----------------------------------------------------------
-_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{2,30}[A-Za-z0-9_]")
-_WORK_KNOWLEDGE = word_start(
+_HANDLE = fast(r"(?<![\w@])@[A-Za-z0-9_.]{2,30}[A-Za-z0-9_]")
+_WORK_KNOWLEDGE = fast(
     r"\b(?:(?:saw|seen|pulled|checked|looked at|read|reviewed|got|have)\s+your\s+(?:labs?|chart|"
     r"results?|scans?|file|records?|bloodwork|path|report|bill|biopsy|x-?rays?|mri|ct|"
     r"prescription|referral|claim)|remember (?:you|treating you|seeing you) from|"
@@ -479,7 +479,7 @@ _WORK_KNOWLEDGE = word_start(
 
 
 #: Words of a sentence meant for any reader: a conditional or a call to the audience.
-_ANY_READER = re.compile(r"\b(?:if|whether|anyone|anybody|everyone|folks|y'?all|friends)\b",
+_ANY_READER = fast(r"\b(?:if|whether|anyone|anybody|everyone|folks|y'?all|friends)\b",
                          re.IGNORECASE)
 
 
@@ -506,7 +506,7 @@ def find_addressed_patient(view: PostView) -> list[Ident]:
 
 
 # --- ages ------------------------------------------------------------------------------
-_AGE = word_start(
+_AGE = fast(
     r"\b(\d{1,3})\s*(?:y/?o\b|yo\b|y\.o\.|yrs?\.? old|years?[ -]old|years? young|-year-old|"
     r"year old|yr-old|yr old|-yo\b|"
     r"(?=\s*(?:M|F)\b(?= with| w/| presents| hx)))"
@@ -521,7 +521,7 @@ _AGE = word_start(
     re.IGNORECASE,
 )
 # Loose: "when he was 22", "I am 45" (extract mode only).
-_AGE_LOOSE = re.compile(r"\b(?:(?:i|he|she|they|who) (?:was|am|is|were)|i'm|age|aged?|ages)\s+(\d{1,3})\b(?!\s*(?:%|am|pm|:|"
+_AGE_LOOSE = fast(r"\b(?:(?:i|he|she|they|who) (?:was|am|is|were)|i'm|age|aged?|ages)\s+(\d{1,3})\b(?!\s*(?:%|am|pm|:|"
                         r"minutes|hours|days|times|dollars|\$|[.,]\d))", re.IGNORECASE)
 
 
@@ -550,25 +550,25 @@ def _ages(text: str, loose: bool = False) -> list[Ident]:
 
 
 # --- rooms, beds, units ------------------------------------------------------------------
-_ROOM = re.compile(
+_ROOM = fast(
     r"\b(?:room|rm|bed|bay|suite|stretcher|cubicle|pod|isolette|crib)\.?\s*#?\s*(?:\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b",
     re.IGNORECASE,
 )
-_PERSON_IN_ROOM = word_start(
+_PERSON_IN_ROOM = fast(
     r"\b(?:pt|patient|lady|guy|man|woman|gentleman|gent|kid|kiddo|girl|boy|family|mr\.? \w+|"
     r"mrs\.? \w+|ms\.? \w+|\d{1,3} ?(?:yo|y/o|yr old|year old|year-old))\s+(?:in|on|from)\s+"
     r"(?:bed\s+)?(\d{1,4}[A-Za-z]?|[A-Z]\d{1,3})\b(?![:.]\d|\s*(?:am|pm|mg|min|hours?|days?|%))",
     re.IGNORECASE,
 )
-_ALNUM_ROOM = re.compile(r"\b(?:in|on|from)\s+(\d{1,3}[A-Z])\b")
-_PATIENTISH = word_start(r"\b(?:pt|patient|lady|guy|man|woman|gent|kid|kiddo|girl|boy|family|"
+_ALNUM_ROOM = fast(r"\b(?:in|on|from)\s+(\d{1,3}[A-Z])\b")
+_PATIENTISH = fast(r"\b(?:pt|patient|lady|guy|man|woman|gent|kid|kiddo|girl|boy|family|"
                          r"she|he|her|his|him|mr|mrs|ms)\b", re.IGNORECASE)
 # A capitalised name in a room: "Garcia in 7B", "Petrov in 14".
-_NAME_IN_ROOM = re.compile(r"\b([A-Z][a-z][A-Za-z'\-]+)\s+(?:in|on)\s+(?:room\s+|rm\s+|bed\s+)?"
+_NAME_IN_ROOM = fast(r"\b([A-Z][a-z][A-Za-z'\-]+)\s+(?:in|on)\s+(?:room\s+|rm\s+|bed\s+)?"
                            r"(\d{1,4}[A-Z]?|[A-Z]\d{1,3})\b(?![:.]\d|\s*(?:am|pm|%))")
-_ROOM_PERSON = re.compile(r"\b(?:rm|room|bed)\s*\d{1,4}[A-Za-z]?\s+(?:lady|guy|man|woman|pt|patient)",
+_ROOM_PERSON = fast(r"\b(?:rm|room|bed)\s*\d{1,4}[A-Za-z]?\s+(?:lady|guy|man|woman|pt|patient)",
                           re.IGNORECASE)
-_UNIT = re.compile(
+_UNIT = fast(
     r"\b(?:on|to|from|at)\s+(?:(?:unit|floor)\s+)?([A-Z]\d{1,2}|\d{1,2}\s?(?:West|East|North|South|"
     r"[A-Z])\b|\d{1,2}(?=\s|$|[,.!?]))"
     r"|\b(?:our|the)\s+(?:bmt|icu|micu|sicu|picu|nicu|peds|oncology|onc|surgical|medical|"
@@ -622,7 +622,7 @@ def find_units(view: PostView) -> list[Ident]:
 # --- dates ------------------------------------------------------------------------------
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thurs?|fri|sat|sun)"
-_DATE = word_start(
+_DATE = fast(
     rf"\b\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\b|\b{_MONTHS}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTHS}\b(?:,? \d{{4}})?|\b\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\d{{2}}:\d{{2}}(?::\d{{2}})?)?\b"
     rf"|\b(?:last |this past |on |this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?(?: (?:morning|night|evening|afternoon))?\b"
@@ -635,11 +635,11 @@ _DATE = word_start(
     re.IGNORECASE,
 )
 # Years and month-years, extract mode: "in 1993", "'92", "March 2019".
-_YEAR = re.compile(rf"(?<![\w/.\-])(?:{_MONTHS}\.? )?(?:19[0-9]{{2}}|20[0-4][0-9])(?![\w/\-]|\.\d)"
+_YEAR = fast(rf"(?<![\w/.\-])(?:{_MONTHS}\.? )?(?:19[0-9]{{2}}|20[0-4][0-9])(?![\w/\-]|\.\d)"
                    r"|(?<![\w'])'[0-9]{2}\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"^(?:yesterday|last night|this morning|this afternoon|this evening|earlier today|tonight|the other day|"
+_RELATIVE = fast(r"^(?:yesterday|last night|this morning|this afternoon|this evening|earlier today|tonight|the other day|"
                        r"overnight|\S+ (?:days|weeks|hours) ago|a few|couple|last week)", re.IGNORECASE)
-_CARE_EVENT = word_start(
+_CARE_EVENT = fast(
     r"\b(?:admit\w*|discharg\w*|surgery|operat\w*|visit|appt|appointment|clinic|died|passed|"
     r"diagnos\w*|biops\w*|scan|chemo|infusion|transfusion|procedure|labs?|came in|coded|born|"
     r"delivered|transplant\w*|spent|brought in|rolled in|intubat\w*|extubat\w*|arrested|"
@@ -651,16 +651,16 @@ _CARE_EVENT = word_start(
 
 
 # Extract mode, past history in clinical shorthand: "CABG '92", "CVA 74'", "MI 81,", "AVR 8/88".
-_HISTORY_YEAR = word_start(
+_HISTORY_YEAR = fast(
     r"\b(?i:cabg|mi|ami|nqwmi|imi|cva|tia|ptca|pci|avr|mvr|dvt|pe|chf|aaa(?: repair)?|ca|stent|"
     r"repair|resection|surgery|dx|diagnosed|hx|s/p|redo cabg)[ \t]*(?:(?i:in)[ \t]+|x\d[ \t]+)?"
     r"('?\d{2}'?)(?=[ \t]*(?:[,.;)\n]|(?i:and)\b|$))"
 )
 # Month and two-digit year where the year cannot be a day: "echo 8/87", "s/p mastectomies 11/92".
 # "on the 11th", "it's the 3rd": a day of the month (extract mode)
-_ORDINAL_DAY = re.compile(r"\b(?i:the|on)[ \t]+((?:[12]?\d|3[01])(?i:st|nd|rd|th))\b(?![ \t]+(?i:floor|grade|percentile|time|day|week|dose|cycle|round))")
-_MONTH_YEAR = re.compile(r"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:3[2-9]|[4-9]\d)(?![/%\d]|\.\d)")
-_APOSTROPHE_YEAR = re.compile(r"(?<=[A-Za-z])'\d{2}\b(?!')|(?<![\w'/.])\d{2}'(?=[\s.,;:)]|$)")
+_ORDINAL_DAY = fast(r"\b(?i:the|on)[ \t]+((?:[12]?\d|3[01])(?i:st|nd|rd|th))\b(?![ \t]+(?i:floor|grade|percentile|time|day|week|dose|cycle|round))")
+_MONTH_YEAR = fast(r"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:3[2-9]|[4-9]\d)(?![/%\d]|\.\d)")
+_APOSTROPHE_YEAR = fast(r"(?<=[A-Za-z])'\d{2}\b(?!')|(?<![\w'/.])\d{2}'(?=[\s.,;:)]|$)")
 
 
 def _history_years(text: str) -> list[Ident]:
@@ -672,14 +672,14 @@ def _history_years(text: str) -> list[Ident]:
     return out
 
 
-_DASHED_DATE = re.compile(r"(?<![\w\-])(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:\d{2}|\d{4})(?![\w\-])")
+_DASHED_DATE = fast(r"(?<![\w\-])(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:\d{2}|\d{4})(?![\w\-])")
 
 
 # "PS 10/5", "pain 6/10", "1/2 NS": a setting, a score or a fraction, not a date (extract mode)
-_SETTING_BEFORE = word_start(r"\b(?i:ps|psv|peep|cpap|bipap|ips|simv|imv|ac|vent|fio2|ratio|ci|"
+_SETTING_BEFORE = fast(r"\b(?i:ps|psv|peep|cpap|bipap|ips|simv|imv|ac|vent|fio2|ratio|ci|"
                              r"co/ci|bp|pain|crackles|rales|strength|mask|ventilation|support)"
                              r"[\s:=]*(?:at|of|to)?[\s:=]*$")
-_SETTING_AFTER = re.compile(r"[\s]*(?i:ns\b|%|peep|ips|way|hours?\b|hr\b|amp|strength|tabs?\b|"
+_SETTING_AFTER = fast(r"[\s]*(?i:ns\b|%|peep|ips|way|hours?\b|hr\b|amp|strength|tabs?\b|"
                             r"up\b|bilat|cp\b|pain)")
 
 
@@ -722,13 +722,13 @@ def _sentence(text: str, pos: int) -> str:
 
 
 # --- contact and numbers --------------------------------------------------------------------
-_EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
-_URL = re.compile(r"\bhttps?://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
-_IP = re.compile(r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b"
+_EMAIL = fast(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
+_URL = fast(r"\bhttps?://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
+_IP = fast(r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b"
                  r"|\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b")
-_SSN = re.compile(r"\b(\d{3})([- ]?)(\d{2})\2(\d{4})\b")
-_SSN_CUE = re.compile(r"(?i:ssn|social security|social sec|ss#|soc sec)[^\n]{0,20}$")
-_MRN = word_start(
+_SSN = fast(r"\b(\d{3})([- ]?)(\d{2})\2(\d{4})\b")
+_SSN_CUE = fast(r"(?i:ssn|social security|social sec|ss#|soc sec)[^\n]{0,20}$")
+_MRN = fast(
     r"\b(?:mrn|mr#|medical record(?: number| no\.?| #)?|chart(?: number| no\.?| #)|"
     r"patient id|pt id|member id|member #|subscriber id|group (?:number|no\.?|#)|"
     r"policy(?: number| no\.?| #)|account(?: number| no\.?| #)|"
@@ -745,7 +745,7 @@ _STREET_TYPES = (r"Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|
                  r"Pl|Terrace|Ter|Way|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Trl|Square|Sq|"
                  r"Plaza|Row|Alley|Crescent|Close|Walk|Turnpike|Tpke|Pike|Loop|Run|Path|Point|"
                  r"Ridge|Heights|Hts|Crossing|Xing")
-_STREET = re.compile(
+_STREET = fast(
     rf"\b\d{{1,5}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'.\-]*\s){{1,4}}(?:{_STREET_TYPES})\b\.?"
     r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*#?\s*\w{1,6})?"
     r"|\b(?:[A-Z][a-z]+\s){1,3}(?:" + _STREET_TYPES + r")\.?\s+(?:and|&)\s+(?:[A-Z][a-z]+\s){0,2}"
@@ -754,7 +754,7 @@ _STREET = re.compile(
     r"(?:[A-Z0-9][\w'.\-]*\s){0,3}(?:" + _STREET_TYPES + r")\b"
 )
 # Addresses written the European way, after a street word ("Via Roma 131", "Rua Diadema 1903").
-_STREET_EU = re.compile(
+_STREET_EU = fast(
     r"\b(?:Via|Rua|Calle|Rue|Avenida|Av\.|Viale|Piazza|Strasse|Straße|Ulica|ul\.|Plac|Gasse|"
     r"Weg|Laan|Straat|Vej|Gatan|Katu|Utca|Ulice)\s+[A-ZÀ-Ýa-z][\w'À-ÿ.\- ]{1,30}?\s\d{1,5}[A-Za-z]?\b"
     r"|\b\d{1,5}\s+(?i:rue|avenue|boulevard|chemin|allée|impasse|place)\s+[\w'À-ÿ\- ]{2,30}"
@@ -763,26 +763,26 @@ _STREET_EU = re.compile(
     r"|\b(?i:p\.?\s?o\.?\s+box)\s+\d{1,6}\b"
     r"|\b(?i:apt\.?|apartment|suite|ste\.?)\s*#?\s*\d{1,5}[A-Za-z]?\b"
 )
-_ZIP = re.compile(r"\b(?:NY|NJ|CT|PA|MA|[A-Z]{2}),?\s+(\d{5})(?:-\d{4})?\b|\bzip(?: code)?\s*(\d{5})\b",
+_ZIP = fast(r"\b(?:NY|NJ|CT|PA|MA|[A-Z]{2}),?\s+(\d{5})(?:-\d{4})?\b|\bzip(?: code)?\s*(\d{5})\b",
                   re.IGNORECASE)
 # An address given after a cue, taken to the end of the clause ("my new address is ...").
-_ADDRESS_CUE = re.compile(
+_ADDRESS_CUE = fast(
     r"(?i:address(?: is|:| to| with| linked to my [\w ]{2,20} to)?|(?:i |we |he |she |they )?(?:now )?"
     r"li(?:ve|ves|ved) (?:at|on)|located at|meet (?:me|us) at|sent to|send (?:it |them )?to|"
     r"deliver(?:ed)? to|moved to|ship(?:ped)? to|taxi to|reside(?:s)? at)\s+"
 )
-_ADDRESS_END = re.compile(r"(?:[?!;]|\.(?:\s|$)(?![A-Z]{2}\b)|\s(?:and|for|after|before|but|"
+_ADDRESS_END = fast(r"(?:[?!;]|\.(?:\s|$)(?![A-Z]{2}\b)|\s(?:and|for|after|before|but|"
                           r"please|when|because|so|if|it)\s)")
-_PHONE_CUE = re.compile(r"(?i:phone|cell|mobile|tel|telephone|call|text|fax|pager|reach|"
+_PHONE_CUE = fast(r"(?i:phone|cell|mobile|tel|telephone|call|text|fax|pager|reach|"
                         r"number|no\.|#|contact|whatsapp|sms|dial|line)[^\n\d]{0,25}$")
-_PHONE_LOOSE = re.compile(r"(?<![\w/.\-])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?"
+_PHONE_LOOSE = fast(r"(?<![\w/.\-])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?"
                           r"\d{2,5}(?:[\s.\-]\d{2,8}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w/\-])"
                           r"|(?<![\w/.\-])\+?\d{4,13}(?![\w/\-])"
                           r"|(?<![\w/.\-])\d{3}/\d{3}/\d{4}(?![\w/\-])")
-_TIME_RANGE = re.compile(r"[0-2]\d[0-5]\d\s?-\s?[0-2]\d[0-5]\d")
+_TIME_RANGE = fast(r"[0-2]\d[0-5]\d\s?-\s?[0-2]\d[0-5]\d")
 
 
-_CONTACT_HINT = re.compile(r"[0-9@]|www\.|://")
+_CONTACT_HINT = fast(r"[0-9@]|www\.|://")
 
 
 def _valid_ssn(area: str, group: str, serial: str) -> bool:
@@ -854,9 +854,9 @@ def _contacts(text: str, loose: bool) -> list[Ident]:
     return out
 
 
-_STREET_NUM_NAME_NUM = re.compile(
+_STREET_NUM_NAME_NUM = fast(
     r"\b\d{1,6}[ \t]+(?:ul\.[ \t]+)?[A-ZÀ-Ý][a-zà-ÿ][\w'.À-ÿ\-]{2,}(?:[ \t]+[\w'.À-ÿ\-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\b")
-_ADDRESS_NUMBER = re.compile(r"(?:(?<=\n)|(?<=> )|(?<=>)|(?<=, ))\s*\d{2,6}\b"
+_ADDRESS_NUMBER = fast(r"(?:(?<=\n)|(?<=> )|(?<=>)|(?<=, ))\s*\d{2,6}\b"
                              r"|\b[A-Z][\w'À-ÿ\-]+[ \t]+\d{4,6}(?=\s*$|\s*\n|\s*>)")
 
 
@@ -886,16 +886,16 @@ def find_cued_addresses(text: str) -> list[Ident]:
 
 
 # --- places ------------------------------------------------------------------------------------
-_TOWN_PHRASE = re.compile(r"\b(?:tiny|small|little|only)\s+(?:town|village|hamlet)\b[^.!?\n]{0,30}"
+_TOWN_PHRASE = fast(r"\b(?:tiny|small|little|only)\s+(?:town|village|hamlet)\b[^.!?\n]{0,30}"
                           r"|\blives? (?:in|at|on) (?-i:[A-Z0-9])[^.!?,\n]{2,40}", re.IGNORECASE)
-_ONLY_ONE = re.compile(r"\bthe only [a-z]+(?: [a-z]+)? (?:in|at|on|of)\b"
+_ONLY_ONE = fast(r"\bthe only [a-z]+(?: [a-z]+)? (?:in|at|on|of)\b"
                        r"|\bonly (?:patient|pt|case|person|one|kid|child)\b[^.!?\n]{0,30}"
                        r"\b(?:ever|i've|i have|in \d+ years|we've|this year)"
                        r"|\b(?:first|only) (?:case|patient) (?:of|in|we've|i've)\b"
                        r"|\brare\b|\b1 in a million\b|\bone in a million\b|\bnever seen (?:one|this)",
                        re.IGNORECASE)
 # Where an incident happened: "from the Shoprite parking lot", "the Route 9 crash".
-_INCIDENT_PLACE = re.compile(
+_INCIDENT_PLACE = fast(
     r"\b(?:from|at|in|on) the (?:[A-Z][\w']+ )*(?:parking lot|highway|interstate|subway|train station|"
     r"warehouse|factory|plant|construction site|mall|gym|stadium|arena|school|church|bar|club|"
     r"restaurant|park|pool|beach|bridge|expressway|turnpike|parkway)\b"
@@ -913,14 +913,14 @@ _INCIDENT_PLACE = re.compile(
     r"Whole Foods|Trader Joe's|CVS|Walgreens|Wegmans|Publix|Dunkin|Dunkin'|Wawa|7-Eleven|"
     r"Burger King|Wendy's|Chipotle|Applebee's|Best Buy|Macy's|Lowe's|Aldi|Safeway|Stop & Shop)\b")
 # A birth date or birth moment is a Safe Harbor date on its own.
-_BIRTH = re.compile(r"\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\b[:\s]+(?:on |at |in )?"
+_BIRTH = fast(r"\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\b[:\s]+(?:on |at |in )?"
                     r"(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2} weeks|[A-Za-z]+ \d{1,2}(?:, \d{4})?|"
                     r"christmas(?: eve| day)?|new year'?s(?: eve| day)?|thanksgiving|easter|"
                     r"halloween|valentine'?s day|(?:last |this )?\w+day)", re.IGNORECASE)
-_PLACE_PREP = re.compile(r"(?:\b(?:from|in|of|near|outside|to|at|around)|@)\s+$", re.IGNORECASE)
-_ANY_WORD = re.compile(r"(?<![\w@#])[A-Za-z][\w'\-.]*")
+_PLACE_PREP = fast(r"(?:\b(?:from|in|of|near|outside|to|at|around)|@)\s+$", re.IGNORECASE)
+_ANY_WORD = fast(r"(?<![\w@#])[A-Za-z][\w'\-.]*")
 # Where a patient came from or went: "transferred to Sacred Heart", "brought to GH ER".
-_MOVE = word_start(
+_MOVE = fast(
     r"\b(?i:transfer\w*|trans|txf'?d|sent|brought|went|taken|discharged|d/c'?d|"
     r"admitted|med ?flight\w*|flown|flighted|transported|referred|returned|came|arrived|"
     r"followed|lives|lived|living|resides|moved|retired|seen|consult|presented|adm|go|going|"
@@ -930,8 +930,8 @@ _MOVE = word_start(
     r"([A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z][\w'\-]*){0,3})"
 )
 # A ward or building with a number after a move: "to Quartermain 6", "from Osler 4".
-_WARD = re.compile(r"\b(?i:to|from|on|at|in)[ \t]+([A-Za-z][a-z]{3,}|[A-Z]{4,})[ \t]?\d{1,2}\b(?![:./\d])")
-_FACILITY = re.compile(
+_WARD = fast(r"\b(?i:to|from|on|at|in)[ \t]+([A-Za-z][a-z]{3,}|[A-Z]{4,})[ \t]?\d{1,2}\b(?![:./\d])")
+_FACILITY = fast(
     r"\b([A-Za-z][\w'\-.]*(?:[ \t]+[A-Za-z][\w'\-.]*){0,2}(?:[ \t]+(?i:hospital|hosp|memorial|"
     r"medical center|med ctr|medical ctr|med center|general|rehab|rehabilitation|nursing home|vamc|"
     r"va|health center|healthcare|manor|assisted living|hospice|county jail|correctional|campus))+)\b"
@@ -943,22 +943,22 @@ _NOT_PLACE = frozenset(["the", "a", "an", "floor", "unit", "icu", "micu", "sicu"
 
 
 # Extract mode: an unknown short acronym where a place goes ("sent to GH", "at GBMC").
-_ACRONYM_PLACE = re.compile(
+_ACRONYM_PLACE = fast(
     r"(?:\b(?i:to|at|from|into|in)[ \t]+(?i:the[ \t]+)?|@[ \t]*)([A-Za-z]{2,5})\b(?![/&'\-]\w)")
-_ACRONYM_BEFORE = re.compile(
+_ACRONYM_BEFORE = fast(
     r"\b(?i:transfer\w*|trans|tx'?d?|txf'?d|sent|brought|taken|went|go|going|come|came|arriv\w*|"
     r"admit\w*|adm|return\w*|enroute|en route|presented|present|seen|followed|leave|left|"
     r"i'm|i am|is|was|had|has|she had|he had|far|so far|pt|patient|transport\w*|ems|amb|"
     r"ambulance|w/u|by|care|team|arrival|->)(?:\W+(?i:to|at)\W+(?i:the\W+)?(?i:ed|er|ew))?"
     r"\W*(?i:to|at|from|into|in|by)?\W*(?i:the\W*)?$"
 )
-_ACRONYM_AFTER = re.compile(
+_ACRONYM_AFTER = fast(
     r"[ \t]+(?i:er|ew|ed|cath|hospital|hosp|clinic|attorneys?|for (?:further|follow|eval))\b")
 # An employer ("works for Vista Health", "CEO OF ACMECO"): its name says where a person is.
-_EMPLOYER = re.compile(r"\b(?i:works?|worked|working|employed|ceo|owner|owns|business)[ \t]+"
+_EMPLOYER = fast(r"\b(?i:works?|worked|working|employed|ceo|owner|owns|business)[ \t]+"
                        r"(?i:for|at|of|with)?[ \t]*(?i:the[ \t]+)?([A-Za-z][\w'&\-]*)")
 # Town-name endings ("Lansdowne", "Randallstown", "rockport") after a place preposition.
-_PLACE_SUFFIX = re.compile(
+_PLACE_SUFFIX = fast(
     r"[a-z]{3,}(?:town|ville|burg|burgh|port|mere|owne|field|wood|ford|dale|boro|borough|ton|"
     r"mont|ham|shire|haven|ridge|brook|hurst|wick|chester|bury|stead|more|mouth|crest|"
     r"land|ington)$"
@@ -1181,11 +1181,11 @@ def _own_site_phrases(policy: Policy) -> tuple[str, ...]:
 
 
 #: "teaching me to prune tomatoes" is what someone did, not their job ("she teaches 3rd grade").
-_TAUGHT = re.compile(r"\s+(?:me|us|you|him|her|them|my|our|everyone|everybody)\b")
+_TAUGHT = fast(r"\s+(?:me|us|you|him|her|them|my|our|everyone|everybody)\b")
 
 
 #: "ex-" marks a former job ("an ex-Marine"); before a partner it is family, not work.
-_EX_PARTNER = re.compile(r"(?:wife|husband|boyfriend|girlfriend|partner|spouse|fianc\w*|bf|gf)\b")
+_EX_PARTNER = fast(r"(?:wife|husband|boyfriend|girlfriend|partner|spouse|fianc\w*|bf|gf)\b")
 
 
 def _is_prose(text: str) -> bool:

@@ -31,17 +31,17 @@ from clearpost.detectors.identifiers import (
     find_units,
 )
 from clearpost.text import Lexicon, Match
-from clearpost.text.patterns import word_start
+from clearpost.text.patterns import fast
 
-_SETTING_CASED = re.compile(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT|CCU|CVICU|TICU|NSICU|"
+_SETTING_CASED = fast(r"\b(?:OR|ER|ED|ICU|MICU|SICU|PICU|NICU|PACU|BMT|CCU|CVICU|TICU|NSICU|"
                             r"CSRU|L&D|PEDS|ONC|TELE)\b")
-_PATIENT_AREA = re.compile(r"\b(?:waiting room|waiting area|infusion|chemo|bedside|patient room|"
+_PATIENT_AREA = fast(r"\b(?:waiting room|waiting area|infusion|chemo|bedside|patient room|"
                            r"exam room|recovery|icu|er)\b", re.IGNORECASE)
-_THIRD_PERSON = word_start(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
+_THIRD_PERSON = fast(r"\b(?:she|he|her|his|him|they|their|patient|pt|lady|guy|woman|man|"
                            r"kid|kiddo|family|mom|dad|whose|gent|teen|baby|babies|twins|triplets|newborn|resident)\b",
                            re.IGNORECASE)
 # The author saw this person at work: an insider's care setting ("our ER", "in clinic").
-_INSIDER = word_start(
+_INSIDER = fast(
     r"\b(?:(?:our|my|the) (?:er|ed|icu|micu|sicu|picu|nicu|floor|unit|clinic|ward|infusion suite|"
     r"chemo suite|or|burn unit|trauma bay|waiting room)|in clinic|on the unit|on our (?:floor|unit)|"
     r"came in|came into|brought in|rolled in|we admitted|i admitted|admitted (?:a|him|her)|"
@@ -51,39 +51,39 @@ _INSIDER = word_start(
     r"intubated|delivered)|(?:we|i) took care of|(?:we|i) cared for)\b",
     re.IGNORECASE)
 # "Kevin Durant visited the peds floor and signed jerseys for every kid"
-_VISITOR = re.compile(r"^\s+(?:\w+\s+)?(?:visited|stopped by|dropped by|came by|surprised|"
+_VISITOR = fast(r"^\s+(?:\w+\s+)?(?:visited|stopped by|dropped by|came by|surprised|"
                       r"dropped in|stopped in)\b", re.IGNORECASE)
-_VISITOR_ACT = re.compile(r"\b(?:signed|autograph\w*|donated|handed out|gave out|brought gifts|"
+_VISITOR_ACT = fast(r"\b(?:signed|autograph\w*|donated|handed out|gave out|brought gifts|"
                           r"performed|sang|read to|toys|for every (?:kid|child|patient)|"
                           r"for (?:the|all the|our) (?:kids|children|patients))\b", re.IGNORECASE)
-_INSIDER_SCREEN = re.compile(_INSIDER.pattern)  # on lower-cased text: 5x faster than IGNORECASE
+_INSIDER_SCREEN = fast(_INSIDER.pattern)  # on lower-cased text: 5x faster than IGNORECASE
 #: A name on a ballot or in someone else's job, not a patient: "vote for Nadia Ferrante for
 #: State Assembly", "Gary Pettibone, sales manager at Route 9 Honda".
-_CANDIDATE_BEFORE = re.compile(r"\b(?:vote|voting|voted|elect|re-?elect|endorse|endorsing|support|"
+_CANDIDATE_BEFORE = fast(r"\b(?:vote|voting|voted|elect|re-?elect|endorse|endorsing|support|"
                                r"supporting) (?:for )?$"
                                # a campaign slogan: "MSK scientists for Rafael Ortega!"
                                r"|\b(?:nurses|doctors|docs|scientists|physicians|researchers|staff|"
                                r"employees|workers|moms|teachers|neighbors) for $", re.IGNORECASE)
-_NOT_A_PATIENT_AFTER = re.compile(
+_NOT_A_PATIENT_AFTER = fast(
     r"^\s+for (?:state |city |us |u\.s\. )?(?:assembly|senate|congress|mayor|governor|council|"
     r"president|school board|district attorney|da|judge|sheriff|comptroller|the house)\b"
     r"|^,?\s+(?:an? |the )?(?:[a-z]+\s+){0,2}(?:manager|director|owner|ceo|founder|agent|rep|"
     r"representative|salesman|saleswoman|associate|clerk|teacher|lawyer|attorney|influencer|coach)"
     r"\s+(?:at|of|for|with)\s+[A-Z0-9]", re.IGNORECASE)
-_QUOTE = re.compile(r"^\s*(?:said|says|once said|used to say|wrote|taught us)\b", re.IGNORECASE)
+_QUOTE = fast(r"^\s*(?:said|says|once said|used to say|wrote|taught us)\b", re.IGNORECASE)
 #: The author of a work, named with it: "Lena Hart's new memoir", "Copyright © 2024 by ...".
-_AUTHOR_AFTER = re.compile(
+_AUTHOR_AFTER = fast(
     r"^(?:'s)?\s+(?:new |latest |debut |first |second |last )?(?:memoir|book|novel|essay|op-?ed|"
     r"editorial|article|paper|podcast|poem|column|newsletter|substack|blog|talk|lecture|"
     r"documentary|film|album)\b", re.IGNORECASE)
-_AUTHOR_BEFORE = re.compile(r"(?:\b(?:written|edited|authored|directed|narrated) by|(?:©|\bcopyright)"
+_AUTHOR_BEFORE = fast(r"(?:\b(?:written|edited|authored|directed|narrated) by|(?:©|\bcopyright)"
                             r"(?:\s*©)?\s*(?:\d{4}\s+)?by|\b(?:author|novelist|writer|columnist|journalist|"
                             r"poet))\s+$|(?:^|\n)\s*by\s+$|(?:©|\(c\))\s*(?:\d{4}\s+)?$"
                             # an attribution after a quotation: '"…the patient." — William Osler'
                             r"|[\"”'’][.!?]?\s*(?:[—–~]|--?)\s*$", re.IGNORECASE)
-_LINK = re.compile(r"https?://\S+")
-_CITATION = re.compile(r"\bet al\b|\b(?:19|20)\d{2}\s*;\s*\d+|\bdoi:|\bpmid:?\s*\d", re.IGNORECASE)
-_PUBLIC_HEALTH = re.compile(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
+_LINK = fast(r"https?://\S+")
+_CITATION = fast(r"\bet al\b|\b(?:19|20)\d{2}\s*;\s*\d+|\bdoi:|\bpmid:?\s*\d", re.IGNORECASE)
+_PUBLIC_HEALTH = fast(r"\b(?:screening|vaccin\w*|flu shot|mammogram|sunscreen|spf)\b",
                             re.IGNORECASE)
 
 _RELATIONSHIP = frozenset({"patient", "patients", "pt", "pts", "my patient", "my pt",
@@ -119,7 +119,7 @@ def _screen(view: PostView) -> dict[str, list[Match]]:
 
 #: A condition word naming an institution or a cause, not a person's illness: "its cancer
 #: center on Long Island", "the Lymphoma Research Foundation".
-_INSTITUTION_AFTER = re.compile(r"\s+(?:center|centre|centers|institute|hospital|research|"
+_INSTITUTION_AFTER = fast(r"\s+(?:center|centre|centers|institute|hospital|research|"
                                 r"foundation|society|awareness|program|network|alliance)\b",
                                 re.IGNORECASE)
 
@@ -132,7 +132,7 @@ def _conditions(view: PostView) -> list[Match]:
 
 #: A care word in a job title ("I'm a radiation therapist", "our chemo nurses"): the author's or a
 #: colleague's work, not a patient's care.
-_JOB_AFTER = re.compile(r"\s+(?:therapists?|nurses?|techs?|technologists?|physicists?|oncologists?|"
+_JOB_AFTER = fast(r"\s+(?:therapists?|nurses?|techs?|technologists?|physicists?|oncologists?|"
                         r"pharmacists?|coordinators?|navigators?|specialists?|educators?|"
                         r"researchers?|scientists?)\b", re.IGNORECASE)
 
@@ -271,12 +271,12 @@ def _detect(view: PostView) -> list[Hit]:
                          "care": care_words})]
 
 
-_CARE_EVENT_WORDS = word_start(
+_CARE_EVENT_WORDS = fast(
     r"\b(?:passed|died|went home|going home|discharged|admitted|admission|coded|intubated|"
     r"extubated|withdraw\w*|delivered|born|in labor|post-?op|pre-?op|on the vent|restrained|"
     r"sedated|unresponsive|transferred)\b", re.IGNORECASE)
-_CARE_EVENT_SCREEN = re.compile(_CARE_EVENT_WORDS.pattern)  # on lower-cased text: no flag
-_ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|dear|thanks|thank you)"
+_CARE_EVENT_SCREEN = fast(_CARE_EVENT_WORDS.pattern)  # on lower-cased text: no flag
+_ADDRESSEE = fast(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|dear|thanks|thank you)"
                         r",?\s+(?:[A-Z]|mr|mrs|ms))|^\s*[A-Z][a-z]+,\s", re.IGNORECASE)
 
 
@@ -284,8 +284,8 @@ _ADDRESSEE = re.compile(r"(?:^|\n)\s*(?:@\w|reply|replying|re:|(?:hi|hey|hello|d
 #: a reply to what they shared, not the author's knowledge of them as a patient
 #: (medical-advice covers it).
 #: The post opens by greeting the name: "Hi Doreen, …".
-_GREETED = re.compile(r"\s*(?:hi|hey|hello|dear)\s+", re.IGNORECASE)
-_ADVICE_REPLY = re.compile(
+_GREETED = fast(r"\s*(?:hi|hey|hello|dear)\s+", re.IGNORECASE)
+_ADVICE_REPLY = fast(
     r"\b(?:bump|double|halve|cut|increase|decrease|lower|raise|stop|skip|switch|try|start|"
     r"up) (?:it|your|the|that|to|them|those)\b|\b(?:you should|i'd|i would|just take|you can take)\b"
     # an offer to any reader: "reply with your pathology report and I'll tell you whether …"
@@ -294,7 +294,7 @@ _ADVICE_REPLY = re.compile(
 
 #: A reply that declines to discuss the addressee's care names it without knowing it:
 #: "I can't weigh in on your meds over social media".
-_DECLINES = re.compile(r"\b(?:can't|cannot|can not|won't|shouldn't|am not able to|not able to)\s+"
+_DECLINES = fast(r"\b(?:can't|cannot|can not|won't|shouldn't|am not able to|not able to)\s+"
                        r"(?:really\s+)?(?:weigh in|comment|advise|give (?:\w+ )?advice|speak|say "
                        r"(?:anything|much))\s+(?:on|about|regarding)\s+(?:your|ur)\s+(?:\w+\s+){0,2}$")
 
@@ -313,29 +313,29 @@ def _addressed_care(view: PostView, care: list[tuple[int, int, str]]) -> Ident |
 
 # Names that only a patient gets in a post: a title, initials, a room, a theatre-board surname.
 _PATIENT_NAME_LABELS = frozenset({"titled-name", "initials", "name-in-room", "surname+procedure"})
-_TITLED_ROOM_HINT = re.compile(r"\b(?:mr|mrs|ms|miss)\.? \S+ (?:in|on) (?:room |rm |bed )?\d")
-_UNIT_HINT = re.compile(r"\b(?:on|to|from) \d{1,2} ?(?:west|east|north|south|[a-d])\b")
-_ROOM_HINT = re.compile(r"\b(?:room|rm|bed|bay)\s*#?\s*\d")
-_HOME = re.compile(r"\b(?:home (?:health |care )?visit|lives (?:at|on)|pt'?s home|patient'?s home|"
+_TITLED_ROOM_HINT = fast(r"\b(?:mr|mrs|ms|miss)\.? \S+ (?:in|on) (?:room |rm |bed )?\d")
+_UNIT_HINT = fast(r"\b(?:on|to|from) \d{1,2} ?(?:west|east|north|south|[a-d])\b")
+_ROOM_HINT = fast(r"\b(?:room|rm|bed|bay)\s*#?\s*\d")
+_HOME = fast(r"\b(?:home (?:health |care )?visit|lives (?:at|on)|pt'?s home|patient'?s home|"
                    r"her home|his home|their home|house call)\b", re.IGNORECASE)
 _QUASI_GROUP = {"care-date": "date", "relative-date": "date", "unit": "location",
                 "place": "location", "town": "location", "incident-place": "location",
                 "zip": "location", "street-address": "location", "facility": "location"}
 #: A colleague introduced by role before the name: "the new PA on our service, Derek Holloway".
-_COLLEAGUE_BEFORE = re.compile(
+_COLLEAGUE_BEFORE = fast(
     r"\b(?:the|our|my)\s+(?:new\s+)?(?:charge nurse|nurse manager|nurse|pa|np|rn|md|resident|"
     r"attending|fellow|intern|surgeon|doctor|tech|manager|director|supervisor|coworker|co-worker|"
     r"colleague|pharmacist|therapist|scheduler|coordinator)\s+(?:(?:on|in|from|at)\s+(?:our|the|my)"
     r"\s+\w+\s*)?,\s*$", re.IGNORECASE)
 #: A work's author: "the first chapter of The Quiet Ward by Margaret Ellison", "'Ward
 #: Lights' by Helen Marchetti".
-_TITLE_BY = re.compile(r"(?:(?:\b[A-Z]\w+\s+){2,}|['‘\"“][^'’\"”\n]{1,60}['’\"”]\s*)by\s+$")
-_COLLEAGUE_ROLE = re.compile(r"^,?\s*(?:our|the|my)?\s*(?:new\s+)?(?:nurse manager|charge nurse|"
+_TITLE_BY = fast(r"(?:(?:\b[A-Z]\w+\s+){2,}|['‘\"“][^'’\"”\n]{1,60}['’\"”]\s*)by\s+$")
+_COLLEAGUE_ROLE = fast(r"^,?\s*(?:our|the|my)?\s*(?:new\s+)?(?:nurse manager|charge nurse|"
                              r"manager|director|chief|colleague|coworker|co-worker|fellow|intern|"
                              r"np|pa|rn|md|resident physician|attending|surgeon)\b", re.IGNORECASE)
 
 
-_UNKNOWN_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}(?:[ \-][A-Z][a-z]+)?\b")
+_UNKNOWN_CAP = fast(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}(?:[ \-][A-Z][a-z]+)?\b")
 
 
 def _ner_person(view: PostView, patients: list[Match]) -> Ident | None:
@@ -400,7 +400,7 @@ def _specific_condition(view: PostView) -> bool:
         not _INSTITUTION_AFTER.match(view.text, m.end()) for m in _DIAGNOSIS.finditer(view.text))
 
 
-_DIAGNOSIS = word_start(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"
+_DIAGNOSIS = fast(r"\b\w+(?:oma|itis|emia|osis|pathy)\b|\b(?:als|aml|cll|dka|copd|chf|"
                         r"ms|pe|gi bleed|stroke|sepsis|cancer)\b"
                         # an eponym names one disease: "Wilms tumor", "Ewing's sarcoma"
                         r"|\b(?-i:[A-Z][a-z]+)(?:'s)? (?:tumou?r|disease|syndrome|sarcoma|palsy)\b",

@@ -6,18 +6,19 @@ import re
 
 from clearpost.detectors.base import Hit, PostView, policy_org_alternation
 from clearpost.model import Evidence
+from clearpost.text.patterns import fast
 
-_DISCLAIMER = re.compile(
+_DISCLAIMER = fast(
     r"\b(?:views|opinions|tweets|posts|thoughts)\s+(?:are\s+|expressed\s+(?:here\s+)?are\s+)?"
     r"(?:my\s+own|mine|personal)\b|\bpersonal (?:opinion|views|account)\b|"
     r"\b(?:do|does) not (?:necessarily )?(?:reflect|represent)\b|\bnot (?:the views|endorsements?)\b",
     re.IGNORECASE,
 )
-_NOT_ADVICE = re.compile(r"\bnot (?:constitute )?(?:medical )?advice\b|\bno medical advice\b|"
+_NOT_ADVICE = fast(r"\bnot (?:constitute )?(?:medical )?advice\b|\bno medical advice\b|"
                          r"\b(?:nothing (?:here|i post|i share|on this (?:page|account))|none of (?:this|it|"
                          r"my posts)) (?:is|are|constitutes?) (?:medical )?advice\b|\bisn'?t (?:medical )?advice\b|"
                          r"\bnot a substitute for (?:medical|professional)", re.IGNORECASE)
-_NO_PHI = re.compile(r"\b(?:don't|do not|please don't|never)\s+(?:post|share)\b[^.]{0,40}"
+_NO_PHI = fast(r"\b(?:don't|do not|please don't|never)\s+(?:post|share)\b[^.]{0,40}"
                      r"\b(?:medical|health|personal)\b", re.IGNORECASE)
 
 
@@ -74,7 +75,7 @@ def work_email(view: PostView) -> list[Hit]:
     return []
 
 
-_REAL_NAME = re.compile(r"^[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'\-]+)+$")
+_REAL_NAME = fast(r"^[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'\-]+)+$")
 
 
 def pseudonym(view: PostView) -> list[Hit]:
