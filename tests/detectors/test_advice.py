@@ -196,3 +196,25 @@ def test_round48_forms() -> None:
                 "you too, you have permission to stop", "medical-advice")
     assert f is not None and f.explain["directive"] and f.explain["advice_model"] is None
     assert not fired("you have permission to stop doomscrolling and go to bed", "medical-advice")
+
+
+def test_round49_forms() -> None:
+    # keeping the reader from their own team, over a tumor marker
+    f = finding("@dmoss_77 a CEA going from 4 to 6 is nothing, I wouldn't even bother calling your "
+                "oncologist before the trip", "medical-advice")
+    assert f is not None and f.explain["directive"] and f.explain["advice_model"] is None
+    # greeted by a first name that is also a word, with a pet name
+    f = finding("Sandy honey listen to me. STOP the letrozole, it wrecked my sister's joints",
+                "medical-advice")
+    assert f is not None and f.explain["addressed"]
+    # a self-titrated dose with no unit
+    f = finding("if the tamoxifen hot flashes are wrecking you, ask for venlafaxine and bump "
+                "yourself to 75 after a week", "medical-advice")
+    assert f is not None and f.explain["dose"]
+    # scoops are a dose
+    f = finding("2 scoops of this greens powder every morning during chemo, trust me",
+                "medical-advice")
+    assert f is not None and f.explain["dose"]
+    assert not fired("I wouldn't bother calling your cable company on a Friday, they're closed",
+                     "medical-advice")
+    assert not fired("Rose honey, the garden looks amazing this year 🌹", "medical-advice")

@@ -617,3 +617,52 @@ def test_round48_outsider_and_professionalism() -> None:
                      "professionalism")
     assert fired("half the families treat the place like a spa and us like the help, MSK staff "
                  "deserve better", "professionalism")
+
+
+# --- round 49 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    # a vehicle described, then harm wished on "it"
+    "@citytow_nyc took my car again. that white Silverado of yours lives on 5th Ave overnight, "
+    "right? be a real shame if something happened to it 🙂",
+    # an audit called for, with an insinuating cue
+    "funny how Dr. Varga's blots are always spotless 🤔 somebody should pull his raw files before "
+    "the grant renewal. just saying",
+    # the lonely way home next to a dare
+    "Marcus in transport, ignore one more of my calls, I dare you. it's a long dark walk to the "
+    "garage after 11 🙂",
+    # a shouted accusing verb after a first name
+    "not me learning Dana straight up LIED on my evaluation so they'd write me up 🙃",
+    # a whole group, any noun, one contempt
+    "every Nigerian driver on this app is a scammer, stop pretending otherwise",
+])
+def test_round49_harassment_forms(text: str) -> None:
+    hit = finding(text, "harassment")
+    assert hit is not None and "learned" not in {e.kind for e in hit.evidence}, text
+
+
+@pytest.mark.parametrize("text", [
+    "it would be a shame if something happened to the funding for this program, call your reps",
+    "Dr. Okafor says someone should pull her raw files for the meta-analysis, the dataset is gold",
+    "it's a long dark walk to the subway after night shift, stay safe everyone 🙂",
+    "every Haitian restaurant in Flatbush is a gem, fight me",
+    "all the Filipino nurses on my floor are legends, fight me",  # a group praised
+    "my patient admitted he lied on the intake form about smoking, bless him",
+])
+def test_round49_harassment_near_misses(text: str) -> None:
+    assert not fired(text, "harassment"), text
+
+
+def test_round49_professionalism() -> None:
+    # a colleague's role only the lexicon knew after this round, and an abbreviation
+    assert fired("the new postdoc keeps 'borrowing' my pipettes and leaving them filthy, "
+                 "what a useless excuse for a scientist", "professionalism")
+    assert fired("Patient asked if the MRI could read his horoscope. Told him only on the premium "
+                 "plan 😂 you honestly can't make these people up", "professionalism")
+    assert not fired("this season of the show is wild, you can't make these plots up",
+                     "professionalism")
+
+
+def test_phrases_match_across_emoji_between_their_words() -> None:
+    hit = finding("so done 😤 with my manager and her mandatory fun huddles", "professionalism")
+    assert hit is not None and any("😤" in e.text for e in hit.evidence)
+    assert not fired("so done 😤 with this heat wave, give me fall already", "professionalism")

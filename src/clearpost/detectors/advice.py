@@ -49,12 +49,18 @@ _DIRECTIVE = fast(
     # the author's own regimen held up for the reader: "… every morning and so should you"
     r"|so should (?:you|u)\b|(?:you|u) should (?:too|as well)\b"
     # leave given: "you have permission to stop"
-    r"|(?:you|u) have (?:my )?permission to (?:just )?(?:stop|quit|skip|ditch|come off|go off|drop)\b)",
+    r"|(?:you|u) have (?:my )?permission to (?:just )?(?:stop|quit|skip|ditch|come off|go off|drop)\b"
+    # keeping the reader from their own team: "I wouldn't even bother calling your oncologist"
+    r"|i (?:wouldn't|wouldnt|would not) (?:even )?bother (?:calling|seeing|telling|asking|messaging|"
+    r"going to|with) (?:your|ur)\b)",
     re.IGNORECASE,
 )
 _DOSE = fast(r"\b\d[\d,.]*\s?(?:mg|mcg|µg|iu|units?|ml|(?-i:g)|grams?|tabs?|tablets?|pills?|"
-                   r"capsules?)\b(?:[^.!?\n]{0,25}\b(?:a day|daily|every|per day|twice|bid|tid|"
-                   r"at night|each))?"
+                   r"capsules?|scoops?|drops?|sprays?|puffs?)\b(?:[^.!?\n]{0,25}\b(?:a day|daily|every|"
+                   r"per day|twice|bid|tid|at night|each))?"
+                   # a step up or down, no unit: "bump yourself to 75 after a week"
+                   r"|\b(?:bump|titrate|taper|step|go|increase|drop) (?:yourself|urself|it|him|her|them) "
+                   r"(?:up |down )?to \d[\d.]*\b"
                    # a count and a time with no unit: "2 of these every morning", "37.5 at bedtime"
                    r"|\b\d[\d.]* (?:of (?:these|those|them)\b[^.!?\n]{0,30}?)?(?:every (?:morning|night)|"
                    r"at bedtime|before bed)\b"
@@ -141,13 +147,18 @@ _ADDRESSED = fast(
     r"kid|child|baby|sister|brother|grandma|grandpa)(?:'s)?\b|"
     # the reader's own findings: "with that PET and a BRAF mutation I wouldn't mess around"
     r"\bwith (?:that|those|your|ur) (?:\w+ )?(?:pet|ct|mri|scans?|results?|labs?|numbers|mutation|"
-    r"diagnosis|psa|gleason|stage|grade|margins)\b|^\s*op\b[,:]?)",
+    r"diagnosis|psa|gleason|stage|grade|margins)\b|^\s*op\b[,:]?|"
+    # the reader doses themself: "bump yourself to 75"
+    r"\b(?:bump|put|wean|taper|dose|titrate|start) (?:yourself|urself)\b|"
+    r"(?:don't|dont|do not) let (?:them|your \w+|ur \w+) (?:brush|blow) (?:you|u) off\b)",
     re.IGNORECASE,
 )
 #: Readers in general, by their condition ("anyone with lymphedema"): addressed, unless the
 #: post sends them to their own care team or is public-health education.
-_GENERIC_READER = fast(r"\banyone (?:with|on|who has|taking)\b|\bif you(?:'re| are)? "
-                             r"(?:on|taking|have|starting|going through|getting|about to start|doing)\b|\b(?:ruining|wrecking|running) your (?:life|sleep|"
+_GENERIC_READER = fast(r"\banyone (?:with|on|who has|taking)\b|\bif (?:you(?:'re| are)?|youre|ur|u r) "
+                             r"(?:on|taking|have|starting|going through|getting|about to start|doing)\b|"
+                             r"\bif (?:the|your|ur|those|these) [^.!?\n]{0,40}\b(?:are|is) (?:wrecking|ruining|"
+                             r"destroying|killing) (?:you|u)\b|\b(?:ruining|wrecking|running) your (?:life|sleep|"
                              r"nights|days)\b|\bthank me later\b"
                              r"|\bif you(?:'re| are) reading this\b|\bso should (?:you|u)\b|\b(?:you|u) should (?:too|as well)\b", re.IGNORECASE)
 _REFERRAL = fast(r"\b(?:talk to|ask|see|call|visit|check with|consult)\s+(?:your|a)\s+"
@@ -227,14 +238,24 @@ def detect(view: PostView) -> list[Hit]:
                          "advice_model": round(learned[2], 3) if learned else None})]
 
 
-_GREETING = fast(r"\s*(?:(?i:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*(?:[!,]|(?=\s+(?:you|u)\s))")
+_GREETING = fast(r"\s*(?:(?i:hi|hey|hello|dear)\s+)?([A-Z][a-z]+)\s*(?:[!,]|(?=\s+(?:you|u)\s)"
+                 r"|(?=\s+((?i:honey|hun|hon|babe|sweetie|sweetheart|girl|girlie|mama|love|my love|"
+                 r"dear|friend|my friend|sis|bro))\b))")
 
 
 def _greeted(view: PostView) -> re.Match[str] | None:
     """The post opens by greeting someone by name ("Glen! Great catching up …"; a common
     word such as "Wow!" or "Reminder," is no name): it speaks to that one reader."""
     m = _GREETING.match(view.text)
-    return m if m and not is_common_word(view.policy, m.group(1)) else None
+    if m is None:
+        return None
+    if not is_common_word(view.policy, m.group(1)):
+        return m
+    # A first name that is also a word ("Tina", "Rose") counts with a pet name after it:
+    # "Tina honey please listen to me".
+    if m.group(2) and any(f.start == m.start(1) for f in view.find("first_names")):
+        return m
+    return None
 
 
 _YOUR_BEFORE = fast(r"\b(?:your|ur)\s+(?:[a-z']+\s+)?$")

@@ -21,6 +21,7 @@ from clearpost.model import Evidence, Level, Post
 from clearpost.policy.loader import Policy
 from clearpost.text import Lexicon, Match, NormalizedText, normalize
 from clearpost.text.features import ngram_features
+from clearpost.text.lexicon import squeeze_emoji
 from clearpost.text.patterns import fast
 
 
@@ -77,18 +78,42 @@ class PostView:
 
     def find(self, name: str) -> list[Match]:
         """The lexicon's matches in this post, scanned once per post (a third of the calls
-        repeat a scan another detector made); a fresh list, so callers may extend it."""
+        repeat a scan another detector made); a fresh list, so callers may extend it.
+        Phrases match across emoji between their words ("a little bird 🐦 told me")."""
         key = f"find:{name}"
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = tuple(self.lexicon(name).find_all(self.lower))
+            found = self._memo[key] = tuple(self._find(self.lexicon(name)))
         return list(found)
 
     def has(self, name: str) -> bool:
         found = self._memo.get(f"find:{name}")
         if found is not None:
             return bool(found)
+        if self._squeezed is not None:
+            return bool(self.find(name))
         return self.lexicon(name).search(self.lower) is not None
+
+    @cached_property
+    def _squeezed(self) -> tuple[str, list[int]] | None:
+        return squeeze_emoji(self.lower)
+
+    def _find(self, lexicon: Lexicon) -> list[Match]:
+        found = lexicon.find_all(self.lower)
+        if self._squeezed is None:
+            return found
+        text, index = self._squeezed
+        across = [Match(index[m.start], index[m.end - 1] + 1, m.phrase, m.label)
+                  for m in lexicon.find_all(text)
+                  if index[m.end - 1] - index[m.start] != m.end - 1 - m.start]
+        if not across:
+            return found
+        # Longest non-overlapping, left to right, as Lexicon.find_all.
+        out: list[Match] = []
+        for m in sorted(found + across, key=lambda m: (m.start, -(m.end - m.start))):
+            if not out or m.start >= out[-1].end:
+                out.append(m)
+        return out
 
     # --- shared features -------------------------------------------------------------
     @cached_property

@@ -299,6 +299,11 @@ _GROUP_HATE = fast(
     r"|\b(?:{groups})\s+who\s+[^.!?\n]{{1,60}}?\s+(?:are|is)\s+(?:so |just |all |always )?"
     + _GROUP_NEG +
     r"|\b(?:{groups})\b[^\n]{{0,80}}\bevery (?:single )?one of them\b"
+    # "every Haitian cabbie in this city is a scammer": a whole group, any noun, one contempt
+    r"|\b(?:every|each|all|most)\s+(?:single\s+)?" + _GROUP_ADJ + r"\s+[a-z]+\b[^.!?\n]{{0,30}}?"
+    r"\b(?:is|are)\s+(?:a |an |just |all )?(?:scammers?|criminals?|thie(?:f|ves)|liars?|terrorists?|"
+    r"rapists?|animals?|savages?|parasites?|crooks?|cheats?|cheaters?|frauds?|drunks?|junkies?|"
+    r"drug dealers?|illegals?|lazy|dirty|filthy)\b"
     r"|\bevery\s+" + _GROUP_ADJ + r"\s+(?:family|person|guy|woman|man|kid|worker|nurse|doctor)\b"
     r"[^.!?\n]{{0,60}}\b(?:brings? (?:trouble|problems|crime|drugs)|is trouble|ruins?|trashes|"
     r"reeks?|stinks?|smells?|(?:zero|no) respect)\b"
@@ -404,6 +409,8 @@ _ACCUSATION = fast(
     r"missing|misplaced|disappear\w*|vanish\w*)|"
     # research misconduct and credit theft: "photoshops her westerns", "passing off my analysis"
     r"photoshop(?:s|ped|ping)? (?:her|his|their|the) (?:westerns?|blots?|images?|data|figures?|gels?)|"
+    r"(?:lied|lies|lying|faked|fabricated) (?:on|in|about) (?:my|our|her|his|their|the) (?:eval|"
+    r"evaluation|review|write-?up|incident report|timesheet|time sheet|report)s?\b|"
     r"(?:doctor|fudg|cook|fak)(?:s|es|ed|ing) (?:her|his|their|the) (?:data|images?|figures?|"
     r"results|numbers)|made up (?:her|his|their|the) data|plagiari[sz]\w*|"
     r"sleeping with (?:his|her|their|the) (?:\w+ )?(?:fellow|student|resident|intern|boss|manager|pi|"
@@ -458,8 +465,10 @@ _IDENTIFIABLE = fast(
 _WORK_PLACES = fast(
     r"\b(?:my manager|my boss|my supervisor|nurses|everyone on \d+|"
     r"management|leadership|admin|administration|this place|this hospital|the hospital|"
-    r"my (?:job|hospital|unit|floor|employer|preceptor|pi)|our pi|finance|billing|"
-    r"working with|in (?:anesthesia|radiology|pharmacy|surgery|oncology|the er|the or|clinic|triage)|"
+    r"my (?:job|hospital|unit|floor|employer|preceptor|pi|eval|evaluation|performance review|"
+    r"annual review)|our pi|(?:our|my|the) (?:new )?nm|finance|billing|"
+    r"working with|in (?:night |day |evening |inpatient |outpatient )?(?:anesthesia|radiology|pharmacy|"
+    r"surgery|oncology|the er|the or|clinic|triage)|"
     r"on (?:\d+|the unit|the floor)|doctors|physicians|attendings|"
     r"the (?:np|pa|rn|cna)s?|transport|front desk|"
     r"registration|housekeeping|dietary|(?<!social )security(?! deposits?)|environmental services|"
@@ -664,7 +673,7 @@ def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
     # the encoder's cost is saved), nor for reported words or stories: checked before the
     # gates, so that such posts skip the word gate's feature pass too.
     if _REPORTED.search(view.lower) or _fiction(view) or _unprofessional(view).evidence \
-            or _PUBLIC_RECORD.search(view.lower):
+            or _PUBLIC_RECORD.search(view.lower) or _group_praise(view):
         return None, {}
     cue = cue_gate(view)
     span = cue or worded_like_misconduct(view)
@@ -678,6 +687,21 @@ def _learned_verdict(view: PostView) -> tuple[Span | None, dict[str, bool]]:
     if cue is None and not screened_in(view.text):
         return span, {}
     return span, learned_conduct(view.text) or {}
+
+
+#: A group praised ("every Haitian restaurant in Flatbush is a gem, fight me", "all the
+#: Filipino nurses on my floor are legends"): the learned model, trained on posts where a named
+#: group mostly meant an attack, scores such posts above its threshold, so it stays silent on
+#: them and the group-hate rules (which need contempt) decide alone.
+_GROUP_PRAISE = fast(r"\b(?:is|are|r) (?:(?:a|an|the|so|such|absolute|total|straight|literal|"
+                     r"honestly|genuinely|truly|just|all)\s+)*(?:gems?|legends?|elite|the best|"
+                     r"amazing|incredible|the goat|goats|unmatched|underrated|fire|heroes|angels|"
+                     r"the sweetest|the kindest|a blessing|a treasure|top tier|goated)\b")
+
+
+def _group_praise(view: PostView) -> bool:
+    return (_may_name_a_group(view) and _GROUP_PRAISE.search(view.lower) is not None
+            and not (view.find("insults") or view.find("profanity") or view.find("slurs")))
 
 
 #: A legal outcome on the public record, reported ("was convicted of fraud in 2019, according
@@ -763,6 +787,9 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
         else _KNOW_WHERE_YOU_GO.search(lower)
     if where and _MENACE.search(lower):
         out.append((Span(where.start(), where.end(), "threat"), "threat"))
+    walk = None if game_or_story or "walk to" not in lower else _LONELY_WALK.search(lower)
+    if walk and _DARE.search(lower):
+        out.append((Span(walk.start(), walk.end(), "threat"), "threat"))
     for start, end in _strong_insults(view):
         if not inside_quote(start) and not _reported_use(lower, start):
             out.append((Span(start, end, "insult"), "insult"))
@@ -781,6 +808,8 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
         if not inside_quote(em.start()) and not _reported_use(lower, em.start()):
             out.append((Span(em.start(), em.end(), "hate"), "group-hate"))
     found = [*_ACCUSATION.finditer(text), *_INSINUATION.finditer(text)]
+    if _HOSTILE_CUE.search(text):  # "funny how …", "just saying 👀": an audit called for is a charge
+        found += _AUDIT_THEM.finditer(text)
     acc = [a for a in found if not _ALLEGED.search(text[max(0, a.start() - 60):a.start()])
            and not inside_quote(a.start())]  # "called my coworker a "… who stole …"": reported
     if acc and (_identifiable(view) or any(_named_subject(view, a) for a in acc)):
@@ -788,6 +817,22 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
             out.append((Span(am.start(), am.end(), "accusation"), "accusation"))
     return out
 
+
+#: The way home, alone, next to a dare: "ignore one more of my pages, I dare you. we both clock
+#: out at 7:30 and it's a long dark walk to the subway 🙂" (a smiley alone is not enough: "it's
+#: a long dark walk to the train after nights, stay safe 🙂").
+_LONELY_WALK = fast(r"\b(?:it's|its|it is|that's|thats) a (?:long|lonely|dark|quiet|empty|long dark|"
+                    r"long lonely) walk to (?:the|your|ur|his|her|their) (?:subway|train|car|garage|"
+                    r"parking|bus|station|lot)\b")
+_DARE = fast(r"\bi dare (?:you|u|ya)\b|\bsee what happens\b|\bone more time\b|\bwatch (?:your|ur) "
+             r"back\b|\bconsider this (?:your|her|his|their) (?:final |last )?warning\b|\bkeep (?:it up|"
+             r"talking|ignoring)\b")
+#: An audit of someone's work called for, read as a charge only beside an insinuating cue
+#: (_HOSTILE_CUE: "funny how", "just saying", 🤔): "somebody should really pull his raw files
+#: before his next paper goes out 👀".
+_AUDIT_THEM = fast(r"\b(?:somebody|someone|people) (?:should|needs? to|ought to) (?:really |seriously |"
+                   r"maybe |just )?(?:pull|audit|subpoena) (?:his|her|their) (?:raw |original )?(?:files|"
+                   r"data|images|blots|gels|notebooks|receipts|time ?sheets|expense reports?|books)\b")
 
 #: Sexual insinuation in scare quotes: "started 'staying late' in the nurse manager's office".
 #: Apart from _ACCUSATION because it starts at a quote mark, where that pattern's leading \b
@@ -810,7 +855,9 @@ _FULL_NAME_BEFORE = fast(r"\b(?!(?:The|That|This|These|Those|Our|My|Your|His|Her
 def _named_subject(view: PostView, accusation: re.Match[str]) -> bool:
     """A capitalised first name as the subject of an accusing verb, at most two words before
     it ("everyone knows Anneliese photoshops her westerns"): a named person is accused."""
-    if accusation.group()[:1].isupper() or accusation.group().lower() in _ACCUSATION_NOUNS:
+    word = accusation.group()
+    if (word[:1].isupper() and not word.split()[0].isupper()) \
+            or word.lower() in _ACCUSATION_NOUNS:
         return False
     start = accusation.start()
     if _FULL_NAME_BEFORE.search(view.text, max(0, start - 40), start):
@@ -890,8 +937,11 @@ _THREAT = fast(
     r"(?:walking|going|coming|leaving|making it)\s+(?:back|home|out)\b"
     r"|\b(?:i'?m|im|i am|i'll|ill|i will)\s+(?:gonna\s+|going to\s+)?(?:wait|be waiting)\s+for\s+"
     r"(?:him|her|them|you|u)\s+(?:by|in|at|outside|after|near|behind)\b"
-    r"|\b(?:would|it'd|itd|it would) be a (?:shame|pity) if (?:something|anything) "
-    r"(?:happened|were to happen)\b|\bsleep with one eye open\b"
+    # "would be a shame if something happened to it": to a person or what is theirs, not to
+    # "the funding for this program"
+    r"|\b(?:would |it'd |itd |it would )?be a (?:real |big |damn |such a )?(?:shame|pity) if "
+    r"(?:something|anything) (?:happened|were to happen)\b"
+    r"(?! to (?:the|this|that|our|my|these|those|a|an|all|every)\b)|\bsleep with one eye open\b"
     r"|\bi know (?:what|which) cars? (?:you|he|she|they|each of (?:them|you)|all of (?:them|you)|"
     r"\w+) drives?\b"
     r"|\b(?:walk(?:ing|s)?|get(?:ting|s)?) to (?:your|his|her|their) car alone\b"

@@ -18,7 +18,6 @@ from clearpost.detectors.base import (
 )
 from clearpost.detectors.identifiers import roster_entries
 from clearpost.policy.corpus import corpus_dirs, load_items, org_name_words
-from clearpost.text import Match
 from clearpost.text.bm25 import BM25Index, CorpusMatch
 from clearpost.text.patterns import fast
 
@@ -486,11 +485,6 @@ _NEGATED_HINT = fast(r"\b(?:not a|not|no|isn't a|ain't no)\s*$"
                            r"|\b(?:that|this|the|a|one|which)\s*$")
 
 
-#: The grapevine with an emoji inside the phrase: "a little bird 🐦 told me" (the lexicon has
-#: the plain phrase; an emoji between its words hides it from a phrase match).
-_LITTLE_BIRD = fast(r"\ba little bird(?:ie)?\s*[^\w\s]{1,4}\s*told me\b")
-
-
 def not_yet_public(view: PostView) -> list[Hit]:
     unpublished = unpublished_result(view) + legal_matter(view)
     hints = [h for h in view.find("hint_cues")
@@ -501,8 +495,6 @@ def not_yet_public(view: PostView) -> list[Hit]:
              or site_mentions(view)
              or _embargo_hits(view)]
     hints += [m for m in view.find("confidential_markers") if m.phrase in _RESULT_MARKERS]
-    hints += [Match(m.start(), m.end(), "a little bird told me", "")
-              for m in _LITTLE_BIRD.finditer(view.lower)]
     plans = list(_plan_pattern(view).finditer(view.lower))
     if not plans:  # a wink ("shhh", 🤫) is news only next to a claim
         hints = [h for h in hints if h.phrase not in _WINKS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -78,3 +79,30 @@ class Lexicon:
         for m in self.finditer(lower_text):
             return m
         return None
+
+
+#: Emoji and pictographic symbols, with their joiners and presentation selectors.
+_EMOJI = (r"[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d"
+          r"\U0001f000-\U0001faff\ufe0e\ufe0f\u200d]")
+_BETWEEN_WORDS = re.compile(r"(?<=\w)[ \t]*(?:" + _EMOJI + r"+[ \t]*)+(?=\w)")
+
+
+def squeeze_emoji(lower_text: str) -> tuple[str, list[int]] | None:
+    """The text with emoji *between two words* written as one space ("a little bird 🐦 told
+    me" -> "a little bird told me"), so phrases match across them, and for each character of
+    it the index of the character it came from; None when the text has no such emoji (most
+    posts). Emoji elsewhere stay: a lexicon entry that is an emoji still matches."""
+    if lower_text.isascii() or not _BETWEEN_WORDS.search(lower_text):
+        return None
+    out: list[str] = []
+    index: list[int] = []
+    last = 0
+    for m in _BETWEEN_WORDS.finditer(lower_text):
+        out.append(lower_text[last:m.start()])
+        index.extend(range(last, m.start()))
+        out.append(" ")
+        index.append(m.start())
+        last = m.end()
+    out.append(lower_text[last:])
+    index.extend(range(last, len(lower_text)))
+    return "".join(out), index
