@@ -32,42 +32,42 @@ def _reaped(pid: int, timeout: float = 20.0) -> bool:
     return False
 
 
-def _run(n: int, kill_at: int, caplog: pytest.LogCaptureFixture) -> tuple[list[int], set[int]]:
-    seen_pids: list[int] = []
-    killed: list[int] = []
+def _run(n: int, kill_at: int,
+         caplog: pytest.LogCaptureFixture) -> tuple[list[tuple[int, int]], set[int]]:
+    """[(answer, pid)] in order, and the pids that had answered when the worker was killed."""
+    answers: list[tuple[int, int]] = []
+    before_kill: set[int] = set()
 
     def args() -> Iterator[int]:
         for i in range(n):
             if i == kill_at:
-                victim = seen_pids[-1]  # a worker that has answered: it belongs to the pool
+                before_kill.update(pid for _, pid in answers)
+                victim = answers[-1][1]  # a worker that has answered: it belongs to the pool
                 os.kill(victim, signal.SIGKILL)
                 assert _reaped(victim), "the pool never noticed its worker's death"
-                killed.append(victim)
             yield i  # the pool is broken now: this argument's submit() raises
 
-    out = []
     with caplog.at_level(logging.WARNING, logger="clearpost.batch"):
-        for value, pid in batch._ordered_pool(_double_with_pid, args(), default_policy(),
-                                              None, 2):
-            out.append(value)
-            seen_pids.append(pid)
-    assert killed, "the test never killed a worker"
-    return out, set(seen_pids) - set(killed)
+        answers.extend(batch._ordered_pool(_double_with_pid, args(), default_policy(), None, 2))
+    assert before_kill, "the test never killed a worker"
+    return answers, before_kill
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
 def test_a_worker_killed_before_a_submission_loses_and_repeats_nothing(
         caplog: pytest.LogCaptureFixture) -> None:
-    out, _ = _run(40, kill_at=12, caplog=caplog)
-    assert out == [2 * i for i in range(40)]  # every answer, once, in order
+    answers, _ = _run(40, kill_at=12, caplog=caplog)
+    assert [a for a, _ in answers] == [2 * i for i in range(40)]  # every answer, once, in order
     assert sum("a checking process died" in r.getMessage() for r in caplog.records) == 1
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
-def test_the_restarted_pool_answers_the_rest(caplog: pytest.LogCaptureFixture) -> None:
-    out, survivors = _run(30, kill_at=8, caplog=caplog)
-    assert out == [2 * i for i in range(30)]
-    assert survivors  # answers after the death came from live workers of the new pool
+def test_the_calls_from_the_failed_submission_on_go_to_a_new_pool(
+        caplog: pytest.LogCaptureFixture) -> None:
+    answers, old_pool = _run(30, kill_at=8, caplog=caplog)
+    assert [a for a, _ in answers] == [2 * i for i in range(30)]
+    # argument 8 and later were never accepted by the old pool: new workers answered them
+    assert not {pid for a, pid in answers[8:]} & old_pool
 
 
 def test_a_pool_that_keeps_dying_stops_with_a_clear_error(

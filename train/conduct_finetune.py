@@ -631,7 +631,7 @@ def recipe_tag(cfg: Config) -> str:
     import hashlib
 
     tag = cfg.aux.replace(":", "").replace(",", "+") or "single"
-    digest = hashlib.sha256(repr(replace(cfg, fold=-1, threads=1)).encode()).hexdigest()[:8]
+    digest = hashlib.sha256(repr(replace(cfg, fold=-1)).encode()).hexdigest()[:8]
     return f"{tag}-{digest}"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clearpost.text import Lexicon
+from clearpost.text import Lexicon, normalize
 from clearpost.text.lexicon import squeeze_emoji
 
 
@@ -17,8 +17,11 @@ def test_emoji_between_words_become_one_space_with_an_index_map() -> None:
 
 
 def test_joined_and_skin_toned_emoji_squeeze_too() -> None:
-    squeezed, _ = squeeze_emoji("so done 🤦🏽\u200d♀️ with it")  # type: ignore[misc]
+    # as detectors see it: normalisation has already dropped the joiner and the selector
+    lower = normalize("so done 🤦🏽\u200d♀️ with it").lower
+    squeezed, _ = squeeze_emoji(lower)  # type: ignore[misc]
     assert squeezed == "so done with it"
+    assert squeeze_emoji(normalize("well — i mean, ok 😅").lower) is None  # punctuation stays
     squeezed, _ = squeeze_emoji("bird🐦told me")  # type: ignore[misc]
     assert squeezed == "bird told me"
 

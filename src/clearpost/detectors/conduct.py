@@ -808,8 +808,9 @@ def _rule_signals(view: PostView) -> list[tuple[Span, str]]:
         if not inside_quote(em.start()) and not _reported_use(lower, em.start()):
             out.append((Span(em.start(), em.end(), "hate"), "group-hate"))
     found = [*_ACCUSATION.finditer(text), *_INSINUATION.finditer(text)]
-    if _HOSTILE_CUE.search(text):  # "funny how …", "just saying 👀": an audit called for is a charge
-        found += _AUDIT_THEM.finditer(text)
+    audits = list(_AUDIT_THEM.finditer(text))  # prefiltered: most posts skip it at once
+    if audits and _HOSTILE_CUE.search(text):  # "funny how …", "just saying 👀": it is a charge
+        found += audits
     acc = [a for a in found if not _ALLEGED.search(text[max(0, a.start() - 60):a.start()])
            and not inside_quote(a.start())]  # "called my coworker a "… who stole …"": reported
     if acc and (_identifiable(view) or any(_named_subject(view, a) for a in acc)):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from clearpost.text.normalize import is_symbol
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -81,10 +83,13 @@ class Lexicon:
         return None
 
 
-#: Emoji and pictographic symbols, with their joiners and presentation selectors.
-_EMOJI = (r"[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d"
-          r"\U0001f000-\U0001faff\ufe0e\ufe0f\u200d]")
-_BETWEEN_WORDS = re.compile(r"(?<=\w)[ \t]*(?:" + _EMOJI + r"+[ \t]*)+(?=\w)")
+#: A run of non-word characters between two words; squeezed only when it holds symbols
+#: (clearpost.text.normalize.is_symbol: emoji and the like) and no punctuation.
+_BETWEEN_WORDS = re.compile(r"(?<=\w)[ \t]*[^\w\s]+(?:[ \t]+[^\w\s]+)*[ \t]*(?=\w)")
+
+
+def _only_symbols(run: str) -> bool:
+    return all(c in " \t" or is_symbol(c) for c in run)
 
 
 def squeeze_emoji(lower_text: str) -> tuple[str, list[int]] | None:
@@ -92,12 +97,15 @@ def squeeze_emoji(lower_text: str) -> tuple[str, list[int]] | None:
     me" -> "a little bird told me"), so phrases match across them, and for each character of
     it the index of the character it came from; None when the text has no such emoji (most
     posts). Emoji elsewhere stay: a lexicon entry that is an emoji still matches."""
-    if lower_text.isascii() or not _BETWEEN_WORDS.search(lower_text):
+    if lower_text.isascii():
+        return None
+    runs = [m for m in _BETWEEN_WORDS.finditer(lower_text) if _only_symbols(m.group())]
+    if not runs:
         return None
     out: list[str] = []
     index: list[int] = []
     last = 0
-    for m in _BETWEEN_WORDS.finditer(lower_text):
+    for m in runs:
         out.append(lower_text[last:m.start()])
         index.extend(range(last, m.start()))
         out.append(" ")

@@ -97,7 +97,8 @@ def _is_letter(c: str) -> bool:
     return c.isalpha()
 
 
-def _is_symbol(c: str) -> bool:
+def is_symbol(c: str) -> bool:
+    """A symbol character (emoji, pictographs, math and modifier symbols), not a leet letter."""
     # Of ASCII, only "|" is a symbol by category (So/Sk/Sm) outside "+<>=^`~": skip the
     # category look-up for the other ASCII characters, most of any post.
     if c.isascii() and c != "|":
@@ -162,10 +163,10 @@ def _drop_symbols_in_words(chars: _Chars) -> _Chars:
     i = 0
     while i < n:
         c = chars[i][0]
-        # ASCII holds no symbol (_is_symbol): skip the call for most characters
-        if not c.isascii() and _is_symbol(c) and out and _is_letter(out[-1][0]):
+        # ASCII holds no symbol (is_symbol): skip the call for most characters
+        if not c.isascii() and is_symbol(c) and out and _is_letter(out[-1][0]):
             j = i
-            while j < n and _is_symbol(chars[j][0]):
+            while j < n and is_symbol(chars[j][0]):
                 j += 1
             if j < n and _is_letter(chars[j][0]) and chars[j][0].islower():
                 i = j  # skip the symbols inside the word

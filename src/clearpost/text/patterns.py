@@ -155,13 +155,27 @@ def exact_strings(items: Any, icase: bool, memo: dict[int, Any] | None = None) -
     return out
 
 
+def _char(code: int, icase: bool) -> str | None:
+    """A literal character as the prefilter looks for it, or None (a cased letter beyond ASCII
+    in a case-blind pattern: re folds it wider than str.lower does)."""
+    if not icase:
+        return chr(code)
+    return chr(code).lower() if _fold_safe(code) else None
+
+
+def _group_body(av: Any) -> Any:
+    """A group's node sequence, or None where the group changes case rules (not followed)."""
+    _group, add_flags, del_flags, body = av
+    return None if (add_flags | del_flags) & sc.SRE_FLAG_IGNORECASE else body
+
+
 def _exact_node(op: Any, av: Any, icase: bool, memo: dict[int, Any]) -> set[str] | None:
     if op is sc.LITERAL:
-        return {chr(av).lower() if icase else chr(av)} if not icase or _fold_safe(av) else None
+        c = _char(av, icase)
+        return None if c is None else {c}
     if op is sc.IN:
-        if all(o is sc.LITERAL and (not icase or _fold_safe(c)) for o, c in av):
-            return {chr(c).lower() if icase else chr(c) for _, c in av}
-        return None
+        chars = [_char(code, icase) if o is sc.LITERAL else None for o, code in av]
+        return None if None in chars else set(chars)  # type: ignore[arg-type]
     if op not in (sc.SUBPATTERN, sc.BRANCH) and not (op in _REPEATS and av[1] <= 1):
         return None
     key = id(av)
@@ -169,9 +183,8 @@ def _exact_node(op: Any, av: Any, icase: bool, memo: dict[int, Any]) -> set[str]
         return memo[key]
     part: set[str] | None = None
     if op is sc.SUBPATTERN:
-        _group, add_flags, del_flags, body = av
-        if not (add_flags | del_flags) & sc.SRE_FLAG_IGNORECASE:
-            part = exact_strings(body, icase, memo)
+        body = _group_body(av)
+        part = None if body is None else exact_strings(body, icase, memo)
     elif op is sc.BRANCH:
         if len(av[1]) <= _CAP:
             part = set()
@@ -216,9 +229,8 @@ def required_literals(seq: Any, icase: bool,
             continue
         inner: frozenset[str] | None = None
         if op is sc.SUBPATTERN:
-            _group, add_flags, del_flags, body = av
-            if not (add_flags | del_flags) & sc.SRE_FLAG_IGNORECASE:
-                inner = required_literals(body, icase, memo)
+            body = _group_body(av)
+            inner = None if body is None else required_literals(body, icase, memo)
         elif op is sc.BRANCH:
             alts = [required_literals(b, icase, memo) for b in av[1]]
             if all(a is not None for a in alts):
